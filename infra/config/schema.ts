@@ -1,0 +1,94 @@
+/**
+ * Every stack config key hostwise reads, with its type, default and description. This table is the single
+ * source for Pulumi.yaml's `config:` block and the README's config reference (`npm run docs` writes both; a
+ * test fails when they drift).
+ *
+ * Pulumi.yaml types are string, integer, boolean and array only, and a key without a default is required by
+ * the CLI. So decimals (`number`) and numbers that are "unset" unless given (`optionalInteger`) are declared as
+ * strings whose default is "" and parsed here.
+ */
+export type ConfigKind = "string" | "integer" | "optionalInteger" | "number" | "boolean" | "stringArray";
+
+export interface ConfigKeySpec {
+  readonly key: string;
+  readonly kind: ConfigKind;
+  /** Absent = required. "" = unset unless the stack gives a value. */
+  readonly default?: string | number | boolean | readonly string[];
+  readonly description: string;
+  readonly group: ConfigGroup;
+  /** Allowed values of a string key. */
+  readonly oneOf?: readonly string[];
+  readonly secret?: boolean;
+}
+
+export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Traffic" | "Scaling" | "Hosted API";
+
+export const CONFIG_NAMESPACE = "hostwise";
+
+export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
+  // Stack
+  { group: "Stack", key: "owner", kind: "string", description: "Team or person accountable for the stack (tag `owner`)." },
+  { group: "Stack", key: "costCenter", kind: "string", description: "Cost-allocation code (tag `cost-center`)." },
+  { group: "Stack", key: "environment", kind: "string", default: "", description: "Environment name for tags; empty = the stack name." },
+  { group: "Stack", key: "trial", kind: "boolean", default: false, description: "A trial stack: may scale to zero, must set `expiresAt`, and `hostwise teardown` may destroy it once expired." },
+  { group: "Stack", key: "expiresAt", kind: "string", default: "", description: "When the stack should be torn down: an ISO-8601 time with zone (`2026-12-01T18:00:00Z`) or a duration after creation (`6h`, `90m`, `2d`). Required on trial stacks." },
+  // Model
+  { group: "Model", key: "model", kind: "string", description: "Hugging Face id of the model (a catalog id, or any id with the `custom*` keys)." },
+  { group: "Model", key: "checkpoint", kind: "string", default: "", description: "Hugging Face repository vLLM loads; empty = `model`. Required for `awq`/`gptq` (a pre-quantized checkpoint)." },
+  { group: "Model", key: "servedModelName", kind: "string", default: "", description: "Name clients send as `model`; empty = the last part of `model`, lower-cased." },
+  { group: "Model", key: "customParamsBillions", kind: "number", default: "", description: "Custom architecture: total parameters, billions." },
+  { group: "Model", key: "customActiveParamsBillions", kind: "number", default: "", description: "Custom architecture: parameters read per token (mixture-of-experts), billions; empty = all." },
+  { group: "Model", key: "customLayers", kind: "optionalInteger", default: "", description: "Custom architecture: transformer layers." },
+  { group: "Model", key: "customHiddenSize", kind: "optionalInteger", default: "", description: "Custom architecture: hidden size." },
+  { group: "Model", key: "customAttentionHeads", kind: "optionalInteger", default: "", description: "Custom architecture: attention heads." },
+  { group: "Model", key: "customKvHeads", kind: "optionalInteger", default: "", description: "Custom architecture: key/value heads." },
+  { group: "Model", key: "customHeadDim", kind: "optionalInteger", default: "", description: "Custom architecture: dimension of one head." },
+  { group: "Model", key: "customMaxContext", kind: "optionalInteger", default: "", description: "Custom architecture: longest context, tokens." },
+  // Serving
+  { group: "Serving", key: "dtype", kind: "string", default: "auto", oneOf: ["auto", "bfloat16", "float16"], description: "Weight and activation dtype; `auto` = bfloat16 where the GPU has it, else float16." },
+  { group: "Serving", key: "quantization", kind: "string", default: "none", oneOf: ["none", "awq", "gptq", "fp8"], description: "Weight quantization (`fp8` = W8A8, Ada or Hopper GPUs only)." },
+  { group: "Serving", key: "kvCacheDtype", kind: "string", default: "auto", oneOf: ["auto", "fp8"], description: "KV-cache dtype (`fp8` halves it; Ada or Hopper GPUs only)." },
+  { group: "Serving", key: "maxModelLen", kind: "optionalInteger", default: "", description: "Longest sequence (prompt + output) served, tokens; empty = the model's context capped at 8192." },
+  { group: "Serving", key: "minConcurrentSequences", kind: "integer", default: 1, description: "Full-length (`maxModelLen`) sequences each replica's KV cache must hold at once." },
+  { group: "Serving", key: "maxNumSeqs", kind: "integer", default: 256, description: "Upper bound on sequences a replica batches (vLLM `--max-num-seqs`); the plan may set it lower to keep the latency floor." },
+  { group: "Serving", key: "gpuMemoryUtilization", kind: "number", default: "0.9", description: "Share of GPU memory vLLM may use, in (0, 1]." },
+  { group: "Serving", key: "enablePrefixCaching", kind: "boolean", default: true, description: "Reuse the KV cache of shared prompt prefixes." },
+  // Placement
+  { group: "Placement", key: "instanceType", kind: "string", default: "", description: "Pin the GPU instance type (validated, never overridden); empty = the cheapest that meets the traffic." },
+  { group: "Placement", key: "tensorParallelSize", kind: "optionalInteger", default: "", description: "Pin the GPUs per replica (tensor parallelism); empty = chosen by the plan." },
+  { group: "Placement", key: "instancePrices", kind: "stringArray", default: [], description: "Hourly USD prices as `type=price` (`[\"g6e.xlarge=2.10\"]`): override the catalog, and required outside us-east-1 (only these types are then candidates)." },
+  // Traffic
+  { group: "Traffic", key: "peakRequestsPerSecond", kind: "number", default: "", description: "Peak requests per second the stack must serve (or give `peakOutputTokensPerSecond`)." },
+  { group: "Traffic", key: "peakOutputTokensPerSecond", kind: "number", default: "", description: "Peak generated tokens per second (alternative to `peakRequestsPerSecond`)." },
+  { group: "Traffic", key: "meanPromptTokens", kind: "integer", default: 1024, description: "Mean prompt length, tokens." },
+  { group: "Traffic", key: "meanOutputTokens", kind: "integer", default: 256, description: "Mean output length, tokens." },
+  { group: "Traffic", key: "minTokensPerSecondPerStream", kind: "number", default: "10", description: "Latency floor: slowest acceptable generation speed seen by one request, tokens/s." },
+  // Scaling
+  { group: "Scaling", key: "minReplicas", kind: "integer", default: 1, description: "Fewest inference replicas; 0 scales to zero when idle." },
+  { group: "Scaling", key: "maxReplicas", kind: "optionalInteger", default: "", description: "Most inference replicas; empty = what the peak traffic needs." },
+  // Hosted API
+  { group: "Hosted API", key: "hostedApi", kind: "string", default: "", description: "Hosted API to compare with, `provider/model` from the catalog; empty = Bedrock Llama 3.3 70B for 20B+ models, Llama 3.1 8B below." },
+  { group: "Hosted API", key: "hostedApiInputPrice", kind: "number", default: "", description: "Override the hosted API's input price, USD per 1M tokens." },
+  { group: "Hosted API", key: "hostedApiOutputPrice", kind: "number", default: "", description: "Override the hosted API's output price, USD per 1M tokens." },
+];
+
+/** Provider keys a stack must set; Pulumi.yaml cannot declare them, so they are documented in the README. */
+export const REGION_KEY = "aws:region";
+
+/** The type Pulumi.yaml declares for a kind. */
+export function pulumiType(kind: ConfigKind): "string" | "integer" | "boolean" | "array" {
+  switch (kind) {
+    case "integer":
+      return "integer";
+    case "boolean":
+      return "boolean";
+    case "stringArray":
+      return "array";
+    default:
+      return "string";
+  }
+}
+
+export function findConfigKey(key: string): ConfigKeySpec | undefined {
+  return CONFIG_KEYS.find((k) => k.key === key);
+}

@@ -1,0 +1,78 @@
+import type { ModelArchitecture } from "../catalog/models";
+
+export type Dtype = "auto" | "bfloat16" | "float16";
+export type Quantization = "none" | "awq" | "gptq" | "fp8";
+export type KvCacheDtype = "auto" | "fp8";
+
+/** When a trial stack expires: a fixed time, or a duration after the stack is created. */
+export type Expiry = { readonly kind: "at"; readonly at: Date } | { readonly kind: "after"; readonly hours: number; readonly text: string };
+
+export interface ModelSpec {
+  readonly id: string;
+  /** Repository vLLM loads (`--model`). */
+  readonly checkpoint: string;
+  readonly servedModelName: string;
+  readonly architecture: ModelArchitecture;
+  /** Described by hostwise:custom* keys rather than the catalog. */
+  readonly custom: boolean;
+  /** Needs a Hugging Face token (catalog models only; custom ones are assumed open). */
+  readonly gated: boolean;
+}
+
+export interface ServingSpec {
+  readonly dtype: Dtype;
+  readonly quantization: Quantization;
+  readonly kvCacheDtype: KvCacheDtype;
+  readonly maxModelLen: number;
+  readonly minConcurrentSequences: number;
+  readonly maxNumSeqs: number;
+  readonly gpuMemoryUtilization: number;
+  readonly enablePrefixCaching: boolean;
+}
+
+export interface PlacementSpec {
+  readonly region: string;
+  readonly instanceType?: string;
+  readonly tensorParallelSize?: number;
+  /** USD per hour by instance type, from hostwise:instancePrices. */
+  readonly instancePrices: Readonly<Record<string, number>>;
+}
+
+export interface TrafficSpec {
+  /** Peak load, normalised to requests/s; undefined = no traffic given (cheapest plan that fits). */
+  readonly peakRequestsPerSecond?: number;
+  /** What the stack gave, for display: requests/s or output tokens/s. */
+  readonly given: "requests" | "outputTokens" | "none";
+  readonly meanPromptTokens: number;
+  readonly meanOutputTokens: number;
+  readonly minTokensPerSecondPerStream: number;
+}
+
+export interface ScalingSpec {
+  readonly minReplicas: number;
+  readonly maxReplicas?: number;
+}
+
+export interface HostedApiSpec {
+  readonly id: string;
+  readonly inputUsdPerMTok: number;
+  readonly outputUsdPerMTok: number;
+  /** A price came from stack config rather than the catalog. */
+  readonly overridden: boolean;
+}
+
+/** A stack's validated configuration: everything downstream reads this, never raw config. */
+export interface StackSpec {
+  readonly stack: string;
+  readonly environment: string;
+  readonly owner: string;
+  readonly costCenter: string;
+  readonly trial: boolean;
+  readonly expiry?: Expiry;
+  readonly model: ModelSpec;
+  readonly serving: ServingSpec;
+  readonly placement: PlacementSpec;
+  readonly traffic: TrafficSpec;
+  readonly scaling: ScalingSpec;
+  readonly hostedApi: HostedApiSpec;
+}

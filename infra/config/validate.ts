@@ -1,0 +1,350 @@
+import { GPUS } from "../catalog/gpus";
+import { findHostedApi, defaultHostedApiFor, HOSTED_API_PRICES } from "../catalog/hosted-apis";
+import { findInstanceType, INSTANCE_TYPES, PRICED_REGION, type InstanceType } from "../catalog/instances";
+import { findModel, MODELS, type ModelArchitecture } from "../catalog/models";
+import { checkHardware, isPowerOfTwo, quantizationNeedsFloat16, tensorParallelOptions } from "../sizing/candidates";
+import { hourlyPrice, instanceTypesThatFit } from "../sizing/choose";
+import { ConfigError } from "./errors";
+import { ConfigReader, qualified, setHint, type RawConfig } from "./read";
+import { CONFIG_KEYS, REGION_KEY } from "./schema";
+import type {
+  Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, PlacementSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec,
+} from "./spec";
+
+/** maxModelLen when the stack gives none: the model's context, capped so the KV cache stays affordable. */
+export const DEFAULT_MAX_MODEL_LEN_CAP = 8192;
+
+export interface ValidateOptions {
+  readonly stack: string;
+  /** The time expiry is checked against (injected so tests are repeatable). */
+  readonly now: Date;
+}
+
+/** Closest names to a mistyped one: same text ignoring case, or a few edits away. */
+export function suggest(input: string, names: readonly string[]): string[] {
+  const lower = input.toLowerCase();
+  const exact = names.filter((n) => n.toLowerCase() === lower);
+  if (exact.length > 0) return exact;
+  return names
+    .map((n) => ({ n, d: editDistance(lower, n.toLowerCase()) }))
+    .filter(({ n, d }) => d <= Math.max(2, Math.floor(n.length / 4)))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, 3)
+    .map(({ n }) => n);
+}
+
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length]!;
+}
+
+function didYouMean(input: string, names: readonly string[]): string {
+  const close = suggest(input, names);
+  return close.length > 0 ? `did you mean ${close.map((c) => `"${c}"`).join(" or ")}? ` : "";
+}
+
+const CUSTOM_KEYS = [
+  "customParamsBillions", "customActiveParamsBillions", "customLayers", "customHiddenSize",
+  "customAttentionHeads", "customKvHeads", "customHeadDim", "customMaxContext",
+] as const;
+
+function checkUnknownKeys(r: ConfigReader, raw: RawConfig): void {
+  const known = CONFIG_KEYS.map((k) => k.key);
+  for (const key of Object.keys(raw)) {
+    if (key.includes(":") || known.includes(key)) continue; // provider keys (aws:region, …) are not ours
+    r.fail(key, "is not a hostwise config key", `${didYouMean(key, known)}remove it with: pulumi config rm ${qualified(key)} (keys: see the README's config reference)`);
+  }
+}
+
+/** Parses ISO-8601 with a zone, or a duration after creation (30m, 6h, 2d). */
+export function parseExpiry(text: string): Expiry | undefined {
+  const duration = /^(\d+(?:\.\d+)?)\s*(m|h|d)$/.exec(text.trim());
+  if (duration) {
+    const hours = Number(duration[1]) * { m: 1 / 60, h: 1, d: 24 }[duration[2] as "m" | "h" | "d"];
+    return { kind: "after", hours, text: text.trim() };
+  }
+  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text.trim());
+  const at = new Date(text.trim());
+  return iso && !Number.isNaN(at.getTime()) ? { kind: "at", at } : undefined;
+}
+
+function readExpiry(r: ConfigReader, trial: boolean | undefined, now: Date): Expiry | undefined {
+  const text = r.string("expiresAt");
+  if (text === undefined) {
+    if (trial) r.fail("expiresAt", "is required on trial stacks (trial: true)", setHint("expiresAt", "6h"));
+    return undefined;
+  }
+  const expiry = parseExpiry(text);
+  if (!expiry) {
+    return r.fail("expiresAt", `"${text}" is neither an ISO-8601 time with a zone nor a duration`, `${setHint("expiresAt", "2026-12-01T18:00:00Z")}, or a duration such as 6h, 90m, 2d`);
+  }
+  if (expiry.kind === "after" && expiry.hours <= 0) return r.fail("expiresAt", `"${text}" must be a positive duration`, setHint("expiresAt", "6h"));
+  if (expiry.kind === "at" && expiry.at.getTime() <= now.getTime()) {
+    return r.fail("expiresAt", `${expiry.at.toISOString()} is in the past (now ${now.toISOString()})`, `${setHint("expiresAt", "6h")} (a duration after creation), or a future time`);
+  }
+  return expiry;
+}
+
+function readCustomArchitecture(r: ConfigReader, modelId: string): ModelArchitecture | undefined {
+  const why = `${modelId} is not in the catalog, so its architecture must be given`;
+  const need = <T>(key: string, v: T | undefined): T | undefined => {
+    if (v === undefined && !r.issues.some((i) => i.key === qualified(key))) r.fail(key, `is required: ${why}`, setHint(key, "<value from the model's config.json>"));
+    return v;
+  };
+  const params = need("customParamsBillions", r.number("customParamsBillions", { above: 0 }));
+  const active = r.number("customActiveParamsBillions", { above: 0 });
+  const layers = need("customLayers", r.integer("customLayers", 1));
+  const hidden = need("customHiddenSize", r.integer("customHiddenSize", 1));
+  const heads = need("customAttentionHeads", r.integer("customAttentionHeads", 1));
+  const kvHeads = need("customKvHeads", r.integer("customKvHeads", 1));
+  const headDim = need("customHeadDim", r.integer("customHeadDim", 1));
+  const maxContext = need("customMaxContext", r.integer("customMaxContext", 1));
+  if (heads !== undefined && kvHeads !== undefined && (kvHeads > heads || heads % kvHeads !== 0)) {
+    r.fail("customKvHeads", `${kvHeads} key/value heads must divide the ${heads} attention heads`, "copy num_key_value_heads from the model's config.json");
+  }
+  if (params !== undefined && active !== undefined && active > params) {
+    r.fail("customActiveParamsBillions", `${active}B active exceeds ${params}B total parameters`, "give the parameters one token reads (mixture-of-experts), or leave it unset");
+  }
+  if ([params, layers, hidden, heads, kvHeads, headDim, maxContext].some((v) => v === undefined)) return undefined;
+  return {
+    paramsBillions: params!, activeParamsBillions: active ?? params!, layers: layers!, hiddenSize: hidden!,
+    attentionHeads: heads!, kvHeads: kvHeads!, headDim: headDim!, maxContext: maxContext!,
+  };
+}
+
+function readModel(r: ConfigReader): ModelSpec | undefined {
+  const id = r.requiredString("model", "meta-llama/Llama-3.1-8B-Instruct");
+  if (id === undefined) return undefined;
+  const catalog = findModel(id);
+  const customSet = CUSTOM_KEYS.filter((k) => r.isSet(k));
+  let architecture: ModelArchitecture | undefined;
+  if (catalog) {
+    for (const key of customSet) {
+      r.fail(key, `custom architecture keys are only for models outside the catalog, and ${id} is in it`, `pulumi config rm ${qualified(key)}`);
+    }
+    architecture = catalog;
+  } else if (customSet.length === 0) {
+    return r.fail(
+      "model",
+      `"${id}" is not in the model catalog and no custom architecture is given`,
+      `${didYouMean(id, MODELS.map((m) => m.id))}use a catalog id (${MODELS.map((m) => m.id).join(", ")}), ` +
+        `or describe the model with hostwise:customParamsBillions, customLayers, customHiddenSize, customAttentionHeads, customKvHeads, customHeadDim and customMaxContext`,
+    );
+  } else {
+    architecture = readCustomArchitecture(r, id);
+  }
+  const checkpoint = r.string("checkpoint") ?? id;
+  const servedModelName = r.string("servedModelName") ?? id.slice(id.lastIndexOf("/") + 1).toLowerCase();
+  if (!architecture) return undefined;
+  return { id, checkpoint, servedModelName, architecture, custom: !catalog, gated: catalog?.gated ?? false };
+}
+
+function readServing(r: ConfigReader, model: ModelSpec | undefined): ServingSpec | undefined {
+  const dtype = r.string("dtype") as Dtype | undefined;
+  const quantization = r.string("quantization") as Quantization | undefined;
+  const kvCacheDtype = r.string("kvCacheDtype") as KvCacheDtype | undefined;
+  const context = model?.architecture.maxContext;
+  let maxModelLen = r.integer("maxModelLen", 1);
+  if (maxModelLen !== undefined && context !== undefined && maxModelLen > context) {
+    maxModelLen = r.fail("maxModelLen", `${maxModelLen} exceeds ${model!.id}'s context of ${context} tokens`, setHint("maxModelLen", Math.min(context, DEFAULT_MAX_MODEL_LEN_CAP)));
+  } else if (maxModelLen === undefined && !r.isSet("maxModelLen") && context !== undefined) {
+    maxModelLen = Math.min(context, DEFAULT_MAX_MODEL_LEN_CAP);
+  }
+  const minConcurrentSequences = r.integer("minConcurrentSequences", 1);
+  const maxNumSeqs = r.integer("maxNumSeqs", 1);
+  if (minConcurrentSequences !== undefined && maxNumSeqs !== undefined && maxNumSeqs < minConcurrentSequences) {
+    r.fail("maxNumSeqs", `${maxNumSeqs} is below minConcurrentSequences (${minConcurrentSequences}): the guaranteed sequences could never run together`, setHint("maxNumSeqs", minConcurrentSequences));
+  }
+  const gpuMemoryUtilization = r.number("gpuMemoryUtilization", { above: 0, atMost: 1 });
+  const enablePrefixCaching = r.boolean("enablePrefixCaching");
+  if ((quantization === "awq" || quantization === "gptq") && model && model.checkpoint === model.id && !model.custom) {
+    r.fail(
+      "checkpoint",
+      `quantization ${quantization} needs a pre-quantized checkpoint, and ${model.id} holds unquantized weights`,
+      `${setHint("checkpoint", "<a Hugging Face repo with the model's " + quantization.toUpperCase() + " weights>")}, or use quantization fp8 (quantized at load time)`,
+    );
+  }
+  if (dtype === "bfloat16" && quantization && quantizationNeedsFloat16(quantization)) {
+    r.fail("dtype", `bfloat16 cannot run with quantization ${quantization}: vLLM's ${quantization} kernels take float16 only`, `${setHint("dtype", "auto")} (float16 for ${quantization})`);
+  }
+  if (!dtype || !quantization || !kvCacheDtype || maxModelLen === undefined || minConcurrentSequences === undefined ||
+    maxNumSeqs === undefined || gpuMemoryUtilization === undefined || enablePrefixCaching === undefined) {
+    return undefined;
+  }
+  return { dtype, quantization, kvCacheDtype, maxModelLen, minConcurrentSequences, maxNumSeqs, gpuMemoryUtilization, enablePrefixCaching };
+}
+
+function readInstancePrices(r: ConfigReader): Record<string, number> {
+  const prices: Record<string, number> = {};
+  for (const entry of r.stringList("instancePrices")) {
+    const m = /^\s*([a-z0-9.-]+)\s*=\s*([0-9]*\.?[0-9]+)\s*$/.exec(entry);
+    if (!m) {
+      r.fail("instancePrices", `entry "${entry}" is not "instance-type=usd-per-hour"`, `write entries like "g6e.xlarge=2.10"`);
+      continue;
+    }
+    const [, type, price] = m as unknown as [string, string, string];
+    if (!findInstanceType(type)) {
+      r.fail("instancePrices", `"${type}" is not a GPU instance type in the catalog`, `${didYouMean(type, INSTANCE_TYPES.map((i) => i.instanceType))}remove or correct the entry`);
+    } else if (!(Number(price) > 0)) {
+      r.fail("instancePrices", `the price of ${type} must be above 0`, `write the On-Demand USD/hour for your region, e.g. "${type}=2.10"`);
+    } else {
+      prices[type] = Number(price);
+    }
+  }
+  return prices;
+}
+
+function readPlacement(r: ConfigReader, raw: RawConfig, model: ModelSpec | undefined): PlacementSpec | undefined {
+  const regionValue = raw[REGION_KEY];
+  const region = typeof regionValue === "string" && regionValue !== "" ? regionValue : undefined;
+  if (!region) r.fail(REGION_KEY, "is required and not set", `pulumi config set ${REGION_KEY} us-east-1`);
+  const instancePrices = readInstancePrices(r);
+  if (region && region !== PRICED_REGION && Object.keys(instancePrices).length === 0) {
+    r.fail(REGION_KEY, `the price catalog covers ${PRICED_REGION} only, so ${region} has no instance prices`,
+      `give your region's On-Demand prices with hostwise:instancePrices (e.g. ["g6e.xlarge=2.30"]), or deploy to ${PRICED_REGION}`);
+  }
+
+  let instance: InstanceType | undefined;
+  const pinned = r.string("instanceType");
+  if (pinned !== undefined) {
+    instance = findInstanceType(pinned);
+    if (!instance) {
+      r.fail("instanceType", `"${pinned}" is not a GPU instance type in the catalog`, `${didYouMean(pinned, INSTANCE_TYPES.map((i) => i.instanceType))}or clear it to let the plan choose: pulumi config rm ${qualified("instanceType")}`);
+    } else if (!GPUS[instance.gpuName]) {
+      instance = r.fail("instanceType", `${pinned} has a ${instance.gpuName} GPU, whose specs hostwise has no confirmed source for`, "pin an instance type with another GPU, or clear it to let the plan choose");
+    } else if (region && !hourlyPrice(instance, { region, instancePrices })) {
+      r.fail("instancePrices", `${pinned} has no price in the catalog for ${region}`, `add it: hostwise:instancePrices ["${pinned}=<usd per hour>"]`);
+    }
+  }
+
+  const tp = r.integer("tensorParallelSize", 1);
+  if (tp !== undefined) {
+    if (!isPowerOfTwo(tp)) r.fail("tensorParallelSize", `${tp} is not a power of two`, setHint("tensorParallelSize", 2 ** Math.floor(Math.log2(tp))));
+    const heads = model?.architecture.attentionHeads;
+    if (heads !== undefined && heads % tp !== 0) {
+      const valid = [1, 2, 4, 8].filter((t) => heads % t === 0);
+      r.fail("tensorParallelSize", `${tp} does not divide ${model!.id}'s ${heads} attention heads`, `use one of ${valid.join(", ")}: ${setHint("tensorParallelSize", valid[valid.length - 1]!)}`);
+    }
+    if (instance && tp > instance.gpuCount) {
+      r.fail("tensorParallelSize", `${tp} exceeds the ${instance.gpuCount} GPU(s) of ${instance.instanceType}`, `use at most ${instance.gpuCount}, or pin an instance type with ${tp} GPUs`);
+    }
+  }
+  if (!region) return undefined;
+  return { region, instanceType: instance?.instanceType, tensorParallelSize: tp, instancePrices };
+}
+
+/** A pinned instance type must run the model: dtype, quantization and memory, at the pinned or some valid TP. */
+function checkPinnedInstance(r: ConfigReader, model: ModelSpec, serving: ServingSpec, placement: PlacementSpec): void {
+  const instance = placement.instanceType ? findInstanceType(placement.instanceType) : undefined;
+  if (!instance) return;
+  const tps = placement.tensorParallelSize ? [placement.tensorParallelSize] : tensorParallelOptions(instance.gpuCount);
+  const fits = tps.map((tp) => checkHardware(model.architecture, serving, instance, tp));
+  if (fits.some((f) => f.rejections.length === 0)) return;
+  // Report the largest TP whose only problems are not the TP itself: the closest the instance gets.
+  const closest = [...fits].reverse().find((f) => f.rejections.every((x) => x.kind !== "tensorParallel")) ?? fits[fits.length - 1]!;
+  for (const rejection of closest.rejections) {
+    if (rejection.kind === "tensorParallel") continue; // reported by readPlacement
+    if (rejection.kind === "memory") {
+      const alternatives = instanceTypesThatFit(model.architecture, serving, placement).slice(0, 6);
+      r.fail("instanceType", `${model.id} on ${instance.instanceType}: ${rejection.message}`,
+        alternatives.length > 0
+          ? `pin one that fits (cheapest first: ${alternatives.join(", ")}), clear hostwise:instanceType, or lower maxModelLen / quantize`
+          : "no instance type fits these settings: lower maxModelLen or minConcurrentSequences, or quantize");
+    } else {
+      r.fail(rejection.key, `${rejection.message} (${instance.instanceType} is pinned)`, `change ${qualified(rejection.key)}, or pin another instance type`);
+    }
+  }
+}
+
+function readTraffic(r: ConfigReader, serving: ServingSpec | undefined): TrafficSpec | undefined {
+  const rps = r.number("peakRequestsPerSecond", { above: 0 });
+  const tps = r.number("peakOutputTokensPerSecond", { above: 0 });
+  const meanPromptTokens = r.integer("meanPromptTokens", 1);
+  const meanOutputTokens = r.integer("meanOutputTokens", 1);
+  const floor = r.number("minTokensPerSecondPerStream", { above: 0 });
+  if (rps !== undefined && tps !== undefined) {
+    r.fail("peakOutputTokensPerSecond", "is given together with peakRequestsPerSecond; give one measure of peak traffic", `pulumi config rm ${qualified("peakOutputTokensPerSecond")}`);
+  }
+  if (serving && meanPromptTokens !== undefined && meanOutputTokens !== undefined && meanPromptTokens + meanOutputTokens > serving.maxModelLen) {
+    r.fail("meanPromptTokens", `a mean request (${meanPromptTokens} prompt + ${meanOutputTokens} output tokens) exceeds maxModelLen ${serving.maxModelLen}`, "raise maxModelLen or lower meanPromptTokens / meanOutputTokens");
+  }
+  if (meanPromptTokens === undefined || meanOutputTokens === undefined || floor === undefined) return undefined;
+  const given = rps !== undefined ? "requests" : tps !== undefined ? "outputTokens" : "none";
+  return {
+    given,
+    peakRequestsPerSecond: rps ?? (tps !== undefined ? tps / meanOutputTokens : undefined),
+    meanPromptTokens,
+    meanOutputTokens,
+    minTokensPerSecondPerStream: floor,
+  };
+}
+
+function readScaling(r: ConfigReader): ScalingSpec | undefined {
+  const minReplicas = r.integer("minReplicas", 0);
+  const maxReplicas = r.integer("maxReplicas", 1);
+  if (minReplicas !== undefined && maxReplicas !== undefined && minReplicas > maxReplicas) {
+    r.fail("minReplicas", `${minReplicas} is above maxReplicas (${maxReplicas})`, `lower minReplicas or raise maxReplicas: ${setHint("maxReplicas", minReplicas)}`);
+  }
+  return minReplicas === undefined ? undefined : { minReplicas, maxReplicas };
+}
+
+function readHostedApi(r: ConfigReader, model: ModelSpec | undefined): HostedApiSpec | undefined {
+  const ids = HOSTED_API_PRICES.map((p) => p.id);
+  const chosen = r.string("hostedApi");
+  const id = chosen ?? (model ? defaultHostedApiFor(model.architecture.paramsBillions) : undefined);
+  const entry = id ? findHostedApi(id) : undefined;
+  if (chosen !== undefined && !entry) r.fail("hostedApi", `"${chosen}" is not in the hosted API price catalog`, `${didYouMean(chosen, ids)}use one of ${ids.join(", ")}`);
+  const input = r.number("hostedApiInputPrice", { above: 0 });
+  const output = r.number("hostedApiOutputPrice", { above: 0 });
+  if (!entry) return undefined;
+  return {
+    id: entry.id,
+    inputUsdPerMTok: input ?? entry.inputUsdPerMTok,
+    outputUsdPerMTok: output ?? entry.outputUsdPerMTok,
+    overridden: input !== undefined || output !== undefined,
+  };
+}
+
+/**
+ * Turns raw stack config into a StackSpec, or throws one ConfigError listing every problem found: each
+ * names the key, says what is wrong and how to fix it. Nothing downstream runs on an invalid stack.
+ */
+export function validateConfig(raw: RawConfig, options: ValidateOptions): StackSpec {
+  const r = new ConfigReader(raw);
+  checkUnknownKeys(r, raw);
+  const owner = r.requiredString("owner", "team-ml");
+  const costCenter = r.requiredString("costCenter", "cc-1234");
+  const environment = r.string("environment") ?? options.stack;
+  const trial = r.boolean("trial");
+  const expiry = readExpiry(r, trial, options.now);
+  const model = readModel(r);
+  const serving = readServing(r, model);
+  const placement = readPlacement(r, raw, model);
+  if (model && serving && placement) checkPinnedInstance(r, model, serving, placement);
+  const traffic = readTraffic(r, serving);
+  const scaling = readScaling(r);
+  const hostedApi = readHostedApi(r, model);
+
+  if (r.issues.length > 0) throw new ConfigError(r.issues);
+  return {
+    stack: options.stack,
+    environment,
+    owner: owner!,
+    costCenter: costCenter!,
+    trial: trial!,
+    expiry,
+    model: model!,
+    serving: serving!,
+    placement: placement!,
+    traffic: traffic!,
+    scaling: scaling!,
+    hostedApi: hostedApi!,
+  };
+}

@@ -1,0 +1,318 @@
+import { GPUS } from "../catalog/gpus";
+import { catalogHourlyPrice, INSTANCE_TYPES, type InstanceType } from "../catalog/instances";
+import type { ModelArchitecture } from "../catalog/models";
+import { ConfigError, type ConfigIssue } from "../config/errors";
+import type { ModelSpec, PlacementSpec, ServingSpec, StackSpec } from "../config/spec";
+import { checkHardware, instanceBandwidthGBps, tensorParallelOptions, type HardwareFit } from "./candidates";
+import { memoryBudget, type MemoryBudget } from "./memory";
+import { modelClass } from "./model-class";
+import { maxConcurrency, operatingPoint, pointForLoad, type BatchLimit, type OperatingPoint, type ReplicaShape } from "./throughput";
+import { vllmArgs } from "./vllm-args";
+
+export const HOURS_PER_MONTH = 730;
+
+/** One (instance type, TP) option, evaluated for the stack's model, serving settings and traffic. */
+export interface Candidate {
+  readonly instanceType: string;
+  readonly gpuName: string;
+  readonly gpuCount: number;
+  readonly tensorParallelSize: number;
+  /** Replicas one node can hold (GPUs / TP). */
+  readonly replicasPerNode: number;
+  readonly hourlyUsdPerNode: number;
+  readonly priceSource: "catalog" | "instancePrices";
+  readonly fit: HardwareFit;
+  /** Per replica, at the largest batch the limits allow; absent when the hardware is rejected. */
+  readonly capacity?: { readonly maxConcurrency: number; readonly limitedBy: BatchLimit; readonly point: OperatingPoint };
+  /** Replicas needed at peak (at least minReplicas), nodes for them, and their price per hour. */
+  readonly replicas?: number;
+  readonly nodes?: number;
+  readonly hourlyUsd?: number;
+  /** Empty when the candidate can serve the stack. */
+  readonly rejections: readonly string[];
+}
+
+export interface Alternative {
+  readonly instanceType: string;
+  readonly tensorParallelSize: number;
+  readonly replicas?: number;
+  readonly nodes?: number;
+  readonly hourlyUsd?: number;
+  readonly feasible: boolean;
+  /** Why it lost to the chosen plan. */
+  readonly why: string;
+}
+
+export interface ScaleCounts {
+  readonly min: number;
+  readonly peak: number;
+  readonly max: number;
+}
+
+export interface SizingPlan {
+  readonly modelClass: string;
+  readonly model: ModelSpec;
+  readonly instanceType: string;
+  readonly gpu: { readonly name: string; readonly perNode: number; readonly memoryGiB: number };
+  readonly dtype: "bfloat16" | "float16";
+  readonly tensorParallelSize: number;
+  readonly replicasPerNode: number;
+  readonly replicas: ScaleCounts;
+  readonly nodes: ScaleCounts;
+  /** Per GPU, with the KV cache sized for the larger of the guaranteed sequences and the peak concurrency. */
+  readonly memory: MemoryBudget;
+  readonly throughput: {
+    /** Per replica at the largest batch the limits allow. */
+    readonly capacity: OperatingPoint;
+    readonly maxConcurrency: number;
+    readonly limitedBy: BatchLimit;
+    /** Per replica at peak traffic (absent when the stack gives no traffic). */
+    readonly atPeak?: OperatingPoint;
+    readonly peakRequestsPerSecond?: number;
+    /** Output tokens/s of the fleet at peak replicas, every replica at capacity. */
+    readonly fleetCapacityOutputTokensPerSecond: number;
+  };
+  readonly maxNumSeqs: number;
+  readonly vllmArgs: readonly string[];
+  readonly gpuCost: {
+    readonly hourlyUsdPerNode: number;
+    readonly priceSource: "catalog" | "instancePrices";
+    readonly hourlyUsd: ScaleCounts;
+    readonly monthlyUsd: ScaleCounts;
+    /** Node cost per 1M output tokens with every peak replica busy at capacity: the floor of $/token. */
+    readonly usdPerMillionOutputTokensAtCapacity: number;
+  };
+  /** Every other evaluated option, best first, with why it lost. */
+  readonly alternatives: readonly Alternative[];
+  /** Instance types never evaluated, with why (no GPU spec, no price). */
+  readonly excluded: ReadonlyArray<{ readonly instanceType: string; readonly reason: string }>;
+}
+
+/** Hourly price of an instance for this stack: an instancePrices override, else the catalog's regional price. */
+export function hourlyPrice(instance: InstanceType, placement: PlacementSpec): { usd: number; source: Candidate["priceSource"] } | undefined {
+  const override = placement.instancePrices[instance.instanceType];
+  if (override !== undefined) return { usd: override, source: "instancePrices" };
+  const usd = catalogHourlyPrice(instance, placement.region);
+  return usd === undefined ? undefined : { usd, source: "catalog" };
+}
+
+/** Why an instance type is never a candidate, or undefined when it is one. */
+export function exclusionReason(instance: InstanceType, placement: PlacementSpec): string | undefined {
+  if (!GPUS[instance.gpuName]) return `no confirmed specs for the ${instance.gpuName} GPU`;
+  if (!hourlyPrice(instance, placement)) {
+    return instance.onDemandUsdPerHourUsEast1 === null && placement.region === "us-east-1"
+      ? "no On-Demand price (Capacity Blocks only); set hostwise:instancePrices to use it"
+      : `no price for ${placement.region}; set hostwise:instancePrices to use it`;
+  }
+  return undefined;
+}
+
+/** Instance types (with a GPU spec) where the model fits in memory at some valid TP, cheapest first. */
+export function instanceTypesThatFit(arch: ModelArchitecture, serving: ServingSpec, placement: PlacementSpec): string[] {
+  return INSTANCE_TYPES.filter((i) => GPUS[i.gpuName])
+    .filter((i) => tensorParallelOptions(i.gpuCount).some((tp) => checkHardware(arch, serving, i, tp).rejections.length === 0))
+    .sort((a, b) => (hourlyPrice(a, placement)?.usd ?? Infinity) - (hourlyPrice(b, placement)?.usd ?? Infinity))
+    .map((i) => i.instanceType);
+}
+
+function replicaShape(spec: StackSpec, instance: InstanceType, fit: HardwareFit, tp: number): ReplicaShape {
+  return {
+    arch: spec.model.architecture,
+    quantization: spec.serving.quantization,
+    kvCacheDtype: spec.serving.kvCacheDtype,
+    tensorParallelSize: tp,
+    memoryBandwidthGBps: instanceBandwidthGBps(instance, fit.gpu),
+    denseTflops16: fit.gpu.denseTflops16,
+    meanPromptTokens: spec.traffic.meanPromptTokens,
+    meanOutputTokens: spec.traffic.meanOutputTokens,
+  };
+}
+
+/** Evaluates one (instance type, TP) for the stack: hardware fit, then per-replica capacity and replica count. */
+export function evaluateCandidate(spec: StackSpec, instance: InstanceType, tp: number): Candidate {
+  const price = hourlyPrice(instance, spec.placement);
+  if (!price) throw new Error(`${instance.instanceType} has no price: filter with exclusionReason() first`);
+  const fit = checkHardware(spec.model.architecture, spec.serving, instance, tp);
+  const base = {
+    instanceType: instance.instanceType,
+    gpuName: fit.gpu.name,
+    gpuCount: instance.gpuCount,
+    tensorParallelSize: tp,
+    replicasPerNode: Math.floor(instance.gpuCount / tp),
+    hourlyUsdPerNode: price.usd,
+    priceSource: price.source,
+    fit,
+  };
+  if (fit.rejections.length > 0) return { ...base, rejections: fit.rejections.map((r) => r.message) };
+
+  const shape = replicaShape(spec, instance, fit, tp);
+  const floor = spec.traffic.minTokensPerSecondPerStream;
+  const limit = maxConcurrency(shape, {
+    kvCapacityTokens: fit.memory.kvCapacityTokens,
+    maxNumSeqs: spec.serving.maxNumSeqs,
+    minTokensPerSecondPerStream: floor,
+  });
+  if (limit.concurrency === 0) {
+    const why =
+      limit.limitedBy === "latency floor"
+        ? `too slow: ${operatingPoint(shape, 1).perStreamTokensPerSecond.toFixed(1)} tokens/s per stream at batch 1, below the floor of ${floor}`
+        : `the KV cache holds ${fit.memory.kvCapacityTokens} tokens, less than one mean sequence (${spec.traffic.meanPromptTokens + spec.traffic.meanOutputTokens})`;
+    return { ...base, rejections: [why] };
+  }
+  const capacity = { maxConcurrency: limit.concurrency, limitedBy: limit.limitedBy, point: operatingPoint(shape, limit.concurrency) };
+  const rps = spec.traffic.peakRequestsPerSecond;
+  const needed = rps === undefined ? 1 : Math.max(1, Math.ceil(rps / capacity.point.requestsPerSecond - 1e-9));
+  const replicas = Math.max(needed, spec.scaling.minReplicas);
+  const nodes = Math.ceil(replicas / base.replicasPerNode);
+  const rejections: string[] = [];
+  if (spec.scaling.maxReplicas !== undefined && needed > spec.scaling.maxReplicas) {
+    rejections.push(`needs ${needed} replicas at peak; maxReplicas is ${spec.scaling.maxReplicas}`);
+  }
+  return { ...base, capacity, replicas, nodes, hourlyUsd: nodes * price.usd, rejections };
+}
+
+/** Output tokens/s the candidate's peak fleet delivers at capacity. */
+function fleetCapacity(c: Candidate): number {
+  return (c.replicas ?? 0) * (c.capacity?.point.outputTokensPerSecond ?? 0);
+}
+
+/** Cheapest first; at equal price the one with more capacity, then the one with fewer GPUs per replica. */
+function compareFeasible(a: Candidate, b: Candidate): number {
+  return (
+    (a.hourlyUsd ?? 0) - (b.hourlyUsd ?? 0) ||
+    fleetCapacity(b) - fleetCapacity(a) ||
+    a.tensorParallelSize - b.tensorParallelSize
+  );
+}
+
+/** Enumerates every candidate the stack allows: a pinned instance type and TP narrow the search. */
+export function enumerateCandidates(spec: StackSpec): { candidates: Candidate[]; excluded: SizingPlan["excluded"] } {
+  const candidates: Candidate[] = [];
+  const excluded: Array<{ instanceType: string; reason: string }> = [];
+  for (const instance of INSTANCE_TYPES) {
+    if (spec.placement.instanceType && instance.instanceType !== spec.placement.instanceType) continue;
+    const reason = exclusionReason(instance, spec.placement);
+    if (reason) {
+      excluded.push({ instanceType: instance.instanceType, reason });
+      continue;
+    }
+    const tps = spec.placement.tensorParallelSize ? [spec.placement.tensorParallelSize] : tensorParallelOptions(instance.gpuCount);
+    for (const tp of tps) candidates.push(evaluateCandidate(spec, instance, tp));
+  }
+  return { candidates, excluded };
+}
+
+function noFeasiblePlan(spec: StackSpec, candidates: readonly Candidate[]): ConfigError {
+  const pinned = spec.placement.instanceType;
+  const reasons = [...new Set(candidates.flatMap((c) => c.rejections))];
+  const shown = reasons.slice(0, 3).join("; ") + (reasons.length > 3 ? `; and ${reasons.length - 3} more` : "");
+  const issue: ConfigIssue = pinned
+    ? {
+        key: "instanceType",
+        message: `${pinned} cannot serve ${spec.model.id} for this stack: ${shown}`,
+        hint: "pin another instance type (or clear hostwise:instanceType to let the plan choose), raise maxReplicas, or lower the traffic or latency floor",
+      }
+    : {
+        key: "model",
+        message: `no instance type can serve ${spec.model.id} with these settings: ${shown}`,
+        hint: "lower maxModelLen or minConcurrentSequences, quantize (quantization awq or fp8), lower minTokensPerSecondPerStream, or raise maxReplicas",
+      };
+  return new ConfigError([issue]);
+}
+
+function describeLoss(c: Candidate, chosen: Candidate): string {
+  if (c.rejections.length > 0) return c.rejections.join("; ");
+  const dearer = (c.hourlyUsd ?? 0) - (chosen.hourlyUsd ?? 0);
+  return dearer > 0.005 ? `$${dearer.toFixed(2)}/h dearer` : "same price, less capacity";
+}
+
+/**
+ * The sizing decision: every feasible (instance type, TP, replicas) for the stack's traffic and latency
+ * floor, the lowest $/hour chosen (with no traffic: the cheapest that fits), and the rest ranked with why
+ * each lost. Throws ConfigError when nothing can serve the stack.
+ */
+export function planSizing(spec: StackSpec): SizingPlan {
+  const { candidates, excluded } = enumerateCandidates(spec);
+  const feasible = candidates.filter((c) => c.rejections.length === 0).sort(compareFeasible);
+  const chosen = feasible[0];
+  if (!chosen || !chosen.capacity || chosen.replicas === undefined || chosen.nodes === undefined) {
+    throw noFeasiblePlan(spec, candidates);
+  }
+  const rejected = candidates
+    .filter((c) => c.rejections.length > 0)
+    .sort((a, b) => a.hourlyUsdPerNode - b.hourlyUsdPerNode || a.tensorParallelSize - b.tensorParallelSize);
+  const alternatives = [...feasible.slice(1), ...rejected].map((c) => ({
+    instanceType: c.instanceType,
+    tensorParallelSize: c.tensorParallelSize,
+    replicas: c.replicas,
+    nodes: c.nodes,
+    hourlyUsd: c.hourlyUsd,
+    feasible: c.rejections.length === 0,
+    why: describeLoss(c, chosen),
+  }));
+
+  const instance = INSTANCE_TYPES.find((i) => i.instanceType === chosen.instanceType)!;
+  const tp = chosen.tensorParallelSize;
+  const rpn = chosen.replicasPerNode;
+  const rps = spec.traffic.peakRequestsPerSecond;
+  const shape = replicaShape(spec, instance, chosen.fit, tp);
+  const atPeak = rps === undefined ? undefined : pointForLoad(shape, rps / chosen.replicas, chosen.capacity.maxConcurrency);
+  const peakConcurrency = Math.ceil(atPeak?.concurrency ?? spec.serving.minConcurrentSequences);
+  const meanSequence = spec.traffic.meanPromptTokens + spec.traffic.meanOutputTokens;
+  const memory = memoryBudget({
+    arch: spec.model.architecture,
+    quantization: spec.serving.quantization,
+    kvCacheDtype: spec.serving.kvCacheDtype,
+    gpuMemoryMiB: instance.gpuMemoryMiBPerGpu,
+    gpuMemoryUtilization: spec.serving.gpuMemoryUtilization,
+    tensorParallelSize: tp,
+    requiredKvTokens: Math.max(spec.serving.minConcurrentSequences * spec.serving.maxModelLen, peakConcurrency * meanSequence),
+  });
+
+  const replicas: ScaleCounts = {
+    min: spec.scaling.minReplicas,
+    peak: chosen.replicas,
+    max: spec.scaling.maxReplicas ?? chosen.replicas,
+  };
+  const nodes: ScaleCounts = {
+    min: Math.ceil(replicas.min / rpn),
+    peak: chosen.nodes,
+    max: Math.ceil(replicas.max / rpn),
+  };
+  const perNode = chosen.hourlyUsdPerNode;
+  const hourlyUsd: ScaleCounts = { min: nodes.min * perNode, peak: nodes.peak * perNode, max: nodes.max * perNode };
+  const fleetTokensPerSecond = fleetCapacity(chosen);
+  const maxNumSeqs = chosen.capacity.maxConcurrency;
+
+  return {
+    modelClass: modelClass(spec.model.architecture),
+    model: spec.model,
+    instanceType: chosen.instanceType,
+    gpu: { name: chosen.gpuName, perNode: chosen.gpuCount, memoryGiB: instance.gpuMemoryMiBPerGpu / 1024 },
+    dtype: chosen.fit.dtype,
+    tensorParallelSize: tp,
+    replicasPerNode: rpn,
+    replicas,
+    nodes,
+    memory,
+    throughput: {
+      capacity: chosen.capacity.point,
+      maxConcurrency: chosen.capacity.maxConcurrency,
+      limitedBy: chosen.capacity.limitedBy,
+      atPeak,
+      peakRequestsPerSecond: rps,
+      fleetCapacityOutputTokensPerSecond: fleetTokensPerSecond,
+    },
+    maxNumSeqs,
+    vllmArgs: vllmArgs({ model: spec.model, serving: spec.serving, dtype: chosen.fit.dtype, tensorParallelSize: tp, maxNumSeqs }),
+    gpuCost: {
+      hourlyUsdPerNode: perNode,
+      priceSource: chosen.priceSource,
+      hourlyUsd,
+      monthlyUsd: { min: hourlyUsd.min * HOURS_PER_MONTH, peak: hourlyUsd.peak * HOURS_PER_MONTH, max: hourlyUsd.max * HOURS_PER_MONTH },
+      usdPerMillionOutputTokensAtCapacity: (hourlyUsd.peak / 3600 / fleetTokensPerSecond) * 1e6,
+    },
+    alternatives,
+    excluded,
+  };
+}

@@ -1,0 +1,71 @@
+#!/usr/bin/env -S npx tsx
+import { parseArgs } from "node:util";
+import { ConfigError } from "../infra/config/errors";
+import { PLAN_HELP, runPlan } from "./commands/plan";
+import { UsageError } from "./lib/usage";
+
+const HELP = `hostwise — self-host an open-weight LLM on AWS EKS with vLLM, with the cost next to the stack
+
+Usage: hostwise <command> [options]      (from a checkout: npm run hostwise -- <command> [options])
+
+Commands:
+  plan      the sizing decision for a stack, offline: instance, GPUs, replicas, vLLM flags, cost
+
+Run 'hostwise <command> --help' for a command's options.`;
+
+/** Runs one command line; returns the exit code. Output goes to the given writers so tests can capture it. */
+export function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void, now = new Date()): number {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case "-h":
+      case "--help":
+      case "help":
+        out(HELP);
+        return command === undefined ? 2 : 0;
+      case "plan": {
+        const { values } = parseArgs({
+          args: [...rest],
+          options: {
+            stack: { type: "string", default: "dev" },
+            dir: { type: "string", default: process.cwd() },
+            config: { type: "string", multiple: true, default: [] },
+            json: { type: "boolean", default: false },
+            all: { type: "boolean", default: false },
+            help: { type: "boolean", short: "h", default: false },
+          },
+          strict: true,
+          allowPositionals: false,
+        });
+        if (values.help) {
+          out(PLAN_HELP);
+          return 0;
+        }
+        out(runPlan({ stack: values.stack, dir: values.dir, overrides: values.config, json: values.json, all: values.all, now }));
+        return 0;
+      }
+      default:
+        throw new UsageError(`unknown command "${command}"`, "run 'hostwise --help' for the commands");
+    }
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(`hostwise: ${e.message}`);
+      return 1;
+    }
+    if (e instanceof UsageError) {
+      err(`hostwise: ${e.message}\n  fix: ${e.hint}`);
+      return 2;
+    }
+    // parseArgs reports unknown or malformed flags with a code; those are usage errors too.
+    if (e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) {
+      err(`hostwise: ${e.message}\n  fix: run 'hostwise ${command} --help' for the options`);
+      return 2;
+    }
+    throw e;
+  }
+}
+
+if (require.main === module) {
+  process.exitCode = main(process.argv.slice(2), (s) => console.log(s), (s) => console.error(s));
+}
