@@ -6,5 +6,6 @@ export default defineConfig({
     // Per-file isolation (the default pool) keeps each Pulumi mock runtime separate.
     pool: "forks",
     testTimeout: 30_000,
+    reporters: ["default", "./test/summary-reporter.ts"],
   },
 });

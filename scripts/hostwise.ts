@@ -16,6 +16,7 @@ Run 'hostwise <command> --help' for a command's options.`;
 /** Runs one command line; returns the exit code. Output goes to the given writers so tests can capture it. */
 export function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void, now = new Date()): number {
   const [command, ...rest] = argv;
+  let subject = ""; // what a config error is about, e.g. 'stack "dev" has '
   try {
     switch (command) {
       case undefined:
@@ -42,6 +43,7 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
           out(PLAN_HELP);
           return 0;
         }
+        subject = `stack "${values.stack}" has `;
         out(runPlan({ stack: values.stack, dir: values.dir, overrides: values.config, json: values.json, all: values.all, now }));
         return 0;
       }
@@ -50,7 +52,7 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
     }
   } catch (e) {
     if (e instanceof ConfigError) {
-      err(`hostwise: ${e.message}`);
+      err(`hostwise: ${subject}${e.message}`);
       return 1;
     }
     if (e instanceof UsageError) {

@@ -27,7 +27,7 @@ export function suggest(input: string, names: readonly string[]): string[] {
   if (exact.length > 0) return exact;
   return names
     .map((n) => ({ n, d: editDistance(lower, n.toLowerCase()) }))
-    .filter(({ n, d }) => d <= Math.max(2, Math.floor(n.length / 4)))
+    .filter(({ n, d }) => d <= Math.max(2, Math.floor(n.length / 3)))
     .sort((a, b) => a.d - b.d)
     .slice(0, 3)
     .map(({ n }) => n);
@@ -131,11 +131,13 @@ function readModel(r: ConfigReader): ModelSpec | undefined {
     }
     architecture = catalog;
   } else if (customSet.length === 0) {
+    const ids = MODELS.map((m) => m.id);
+    const describe = "describe the model with hostwise:customParamsBillions, customLayers, customHiddenSize, customAttentionHeads, customKvHeads, customHeadDim and customMaxContext";
+    const close = suggest(id, ids);
     return r.fail(
       "model",
       `"${id}" is not in the model catalog and no custom architecture is given`,
-      `${didYouMean(id, MODELS.map((m) => m.id))}use a catalog id (${MODELS.map((m) => m.id).join(", ")}), ` +
-        `or describe the model with hostwise:customParamsBillions, customLayers, customHiddenSize, customAttentionHeads, customKvHeads, customHeadDim and customMaxContext`,
+      close.length > 0 ? `did you mean "${close[0]}"? Otherwise ${describe}` : `use a catalog id (${ids.join(", ")}), or ${describe}`,
     );
   } else {
     architecture = readCustomArchitecture(r, id);

@@ -2,6 +2,7 @@ import { GPUS } from "../catalog/gpus";
 import { catalogHourlyPrice, INSTANCE_TYPES, type InstanceType } from "../catalog/instances";
 import type { ModelArchitecture } from "../catalog/models";
 import { ConfigError, type ConfigIssue } from "../config/errors";
+import { qualified } from "../config/read";
 import type { ModelSpec, PlacementSpec, ServingSpec, StackSpec } from "../config/spec";
 import { checkHardware, instanceBandwidthGBps, tensorParallelOptions, type HardwareFit } from "./candidates";
 import { memoryBudget, type MemoryBudget } from "./memory";
@@ -202,20 +203,36 @@ export function enumerateCandidates(spec: StackSpec): { candidates: Candidate[];
   return { candidates, excluded };
 }
 
+/**
+ * How close a rejected candidate came, as [tier, distance]: it had capacity and only maxReplicas failed
+ * (fewest replicas first), it was too slow, it missed memory by N GiB, or something else ruled it out.
+ */
+function closeness(c: Candidate): [number, number] {
+  if (c.capacity) return [0, c.replicas ?? 0];
+  if (c.fit.rejections.length === 0) return [1, 0];
+  if (c.fit.rejections.every((r) => r.kind === "memory")) return [2, -c.fit.memory.freeGiB];
+  return [3, 0];
+}
+
 function noFeasiblePlan(spec: StackSpec, candidates: readonly Candidate[]): ConfigError {
   const pinned = spec.placement.instanceType;
-  const reasons = [...new Set(candidates.flatMap((c) => c.rejections))];
-  const shown = reasons.slice(0, 3).join("; ") + (reasons.length > 3 ? `; and ${reasons.length - 3} more` : "");
+  const closest = [...candidates].sort((a, b) => {
+    const [ta, da] = closeness(a);
+    const [tb, db] = closeness(b);
+    return ta - tb || da - db;
+  });
+  const reasons = [...new Set(closest.map((c) => `${c.instanceType} at TP ${c.tensorParallelSize}: ${c.rejections.join("; ")}`))];
+  const shown = reasons.slice(0, 3).join(" | ") + (reasons.length > 3 ? ` | and ${reasons.length - 3} more` : "");
   const issue: ConfigIssue = pinned
     ? {
-        key: "instanceType",
+        key: qualified("instanceType"),
         message: `${pinned} cannot serve ${spec.model.id} for this stack: ${shown}`,
         hint: "pin another instance type (or clear hostwise:instanceType to let the plan choose), raise maxReplicas, or lower the traffic or latency floor",
       }
     : {
-        key: "model",
-        message: `no instance type can serve ${spec.model.id} with these settings: ${shown}`,
-        hint: "lower maxModelLen or minConcurrentSequences, quantize (quantization awq or fp8), lower minTokensPerSecondPerStream, or raise maxReplicas",
+        key: qualified("model"),
+        message: `no instance type can serve ${spec.model.id} with these settings; closest: ${shown}`,
+        hint: "raise maxReplicas, lower the traffic or minTokensPerSecondPerStream, lower maxModelLen or minConcurrentSequences, or quantize (quantization awq or fp8)",
       };
   return new ConfigError([issue]);
 }

@@ -1,0 +1,110 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { performance } from "node:perf_hooks";
+import { MODELS } from "../infra/catalog/models";
+import { ConfigError } from "../infra/config/errors";
+import { validateConfig } from "../infra/config/validate";
+import { planSizing } from "../infra/sizing/choose";
+import { renderTable } from "./lib/table";
+
+// Measures the speed targets of the foundation: one sizing call under 5 ms, `npm run plan` under 2 s wall.
+// It reports; it asserts nothing (timings vary by machine).
+
+const HELP = `npm run bench -- [--runs N] [--json]
+
+Times planSizing for every catalog model at three traffic levels (none, 1 and 20 requests/s), and the wall
+time of the offline plan (\`tsx scripts/hostwise.ts plan\`, as \`npm run plan\` runs it) for the dev and prod stacks.
+
+  --runs N   sizing calls per case (default 50) and plan processes per stack (default 5)
+  --json     print the measurements as JSON`;
+
+const ROOT = join(__dirname, "..");
+const TRAFFIC = [
+  { label: "none", peakRequestsPerSecond: undefined },
+  { label: "1 req/s", peakRequestsPerSecond: 1 },
+  { label: "20 req/s", peakRequestsPerSecond: 20 },
+];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function benchSizing(runs: number) {
+  const rows = [];
+  for (const model of MODELS) {
+    for (const traffic of TRAFFIC) {
+      const raw = {
+        "aws:region": "us-east-1",
+        owner: "bench",
+        costCenter: "bench",
+        model: model.id,
+        maxModelLen: Math.min(model.maxContext, 8192),
+        ...(traffic.peakRequestsPerSecond ? { peakRequestsPerSecond: traffic.peakRequestsPerSecond } : {}),
+      };
+      const spec = validateConfig(raw, { stack: "bench", now: new Date() });
+      const times: number[] = [];
+      let outcome = "";
+      for (let i = 0; i < runs; i++) {
+        const t0 = performance.now();
+        try {
+          const plan = planSizing(spec);
+          outcome = `${plan.nodes.peak} × ${plan.instanceType} TP ${plan.tensorParallelSize}`;
+        } catch (e) {
+          if (!(e instanceof ConfigError)) throw e;
+          outcome = "no feasible plan";
+        }
+        times.push(performance.now() - t0);
+      }
+      rows.push({ model: model.id, traffic: traffic.label, medianMs: median(times), maxMs: Math.max(...times), outcome });
+    }
+  }
+  return rows;
+}
+
+function benchPlanWall(runs: number) {
+  const tsx = join(ROOT, "node_modules", ".bin", "tsx");
+  return ["dev", "prod"].map((stack) => {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const r = spawnSync(tsx, ["scripts/hostwise.ts", "plan", "--stack", stack], { cwd: ROOT, encoding: "utf8" });
+      times.push(performance.now() - t0);
+      if (r.status !== 0) throw new Error(`plan --stack ${stack} failed: ${r.stderr}`);
+    }
+    return { stack, medianMs: median(times), maxMs: Math.max(...times) };
+  });
+}
+
+function mainBench() {
+  const { values } = parseArgs({
+    options: { runs: { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+  });
+  if (values.help) return console.log(HELP);
+  const runs = values.runs ? Number(values.runs) : undefined;
+  if (runs !== undefined && !(Number.isInteger(runs) && runs > 0)) {
+    console.error(`bench: --runs must be a positive whole number, got ${values.runs}`);
+    process.exitCode = 2;
+    return;
+  }
+  const sizing = benchSizing(runs ?? 50);
+  const plan = benchPlanWall(runs ?? 5);
+  if (values.json) return console.log(JSON.stringify({ sizing, plan }, null, 2));
+  console.log("Sizing (planSizing, one call)");
+  console.log(
+    renderTable(
+      ["model", "traffic", "median ms", "max ms", "plan"],
+      sizing.map((r) => [r.model, r.traffic, r.medianMs.toFixed(2), r.maxMs.toFixed(2), r.outcome]),
+      [2, 3],
+    ),
+  );
+  const worst = Math.max(...sizing.map((r) => r.medianMs));
+  console.log(`\nslowest median: ${worst.toFixed(2)} ms (target: under 5 ms)\n`);
+  console.log("Offline plan, wall time of one process (tsx scripts/hostwise.ts plan)");
+  console.log(renderTable(["stack", "median ms", "max ms"], plan.map((p) => [p.stack, p.medianMs.toFixed(0), p.maxMs.toFixed(0)]), [1, 2]));
+  console.log("(target: under 2,000 ms; `npm run plan` adds npm's own start-up on top)");
+}
+
+mainBench();

@@ -1,0 +1,143 @@
+import { describe, expect, it } from "vitest";
+import { parseExpiry, suggest } from "../infra/config/validate";
+import { BASE, issuesFor, NOW, specFor } from "./helpers";
+import { validateConfig } from "../infra/config/validate";
+import { ConfigError } from "../infra/config/errors";
+
+const CUSTOM = {
+  model: "acme/house-model-13b",
+  customParamsBillions: "13",
+  customLayers: 40,
+  customHiddenSize: 5120,
+  customAttentionHeads: 40,
+  customKvHeads: 40,
+  customHeadDim: 128,
+  customMaxContext: 4096,
+};
+
+// Every bad input the foundation issue names, and a few more: the key reported and what the message says.
+const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
+  ["unknown model id without a custom architecture", { model: "meta-llama/Llama-9-13b" }, "hostwise:model", /not in the model catalog and no custom architecture/],
+  ["custom architecture missing a field", { ...CUSTOM, customLayers: "" }, "hostwise:customLayers", /is required: acme\/house-model-13b is not in the catalog/],
+  ["custom architecture with a zero field", { ...CUSTOM, customHeadDim: 0 }, "hostwise:customHeadDim", /must be positive, got 0/],
+  ["custom architecture with a negative size", { ...CUSTOM, customParamsBillions: "-13" }, "hostwise:customParamsBillions", /must be greater than 0, got -13/],
+  ["custom KV heads that do not divide the heads", { ...CUSTOM, customKvHeads: 6 }, "hostwise:customKvHeads", /6 key\/value heads must divide the 40 attention heads/],
+  ["custom keys on a catalog model", { customLayers: 32 }, "hostwise:customLayers", /only for models outside the catalog/],
+  ["maxModelLen above the model's context", { model: "meta-llama/Llama-2-13b-chat-hf", maxModelLen: 8192 }, "hostwise:maxModelLen", /8192 exceeds meta-llama\/Llama-2-13b-chat-hf's context of 4096 tokens/],
+  ["FP8 W8A8 on an Ampere GPU", { quantization: "fp8", instanceType: "g5.xlarge" }, "hostwise:quantization", /fp8 \(W8A8\) needs an Ada or Hopper GPU; the NVIDIA A10G is Ampere/],
+  ["an fp8 KV cache on a Turing GPU", { kvCacheDtype: "fp8", instanceType: "g4dn.xlarge", model: "Qwen/Qwen2.5-7B-Instruct", quantization: "awq", checkpoint: "Qwen/Qwen2.5-7B-Instruct-AWQ" }, "hostwise:kvCacheDtype", /fp8 KV cache needs an Ada or Hopper GPU/],
+  ["BF16 on a T4", { dtype: "bfloat16", instanceType: "g4dn.xlarge", model: "Qwen/Qwen2.5-7B-Instruct", quantization: "fp8" }, "hostwise:dtype", /bfloat16 is not supported on the NVIDIA T4/],
+  ["BF16 with AWQ kernels", { dtype: "bfloat16", quantization: "awq", checkpoint: "x/y-AWQ" }, "hostwise:dtype", /vLLM's awq kernels take float16 only/],
+  ["a pinned instance the model cannot fit", { model: "meta-llama/Llama-2-13b-chat-hf", maxModelLen: 4096, instanceType: "g5.xlarge" }, "hostwise:instanceType", /on g5\.xlarge: does not fit by 8\.4 GiB per GPU/],
+  ["an unknown pinned instance type", { instanceType: "g6e.xlarg" }, "hostwise:instanceType", /"g6e.xlarg" is not a GPU instance type in the catalog/],
+  ["a TP that does not divide the attention heads", { model: "Qwen/Qwen2.5-7B-Instruct", tensorParallelSize: 8 }, "hostwise:tensorParallelSize", /8 does not divide Qwen\/Qwen2\.5-7B-Instruct's 28 attention heads/],
+  ["a TP above the instance's GPUs", { instanceType: "g6e.xlarge", tensorParallelSize: 2 }, "hostwise:tensorParallelSize", /2 exceeds the 1 GPU\(s\) of g6e\.xlarge/],
+  ["a TP that is not a power of two", { tensorParallelSize: 3 }, "hostwise:tensorParallelSize", /3 is not a power of two/],
+  ["min replicas above max replicas", { minReplicas: 3, maxReplicas: 2 }, "hostwise:minReplicas", /3 is above maxReplicas \(2\)/],
+  ["zero peak requests", { peakRequestsPerSecond: 0 }, "hostwise:peakRequestsPerSecond", /must be greater than 0, got 0/],
+  ["negative peak requests", { peakRequestsPerSecond: "-2" }, "hostwise:peakRequestsPerSecond", /must be greater than 0, got -2/],
+  ["zero peak output tokens", { peakOutputTokensPerSecond: "0" }, "hostwise:peakOutputTokensPerSecond", /must be greater than 0/],
+  ["zero mean prompt", { meanPromptTokens: 0 }, "hostwise:meanPromptTokens", /must be positive, got 0/],
+  ["negative mean output", { meanOutputTokens: -5 }, "hostwise:meanOutputTokens", /must be positive, got -5/],
+  ["a zero latency floor", { minTokensPerSecondPerStream: 0 }, "hostwise:minTokensPerSecondPerStream", /must be greater than 0/],
+  ["both traffic measures", { peakRequestsPerSecond: 1, peakOutputTokensPerSecond: 100 }, "hostwise:peakOutputTokensPerSecond", /give one measure of peak traffic/],
+  ["a mean request longer than maxModelLen", { maxModelLen: 1024, meanPromptTokens: 1000 }, "hostwise:meanPromptTokens", /exceeds maxModelLen 1024/],
+  ["an expiry in the past", { expiresAt: "2026-11-01T00:00:00Z" }, "hostwise:expiresAt", /2026-11-01T00:00:00\.000Z is in the past/],
+  ["an unparseable expiry", { expiresAt: "next tuesday" }, "hostwise:expiresAt", /"next tuesday" is neither an ISO-8601 time with a zone nor a duration/],
+  ["an expiry without a zone", { expiresAt: "2027-01-01T00:00:00" }, "hostwise:expiresAt", /neither an ISO-8601 time with a zone/],
+  ["a trial stack without expiry", { trial: true }, "hostwise:expiresAt", /is required on trial stacks/],
+  ["a region without prices", { "aws:region": "eu-west-1" }, "aws:region", /covers us-east-1 only, so eu-west-1 has no instance prices/],
+  ["a malformed price override", { instancePrices: ["g6e.xlarge:2.1"] }, "hostwise:instancePrices", /entry "g6e\.xlarge:2\.1" is not "instance-type=usd-per-hour"/],
+  ["a pinned instance without a price", { instanceType: "p5e.48xlarge", model: "meta-llama/Llama-3.1-70B-Instruct" }, "hostwise:instancePrices", /p5e\.48xlarge has no price in the catalog for us-east-1/],
+  ["AWQ without a pre-quantized checkpoint", { quantization: "awq" }, "hostwise:checkpoint", /quantization awq needs a pre-quantized checkpoint/],
+  ["gpuMemoryUtilization above 1", { gpuMemoryUtilization: "1.5" }, "hostwise:gpuMemoryUtilization", /must be at most 1, got 1\.5/],
+  ["a non-numeric number", { peakRequestsPerSecond: "lots" }, "hostwise:peakRequestsPerSecond", /must be a number, got "lots"/],
+  ["a fractional integer", { maxNumSeqs: "12.5" }, "hostwise:maxNumSeqs", /must be a whole number/],
+  ["an invalid enum value", { quantization: "int4" }, "hostwise:quantization", /"int4" is not one of none, awq, gptq, fp8/],
+  ["a non-boolean", { trial: "yes" }, "hostwise:trial", /must be true or false/],
+  ["an unknown config key", { maxModelLength: 4096 }, "hostwise:maxModelLength", /is not a hostwise config key/],
+  ["a missing owner", { owner: "" }, "hostwise:owner", /is required and not set/],
+  ["a missing region", { "aws:region": "" }, "aws:region", /is required and not set/],
+  ["an unknown hosted API", { hostedApi: "bedrock/llama-9" }, "hostwise:hostedApi", /not in the hosted API price catalog/],
+  ["maxNumSeqs below the guaranteed sequences", { minConcurrentSequences: 8, maxNumSeqs: 4 }, "hostwise:maxNumSeqs", /4 is below minConcurrentSequences \(8\)/],
+];
+
+describe("config validation", () => {
+  it.each(BAD_INPUTS)("reports %s", (_name, overrides, key, message) => {
+    const issues = issuesFor(overrides);
+    const issue = issues.find((i) => i.key === key);
+    expect(issue, `issues: ${JSON.stringify(issues)}`).toBeDefined();
+    expect(issue!.message).toMatch(message);
+    expect(issue!.hint.length).toBeGreaterThan(10);
+  });
+
+  it("reports every error at once, not only the first", () => {
+    const issues = issuesFor({ model: "nope/nope", minReplicas: 5, maxReplicas: 1, expiresAt: "soon", peakRequestsPerSecond: 0, "aws:region": "ap-south-1" });
+    expect(issues.map((i) => i.key).sort()).toEqual(
+      ["aws:region", "hostwise:expiresAt", "hostwise:minReplicas", "hostwise:model", "hostwise:peakRequestsPerSecond"].sort(),
+    );
+  });
+
+  it("says how much memory is missing and which instance types would fit", () => {
+    const issue = issuesFor({ model: "meta-llama/Llama-2-13b-chat-hf", maxModelLen: 4096, instanceType: "g6.xlarge" }).find((i) => i.key === "hostwise:instanceType")!;
+    expect(issue.message).toMatch(/does not fit by 8\.4 GiB per GPU/);
+    expect(issue.hint).toMatch(/cheapest first: g6e\.xlarge, /);
+  });
+
+  it("suggests the catalog id for a mistyped model", () => {
+    const issue = issuesFor({ model: "meta-llama/llama-3.1-8b-instruct" }).find((i) => i.key === "hostwise:model")!;
+    expect(issue.hint).toMatch(/did you mean "meta-llama\/Llama-3\.1-8B-Instruct"\?/);
+    expect(suggest("maxModelLength", ["maxModelLen", "model"])).toEqual(["maxModelLen"]);
+  });
+
+  it("applies defaults and derives unset values", () => {
+    const spec = specFor();
+    expect(spec.environment).toBe("test");
+    expect(spec.trial).toBe(false);
+    expect(spec.model.checkpoint).toBe("meta-llama/Llama-3.1-8B-Instruct");
+    expect(spec.model.servedModelName).toBe("llama-3.1-8b-instruct");
+    expect(spec.serving).toEqual({
+      dtype: "auto", quantization: "none", kvCacheDtype: "auto", maxModelLen: 8192, minConcurrentSequences: 1,
+      maxNumSeqs: 256, gpuMemoryUtilization: 0.9, enablePrefixCaching: true,
+    });
+    expect(spec.traffic).toEqual({ given: "none", peakRequestsPerSecond: undefined, meanPromptTokens: 1024, meanOutputTokens: 256, minTokensPerSecondPerStream: 10 });
+    expect(spec.scaling).toEqual({ minReplicas: 1, maxReplicas: undefined });
+    expect(spec.hostedApi).toEqual({ id: "bedrock/llama-3.1-8b", inputUsdPerMTok: 0.22, outputUsdPerMTok: 0.22, overridden: false });
+  });
+
+  it("reads values as the Pulumi engine hands them: strings for numbers, booleans and lists", () => {
+    const spec = specFor({ maxModelLen: "4096", trial: "true", expiresAt: "90m", peakRequestsPerSecond: "2.5", instancePrices: '["g5.xlarge=1.1"]' });
+    expect(spec.serving.maxModelLen).toBe(4096);
+    expect(spec.trial).toBe(true);
+    expect(spec.expiry).toEqual({ kind: "after", hours: 1.5, text: "90m" });
+    expect(spec.traffic.peakRequestsPerSecond).toBe(2.5);
+    expect(spec.placement.instancePrices).toEqual({ "g5.xlarge": 1.1 });
+  });
+
+  it("accepts a custom architecture and overrides hosted API prices", () => {
+    const spec = specFor({ ...CUSTOM, hostedApiOutputPrice: "0.5" });
+    expect(spec.model.custom).toBe(true);
+    expect(spec.model.architecture).toMatchObject({ paramsBillions: 13, activeParamsBillions: 13, layers: 40, kvHeads: 40, maxContext: 4096 });
+    expect(spec.serving.maxModelLen).toBe(4096);
+    expect(spec.hostedApi).toMatchObject({ outputUsdPerMTok: 0.5, overridden: true });
+  });
+
+  it("parses expiries as a time with a zone or a duration after creation", () => {
+    expect(parseExpiry("2026-12-01T18:00:00Z")).toEqual({ kind: "at", at: new Date("2026-12-01T18:00:00Z") });
+    expect(parseExpiry("2026-12-01T18:00+02:00")).toEqual({ kind: "at", at: new Date("2026-12-01T16:00:00Z") });
+    expect(parseExpiry("6h")).toEqual({ kind: "after", hours: 6, text: "6h" });
+    expect(parseExpiry("2d")).toEqual({ kind: "after", hours: 48, text: "2d" });
+    expect(parseExpiry("tomorrow")).toBeUndefined();
+    expect(parseExpiry("2026-13-45T00:00:00Z")).toBeUndefined();
+  });
+
+  it("throws one ConfigError whose message lists each issue with its fix", () => {
+    try {
+      validateConfig({ ...BASE, minReplicas: -1 }, { stack: "x", now: NOW });
+      expect.unreachable("validation passed");
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as Error).message).toBe("1 configuration error:\n  - hostwise:minReplicas: must be at least 0, got -1\n    fix: pulumi config set hostwise:minReplicas 1");
+    }
+  });
+});
