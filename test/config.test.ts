@@ -59,6 +59,17 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["a missing owner", { owner: "" }, "hostwise:owner", /is required and not set/],
   ["a missing region", { "aws:region": "" }, "aws:region", /is required and not set/],
   ["an unknown hosted API", { hostedApi: "bedrock/llama-9" }, "hostwise:hostedApi", /not in the hosted API price catalog/],
+  ["an unknown egress mode", { egress: "proxy" }, "hostwise:egress", /"proxy" is not one of nat, none/],
+  ["a VPC range too large", { vpcCidr: "10.0.0.0/8" }, "hostwise:vpcCidr", /\/8 is outside \/16 to \/20/],
+  ["a malformed VPC range", { vpcCidr: "10.0.0.1/16" }, "hostwise:vpcCidr", /not an IPv4 network in CIDR form/],
+  ["one availability zone", { availabilityZoneCount: 1 }, "hostwise:availabilityZoneCount", /must be 2 or 3, got 1/],
+  ["a public endpoint open to everyone", { clusterPublicAccessCidrs: ["0.0.0.0/0"] }, "hostwise:clusterPublicAccessCidrs", /would open the Kubernetes API to the whole internet/],
+  ["a private range on the public endpoint", { clusterPublicAccessCidrs: ["10.1.0.0/16"] }, "hostwise:clusterPublicAccessCidrs", /is a private range/],
+  ["an admin that is not an IAM ARN", { clusterAdminArns: ["alice"] }, "hostwise:clusterAdminArns", /"alice" is not an IAM role or user ARN/],
+  ["a retention CloudWatch does not offer", { logRetentionDays: 10 }, "hostwise:logRetentionDays", /10 is not a CloudWatch Logs retention period/],
+  ["a Kubernetes version past extended support", { kubernetesVersion: "1.28" }, "hostwise:kubernetesVersion", /1\.28 is no longer supported by EKS/],
+  ["a malformed Kubernetes version", { kubernetesVersion: "v1.35.2" }, "hostwise:kubernetesVersion", /is not a Kubernetes minor version/],
+  ["an unknown GPU capacity type", { gpuCapacityType: "reserved" }, "hostwise:gpuCapacityType", /"reserved" is not one of on-demand, spot/],
   ["maxNumSeqs below the guaranteed sequences", { minConcurrentSequences: 8, maxNumSeqs: 4 }, "hostwise:maxNumSeqs", /4 is below minConcurrentSequences \(8\)/],
 ];
 

@@ -1,42 +1,39 @@
 import * as pulumi from "@pulumi/pulumi";
-import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { readStackFile } from "../scripts/lib/stack-file";
 import { resolveStack } from "../infra/resolve";
+import { readStackFile } from "../scripts/lib/stack-file";
+import { evaluateProgram, ROOT } from "./support/program";
 
-// Runs the real Pulumi program (infra/index.ts) under Pulumi's mock runtime with the dev stack's config, as
-// `pulumi preview` would: no CLI, no cloud. Any invoke the program makes is refused, so none goes unnoticed.
+// The Pulumi program exports the same sizing decision the offline plan prints, plus the cluster outputs.
 
-const ROOT = join(__dirname, "..");
-const raw = readStackFile(ROOT, "dev");
-
+let outputs: Record<string, any>;
 beforeAll(async () => {
-  const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(raw)) {
-    config[key.includes(":") ? key : `hostwise:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
-  }
-  process.env.PULUMI_CONFIG = JSON.stringify(config);
-  await pulumi.runtime.setMocks(
-    {
-      newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs } }),
-      call: (args) => {
-        throw new Error(`unmocked invoke ${args.token}`);
-      },
-    },
-    "hostwise",
-    "dev",
-    false,
-  );
+  ({ outputs } = await evaluateProgram("dev"));
 });
 
-describe("the Pulumi program", () => {
-  it("exports the same sizing decision as the offline plan", async () => {
-    const program = await import("../infra/index");
-    const sizing = await new Promise<typeof program.sizing>((resolve) => pulumi.output(program.sizing).apply(resolve));
-    const { plan } = resolveStack(raw, { stack: "dev", now: new Date() });
-    expect(sizing.instanceType).toBe(plan.instanceType);
-    expect(sizing.modelClass).toBe("13B class");
-    expect(sizing.replicas).toEqual({ min: 0, peak: 1, max: 2 });
-    expect(sizing.vllmArgs).toEqual(plan.vllmArgs);
+describe("the Pulumi program's stack outputs", () => {
+  it("export the offline plan's sizing decision", () => {
+    const { plan } = resolveStack(readStackFile(ROOT, "dev"), { stack: "dev", now: new Date() });
+    expect(outputs.sizing).toMatchObject({
+      modelClass: "13B class",
+      instanceType: plan.instanceType,
+      replicas: { min: 0, peak: 1, max: 2 },
+      vllmArgs: plan.vllmArgs,
+    });
+  });
+
+  it("keep the kubeconfig a secret", async () => {
+    const program = await import("../infra/index"); // the module evaluated above
+    expect(await pulumi.isSecret(program.kubeconfig)).toBe(true);
+  });
+
+  it("export the cluster name and a kubeconfig that authenticates with aws eks get-token", () => {
+    expect(outputs.eksClusterName).toBe("hostwise-dev");
+    const kubeconfig = JSON.parse(outputs.kubeconfig);
+    expect(kubeconfig.clusters[0].cluster.server).toMatch(/^https:\/\//);
+    expect(kubeconfig.users[0].user.exec).toMatchObject({
+      command: "aws",
+      args: ["eks", "get-token", "--cluster-name", "hostwise-dev", "--region", "us-east-1", "--output", "json"],
+    });
   });
 });

@@ -21,7 +21,7 @@ export interface ConfigKeySpec {
   readonly secret?: boolean;
 }
 
-export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Traffic" | "Scaling" | "Hosted API";
+export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Traffic" | "Scaling" | "Network" | "Cluster" | "Nodes" | "Hosted API";
 
 export const CONFIG_NAMESPACE = "hostwise";
 
@@ -66,6 +66,19 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   // Scaling
   { group: "Scaling", key: "minReplicas", kind: "integer", default: 1, description: "Fewest inference replicas; 0 scales to zero when idle." },
   { group: "Scaling", key: "maxReplicas", kind: "optionalInteger", default: "", description: "Most inference replicas; empty = what the peak traffic needs." },
+  // Network
+  { group: "Network", key: "egress", kind: "string", default: "nat", oneOf: ["nat", "none"], description: "Outbound internet for the nodes: `nat` (one NAT gateway on trial stacks, one per zone otherwise) or `none` (no internet route; VPC endpoints for AWS APIs, model weights from S3)." },
+  { group: "Network", key: "availabilityZoneCount", kind: "optionalInteger", default: "", description: "Availability zones the VPC spans (2 or 3); empty = 2 on trial stacks, 3 otherwise." },
+  { group: "Network", key: "vpcCidr", kind: "string", default: "10.0.0.0/16", description: "IPv4 range of the VPC, /16 to /20." },
+  // Cluster
+  { group: "Cluster", key: "kubernetesVersion", kind: "string", default: "1.35", description: "EKS Kubernetes version, pinned (`1.34`, `1.35`, …)." },
+  { group: "Cluster", key: "clusterPublicAccessCidrs", kind: "stringArray", default: [], description: "Turn the cluster's public API endpoint on for these CIDRs only (never 0.0.0.0/0); empty = private endpoint only." },
+  { group: "Cluster", key: "clusterAdminArns", kind: "stringArray", default: [], description: "IAM role or user ARNs given cluster-admin access entries (the identity running `pulumi up` is admin already)." },
+  { group: "Cluster", key: "logRetentionDays", kind: "integer", default: 30, description: "Retention of the control-plane logs in CloudWatch, days (a CloudWatch retention value)." },
+  // Nodes
+  { group: "Nodes", key: "gpuCapacityType", kind: "string", default: "on-demand", oneOf: ["on-demand", "spot"], description: "Capacity type of the GPU node group (`spot` is cheaper and can be reclaimed)." },
+  { group: "Nodes", key: "systemInstanceType", kind: "string", default: "m6i.large", description: "Instance type of the small on-demand node group that runs the cluster add-ons." },
+  { group: "Nodes", key: "systemNodeCount", kind: "integer", default: 2, description: "Nodes in the system node group." },
   // Hosted API
   { group: "Hosted API", key: "hostedApi", kind: "string", default: "", description: "Hosted API to compare with, `provider/model` from the catalog; empty = Bedrock Llama 3.3 70B for 20B+ models, Llama 3.1 8B below." },
   { group: "Hosted API", key: "hostedApiInputPrice", kind: "number", default: "", description: "Override the hosted API's input price, USD per 1M tokens." },

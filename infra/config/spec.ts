@@ -53,6 +53,28 @@ export interface ScalingSpec {
   readonly maxReplicas?: number;
 }
 
+export interface NetworkSpec {
+  readonly egress: "nat" | "none";
+  readonly availabilityZoneCount: number;
+  readonly vpcCidr: string;
+  /** One NAT gateway (trial stacks) or one per availability zone; none without NAT egress. */
+  readonly natGateways: "single" | "perZone" | "none";
+}
+
+export interface ClusterSpec {
+  readonly kubernetesVersion: string;
+  /** Empty = private API endpoint only. */
+  readonly publicAccessCidrs: readonly string[];
+  readonly adminArns: readonly string[];
+  readonly logRetentionDays: number;
+}
+
+export interface NodesSpec {
+  readonly gpuCapacityType: "on-demand" | "spot";
+  readonly systemInstanceType: string;
+  readonly systemNodeCount: number;
+}
+
 export interface HostedApiSpec {
   readonly id: string;
   readonly inputUsdPerMTok: number;
@@ -74,5 +96,8 @@ export interface StackSpec {
   readonly placement: PlacementSpec;
   readonly traffic: TrafficSpec;
   readonly scaling: ScalingSpec;
+  readonly network: NetworkSpec;
+  readonly cluster: ClusterSpec;
+  readonly nodes: NodesSpec;
   readonly hostedApi: HostedApiSpec;
 }

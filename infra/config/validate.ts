@@ -5,6 +5,7 @@ import { findModel, MODELS, type ModelArchitecture } from "../catalog/models";
 import { checkHardware, isPowerOfTwo, quantizationNeedsFloat16, tensorParallelOptions } from "../sizing/candidates";
 import { hourlyPrice, instanceTypesThatFit } from "../sizing/choose";
 import { ConfigError } from "./errors";
+import { readCluster, readNetwork, readNodes } from "./infra-readers";
 import { ConfigReader, qualified, setHint, type RawConfig } from "./read";
 import { CONFIG_KEYS, REGION_KEY } from "./schema";
 import type {
@@ -332,6 +333,9 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
   if (model && serving && placement) checkPinnedInstance(r, model, serving, placement);
   const traffic = readTraffic(r, serving);
   const scaling = readScaling(r);
+  const network = readNetwork(r, trial);
+  const cluster = readCluster(r, options.now);
+  const nodes = readNodes(r);
   const hostedApi = readHostedApi(r, model);
 
   if (r.issues.length > 0) throw new ConfigError(r.issues);
@@ -347,6 +351,9 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
     placement: placement!,
     traffic: traffic!,
     scaling: scaling!,
+    network: network!,
+    cluster: cluster!,
+    nodes: nodes!,
     hostedApi: hostedApi!,
   };
 }

@@ -5,7 +5,8 @@ import { ConfigError, type ConfigIssue } from "../config/errors";
 import { qualified } from "../config/read";
 import type { ModelSpec, PlacementSpec, ServingSpec, StackSpec } from "../config/spec";
 import { checkHardware, instanceBandwidthGBps, tensorParallelOptions, type HardwareFit } from "./candidates";
-import { memoryBudget, type MemoryBudget } from "./memory";
+import { GiB, memoryBudget, type MemoryBudget } from "./memory";
+import { CHECKPOINT_BYTES_PER_PARAM, NODE_DISK } from "../catalog/node-disk";
 import { modelClass } from "./model-class";
 import { maxConcurrency, operatingPoint, pointForLoad, type BatchLimit, type OperatingPoint, type ReplicaShape } from "./throughput";
 import { vllmArgs } from "./vllm-args";
@@ -75,6 +76,8 @@ export interface SizingPlan {
   };
   readonly maxNumSeqs: number;
   readonly vllmArgs: readonly string[];
+  /** Root volume of a GPU node: OS, images and every replica's copy of the weights. */
+  readonly nodeDiskGiB: number;
   readonly gpuCost: {
     readonly hourlyUsdPerNode: number;
     readonly priceSource: "catalog" | "instancePrices";
@@ -170,6 +173,13 @@ export function evaluateCandidate(spec: StackSpec, instance: InstanceType, tp: n
     rejections.push(`needs ${needed} replicas at peak; maxReplicas is ${spec.scaling.maxReplicas}`);
   }
   return { ...base, capacity, replicas, nodes, hourlyUsd: nodes * price.usd, rejections };
+}
+
+/** Root volume size for a GPU node, rounded up to 10 GiB. */
+export function nodeDiskGiB(spec: StackSpec, replicasPerNode: number): number {
+  const checkpointGiB = (spec.model.architecture.paramsBillions * 1e9 * CHECKPOINT_BYTES_PER_PARAM[spec.serving.quantization]) / GiB;
+  const needed = (NODE_DISK.osAndAddOnImagesGiB + NODE_DISK.vllmImageGiB + checkpointGiB * replicasPerNode) * NODE_DISK.headroom;
+  return Math.ceil(needed / 10) * 10;
 }
 
 /** Output tokens/s the candidate's peak fleet delivers at capacity. */
@@ -322,6 +332,7 @@ export function planSizing(spec: StackSpec): SizingPlan {
     },
     maxNumSeqs,
     vllmArgs: vllmArgs({ model: spec.model, serving: spec.serving, dtype: chosen.fit.dtype, tensorParallelSize: tp, maxNumSeqs }),
+    nodeDiskGiB: nodeDiskGiB(spec, rpn),
     gpuCost: {
       hourlyUsdPerNode: perNode,
       priceSource: chosen.priceSource,

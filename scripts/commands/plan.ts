@@ -105,7 +105,7 @@ function renderPlan(spec: StackSpec, plan: SizingPlan, o: PlanOptions): string {
     "",
     `Chosen       ${plan.instanceType}: ${plan.gpu.perNode} × ${plan.gpu.name} (${round(plan.gpu.memoryGiB)} GiB each) · TP ${plan.tensorParallelSize}${shared}`,
     `Replicas     min ${plan.replicas.min} · peak ${plan.replicas.peak} · max ${plan.replicas.max}`,
-    `Nodes        min ${plan.nodes.min} · peak ${plan.nodes.peak} · max ${plan.nodes.max}`,
+    `Nodes        min ${plan.nodes.min} · peak ${plan.nodes.peak} · max ${plan.nodes.max} · ${plan.nodeDiskGiB} GiB root volume each`,
     "",
     `Memory per GPU (GiB, at gpuMemoryUtilization ${s.gpuMemoryUtilization})`,
     `  usable ${round(m.usableGiB)} = weights ${round(m.weightsGiB)} + KV cache ${round(m.kvCacheGiB)} + runtime overhead ${round(m.overheadGiB)} + free ${round(m.freeGiB)}`,

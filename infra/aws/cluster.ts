@@ -1,0 +1,149 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { ClusterSpec } from "../config/spec";
+import { MANAGED_POLICIES, serviceRole } from "./iam";
+import { kubeconfig } from "./kubeconfig";
+import { named, type Tags } from "./tags";
+
+export interface ClusterArgs {
+  readonly clusterName: string;
+  readonly cluster: ClusterSpec;
+  readonly region: string;
+  readonly privateSubnetIds: pulumi.Input<string>[];
+  readonly tags: Tags;
+}
+
+/** EKS cluster names allow letters, digits, - and _ (100 at most); stack names may also hold dots. */
+export function clusterNameFor(project: string, stack: string): string {
+  return `${project}-${stack}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 100);
+}
+
+/** Control-plane log types: all of them, so audits and authentication failures can be traced. */
+export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+const CLUSTER_ADMIN_POLICY = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy";
+
+/**
+ * The EKS control plane: private API endpoint (public only for an allowlist), secrets encrypted with a KMS key
+ * of the stack's own, every control-plane log type in a log group with retention, access entries (API
+ * authentication mode), and the networking add-ons every node needs before it can run pods. Pods get AWS
+ * credentials through EKS Pod Identity, so no OIDC provider is created.
+ */
+export class Cluster extends pulumi.ComponentResource {
+  readonly name: pulumi.Output<string>;
+  readonly eksCluster: aws.eks.Cluster;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly podIdentityAgent: aws.eks.Addon;
+
+  constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hostwise:aws:Cluster", name, {}, opts);
+    const parent = { parent: this };
+    const { cluster, tags, clusterName } = args;
+
+    const role = serviceRole(`${name}-cluster`, {
+      service: "eks.amazonaws.com",
+      managedPolicyArns: [MANAGED_POLICIES.eksCluster],
+      description: `EKS control plane of ${clusterName}`,
+      tags,
+    }, this);
+
+    const secretsKey = new aws.kms.Key(`${name}-secrets`, {
+      description: `Envelope encryption of Kubernetes secrets in ${clusterName}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 7,
+      tags: named(tags, `${name}-secrets`),
+    }, parent);
+
+    // Created before the cluster so the kit owns its retention and tags (EKS would create it untagged, forever).
+    const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
+      name: `/aws/eks/${clusterName}/cluster`,
+      retentionInDays: cluster.logRetentionDays,
+      tags: named(tags, `${name}-control-plane`),
+    }, parent);
+
+    const publicAccess = cluster.publicAccessCidrs.length > 0;
+    this.eksCluster = new aws.eks.Cluster(`${name}-eks`, {
+      name: clusterName,
+      version: cluster.kubernetesVersion,
+      roleArn: role.arn,
+      vpcConfig: {
+        subnetIds: args.privateSubnetIds,
+        endpointPrivateAccess: true,
+        endpointPublicAccess: publicAccess,
+        ...(publicAccess ? { publicAccessCidrs: [...cluster.publicAccessCidrs] } : {}),
+      },
+      accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
+      encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
+      enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
+      tags: named(tags, clusterName),
+    }, { ...parent, dependsOn: [logGroup] });
+    this.name = this.eksCluster.name;
+
+    cluster.adminArns.forEach((principalArn, i) => {
+      const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, {
+        clusterName: this.name,
+        principalArn,
+        type: "STANDARD",
+        tags: named(tags, `${name}-admin-${i}`),
+      }, parent);
+      new aws.eks.AccessPolicyAssociation(`${name}-admin-${i}`, {
+        clusterName: this.name,
+        principalArn: entry.principalArn,
+        policyArn: CLUSTER_ADMIN_POLICY,
+        accessScope: { type: "cluster" },
+      }, parent);
+    });
+
+    // The VPC CNI gets its AWS permissions through its own pod identity instead of every node's role.
+    const cniRole = serviceRole(`${name}-vpc-cni`, {
+      service: "pods.eks.amazonaws.com",
+      managedPolicyArns: [MANAGED_POLICIES.eksCni],
+      description: `VPC CNI (aws-node) of ${clusterName}`,
+      tags,
+    }, this);
+
+    this.podIdentityAgent = this.addon(name, "eks-pod-identity-agent", tags);
+    this.addon(name, "kube-proxy", tags);
+    this.addon(name, "vpc-cni", tags, {
+      // Enforce Kubernetes NetworkPolicy (the inference namespace denies all ingress but its clients).
+      configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
+      podIdentityAssociations: [{ roleArn: cniRole.arn, serviceAccount: "aws-node" }],
+    }, [this.podIdentityAgent]);
+
+    this.kubeconfig = pulumi.secret(
+      pulumi
+        .all([this.eksCluster.name, this.eksCluster.endpoint, this.eksCluster.certificateAuthority])
+        .apply(([n, endpoint, ca]) => kubeconfig(n, endpoint, ca?.data ?? "", args.region)),
+    );
+    this.registerOutputs({ name: this.name, kubeconfig: this.kubeconfig });
+  }
+
+  /**
+   * The add-ons that need running nodes to become healthy (CoreDNS, the EBS CSI driver), created once the
+   * node groups exist so `pulumi up` does not wait on add-ons that cannot schedule.
+   */
+  installNodeAddons(name: string, nodeGroups: pulumi.Resource[], tags: Tags): void {
+    const ebsRole = serviceRole(`${name}-ebs-csi`, {
+      service: "pods.eks.amazonaws.com",
+      managedPolicyArns: [MANAGED_POLICIES.ebsCsiDriver],
+      description: "EBS CSI driver controller (ebs-csi-controller-sa)",
+      tags,
+    }, this);
+    this.addon(name, "coredns", tags, {}, nodeGroups);
+    this.addon(name, "aws-ebs-csi-driver", tags, {
+      podIdentityAssociations: [{ roleArn: ebsRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
+    }, [...nodeGroups, this.podIdentityAgent]);
+  }
+
+  /** An EKS managed add-on at the version EKS defaults to for the cluster's Kubernetes version. */
+  private addon(name: string, addonName: string, tags: Tags, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []): aws.eks.Addon {
+    return new aws.eks.Addon(`${name}-${addonName}`, {
+      clusterName: this.name,
+      addonName,
+      resolveConflictsOnCreate: "OVERWRITE", // adopt the self-managed copy EKS bootstraps
+      resolveConflictsOnUpdate: "OVERWRITE",
+      tags: named(tags, `${name}-${addonName}`),
+      ...extra,
+    }, { parent: this, dependsOn });
+  }
+}

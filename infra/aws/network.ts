@@ -1,0 +1,134 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { NetworkSpec } from "../config/spec";
+import { INTERFACE_ENDPOINT_SERVICES, planSubnets } from "./network-plan";
+import { named, type Tags } from "./tags";
+
+export interface NetworkArgs {
+  readonly network: NetworkSpec;
+  readonly region: string;
+  /** Available zones in the region (from an invoke); the first `availabilityZoneCount` are used. */
+  readonly zones: pulumi.Input<string[]>;
+  readonly tags: Tags;
+}
+
+/**
+ * A VPC whose nodes live in private subnets only. With NAT egress, small public subnets hold the NAT
+ * gateway(s); without egress there is no internet gateway and no default route at all, and the AWS APIs the
+ * cluster needs are reached through VPC endpoints.
+ */
+export class Network extends pulumi.ComponentResource {
+  readonly vpcId: pulumi.Output<string>;
+  readonly vpcCidr: string;
+  readonly privateSubnetIds: pulumi.Output<string>[];
+  readonly publicSubnetIds: pulumi.Output<string>[];
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hostwise:aws:Network", name, {}, opts);
+    const parent = { parent: this };
+    const { network, tags } = args;
+    const withNat = network.egress === "nat";
+    const subnets = planSubnets(network.vpcCidr, network.availabilityZoneCount, withNat);
+    const zone = (i: number) =>
+      pulumi.output(args.zones).apply((zones) => {
+        if (zones.length < subnets.length) {
+          throw new Error(`${args.region} offers ${zones.length} availability zones; hostwise:availabilityZoneCount asks for ${subnets.length}`);
+        }
+        return zones[i]!;
+      });
+
+    const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+      cidrBlock: network.vpcCidr,
+      enableDnsHostnames: true, // required for private EKS endpoints and interface endpoints
+      enableDnsSupport: true,
+      tags: named(tags, `${name}-vpc`),
+    }, parent);
+    this.vpcId = vpc.id;
+    this.vpcCidr = network.vpcCidr;
+
+    const privateSubnets = subnets.map((s, i) => new aws.ec2.Subnet(`${name}-private-${i}`, {
+      vpcId: vpc.id,
+      cidrBlock: s.privateCidr,
+      availabilityZone: zone(i),
+      mapPublicIpOnLaunch: false,
+      tags: named(tags, `${name}-private-${i}`, { "kubernetes.io/role/internal-elb": "1", tier: "private" }),
+    }, parent));
+    this.privateSubnetIds = privateSubnets.map((s) => s.id);
+
+    const privateRouteTables = subnets.map((_, i) => {
+      const table = new aws.ec2.RouteTable(`${name}-private-${i}`, { vpcId: vpc.id, tags: named(tags, `${name}-private-${i}`) }, parent);
+      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: privateSubnets[i]!.id, routeTableId: table.id }, parent);
+      return table;
+    });
+
+    this.publicSubnetIds = [];
+    if (withNat) {
+      const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: named(tags, `${name}-igw`) }, parent);
+      const publicTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: named(tags, `${name}-public`) }, parent);
+      new aws.ec2.Route(`${name}-public-internet`, { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent);
+      const publicSubnets = subnets.map((s, i) => {
+        const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
+          vpcId: vpc.id,
+          cidrBlock: s.publicCidr!,
+          availabilityZone: zone(i),
+          mapPublicIpOnLaunch: false, // nothing here needs an automatic public IP: NAT gateways get Elastic IPs
+          tags: named(tags, `${name}-public-${i}`, { "kubernetes.io/role/elb": "1", tier: "public" }),
+        }, parent);
+        new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicTable.id }, parent);
+        return subnet;
+      });
+      this.publicSubnetIds = publicSubnets.map((s) => s.id);
+
+      // One NAT gateway for trial stacks (cheap; a zone outage cuts egress), one per zone in production.
+      const natCount = network.natGateways === "single" ? 1 : subnets.length;
+      const nats = Array.from({ length: natCount }, (_, i) => {
+        const eip = new aws.ec2.Eip(`${name}-nat-${i}`, { domain: "vpc", tags: named(tags, `${name}-nat-${i}`) }, { ...parent, dependsOn: [igw] });
+        return new aws.ec2.NatGateway(`${name}-nat-${i}`, {
+          allocationId: eip.id,
+          subnetId: publicSubnets[i]!.id,
+          tags: named(tags, `${name}-nat-${i}`),
+        }, parent);
+      });
+      privateRouteTables.forEach((table, i) => {
+        new aws.ec2.Route(`${name}-private-${i}-egress`, {
+          routeTableId: table.id,
+          destinationCidrBlock: "0.0.0.0/0",
+          natGatewayId: nats[Math.min(i, nats.length - 1)]!.id,
+        }, parent);
+      });
+    } else {
+      this.createEndpoints(name, args, vpc, privateSubnets, privateRouteTables);
+    }
+
+    this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
+  }
+
+  /** S3 through a gateway endpoint on the private route tables; the other AWS APIs through interface endpoints. */
+  private createEndpoints(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc, subnets: aws.ec2.Subnet[], routeTables: aws.ec2.RouteTable[]): void {
+    const parent = { parent: this };
+    new aws.ec2.VpcEndpoint(`${name}-s3`, {
+      vpcId: vpc.id,
+      serviceName: `com.amazonaws.${args.region}.s3`,
+      vpcEndpointType: "Gateway",
+      routeTableIds: routeTables.map((t) => t.id),
+      tags: named(args.tags, `${name}-s3`),
+    }, parent);
+    const endpointSg = new aws.ec2.SecurityGroup(`${name}-endpoints`, {
+      vpcId: vpc.id,
+      description: "HTTPS from inside the VPC to the AWS API interface endpoints",
+      ingress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: [args.network.vpcCidr], description: "HTTPS from the VPC" }],
+      tags: named(args.tags, `${name}-endpoints`),
+    }, parent);
+    for (const service of INTERFACE_ENDPOINT_SERVICES) {
+      new aws.ec2.VpcEndpoint(`${name}-${service.replace(/\./g, "-")}`, {
+        vpcId: vpc.id,
+        serviceName: `com.amazonaws.${args.region}.${service}`,
+        vpcEndpointType: "Interface",
+        privateDnsEnabled: true,
+        subnetIds: subnets.map((s) => s.id),
+        securityGroupIds: [endpointSg.id],
+        tags: named(args.tags, `${name}-${service}`),
+      }, parent);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { findInstanceType } from "../catalog/instances";
+import type { NodesSpec } from "../config/spec";
+import type { SizingPlan } from "../sizing/choose";
+import { MANAGED_POLICIES, serviceRole } from "./iam";
+import { named, type Tags } from "./tags";
+
+export interface NodeGroupsArgs {
+  /** Fixed at deploy time: cluster-autoscaler's discovery tag key contains it. */
+  readonly clusterName: string;
+  /** The cluster's name as an output, so node groups wait for the cluster. */
+  readonly cluster: pulumi.Output<string>;
+  readonly kubernetesVersion: string;
+  readonly privateSubnetIds: pulumi.Input<string>[];
+  readonly plan: SizingPlan;
+  readonly nodes: NodesSpec;
+  readonly tags: Tags;
+}
+
+/** Taint that keeps everything but GPU workloads off the GPU nodes. */
+export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
+/** The EKS API spells taint effects in upper snake case. */
+const EKS_TAINT_EFFECT = { NoSchedule: "NO_SCHEDULE" } as const;
+export const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
+const SYSTEM_AMI_TYPE = "AL2023_x86_64_STANDARD";
+const SYSTEM_DISK_GIB = 50;
+
+/** Node labels of the GPU group: what the inference pods select on. */
+export function gpuNodeLabels(plan: SizingPlan): Record<string, string> {
+  return {
+    "hostwise.dev/node-role": "gpu",
+    "hostwise.dev/model-class": plan.modelClass.split(" ")[0]!.toLowerCase(),
+    "hostwise.dev/plan": `${plan.instanceType}-tp${plan.tensorParallelSize}`,
+  };
+}
+
+/**
+ * Tags cluster-autoscaler reads on the node group's Auto Scaling group: discovery, and a node template (GPUs,
+ * labels, taint) so it can scale a group up from zero nodes without a running node to copy.
+ */
+export function autoscalerTags(clusterName: string, plan: SizingPlan): Record<string, string> {
+  const gpus = findInstanceType(plan.instanceType)?.gpuCount ?? plan.gpu.perNode;
+  const prefix = "k8s.io/cluster-autoscaler";
+  return {
+    [`${prefix}/enabled`]: "true",
+    [`${prefix}/${clusterName}`]: "owned",
+    [`${prefix}/node-template/resources/nvidia.com/gpu`]: String(gpus),
+    ...Object.fromEntries(Object.entries(gpuNodeLabels(plan)).map(([k, v]) => [`${prefix}/node-template/label/${k}`, v])),
+    [`${prefix}/node-template/taint/${GPU_TAINT.key}`]: `${GPU_TAINT.value}:${GPU_TAINT.effect}`,
+  };
+}
+
+/**
+ * The node groups: a small on-demand system group for the add-ons, and the GPU group exactly as the sizing
+ * plan says (instance type, scaling, disk). Both use launch templates that require IMDSv2 and encrypt their
+ * gp3 volumes.
+ */
+export class NodeGroups extends pulumi.ComponentResource {
+  readonly system: aws.eks.NodeGroup;
+  readonly gpu: aws.eks.NodeGroup;
+
+  constructor(name: string, args: NodeGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("hostwise:aws:NodeGroups", name, {}, opts);
+    const parent = { parent: this };
+    const { plan, nodes, tags } = args;
+
+    const nodeRole = serviceRole(`${name}-node`, {
+      service: "ec2.amazonaws.com",
+      managedPolicyArns: [MANAGED_POLICIES.eksWorkerNode, MANAGED_POLICIES.ecrPullOnly],
+      description: `Worker nodes of ${args.clusterName}`,
+      tags,
+    }, this);
+
+    // System nodes: add-on controllers (load balancer controller, EBS CSI) read region and VPC from IMDS
+    // through their pod network, which takes a hop limit of 2.
+    const systemTemplate = this.launchTemplate(`${name}-system`, SYSTEM_DISK_GIB, 2, tags);
+    this.system = new aws.eks.NodeGroup(`${name}-system`, {
+      clusterName: args.cluster,
+      version: args.kubernetesVersion,
+      nodeRoleArn: nodeRole.arn,
+      subnetIds: args.privateSubnetIds,
+      amiType: SYSTEM_AMI_TYPE,
+      capacityType: "ON_DEMAND",
+      instanceTypes: [nodes.systemInstanceType],
+      scalingConfig: { minSize: nodes.systemNodeCount, desiredSize: nodes.systemNodeCount, maxSize: nodes.systemNodeCount },
+      updateConfig: { maxUnavailable: 1 },
+      launchTemplate: { id: systemTemplate.id, version: systemTemplate.latestVersion.apply(String) },
+      labels: { "hostwise.dev/node-role": "system" },
+      tags: named(tags, `${name}-system`),
+    }, parent);
+
+    // GPU nodes: inference pods never need node credentials, so IMDS stays at one hop (unreachable from pods).
+    const gpuTemplate = this.launchTemplate(`${name}-gpu`, plan.nodeDiskGiB, 1, tags);
+    const caTags = autoscalerTags(args.clusterName, plan);
+    this.gpu = new aws.eks.NodeGroup(`${name}-gpu`, {
+      clusterName: args.cluster,
+      version: args.kubernetesVersion,
+      nodeRoleArn: nodeRole.arn,
+      subnetIds: args.privateSubnetIds,
+      amiType: GPU_AMI_TYPE,
+      capacityType: nodes.gpuCapacityType === "spot" ? "SPOT" : "ON_DEMAND",
+      instanceTypes: [plan.instanceType],
+      scalingConfig: { minSize: plan.nodes.min, desiredSize: plan.nodes.min, maxSize: plan.nodes.max },
+      updateConfig: { maxUnavailable: 1 },
+      launchTemplate: { id: gpuTemplate.id, version: gpuTemplate.latestVersion.apply(String) },
+      labels: gpuNodeLabels(plan),
+      taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: EKS_TAINT_EFFECT[GPU_TAINT.effect] }],
+      tags: named(tags, `${name}-gpu`, caTags),
+    }, {
+      ...parent,
+      // cluster-autoscaler owns the desired size once the group exists; a later `pulumi up` must not reset it.
+      ignoreChanges: ["scalingConfig.desiredSize"],
+    });
+
+    // Managed node groups do not copy their tags to the Auto Scaling group, where cluster-autoscaler looks.
+    const asgName = this.gpu.resources.apply((r) => r[0]?.autoscalingGroups?.[0]?.name ?? "");
+    Object.entries(caTags).forEach(([key, value], i) => {
+      new aws.autoscaling.Tag(`${name}-gpu-asg-${i}`, {
+        autoscalingGroupName: asgName,
+        tag: { key, value, propagateAtLaunch: false },
+      }, parent);
+    });
+
+    this.registerOutputs({ system: this.system.nodeGroupName, gpu: this.gpu.nodeGroupName });
+  }
+
+  /** A launch template with IMDSv2 required and an encrypted gp3 root volume; instances and volumes tagged. */
+  private launchTemplate(name: string, diskGiB: number, hopLimit: number, tags: Tags): aws.ec2.LaunchTemplate {
+    return new aws.ec2.LaunchTemplate(name, {
+      description: `hostwise ${name} nodes`,
+      metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: hopLimit },
+      blockDeviceMappings: [{
+        deviceName: "/dev/xvda", // the AL2023 root volume
+        ebs: { volumeSize: diskGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+      }],
+      tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: named(tags, name) })),
+      updateDefaultVersion: true,
+      tags: named(tags, name),
+    }, { parent: this });
+  }
+}

@@ -1,0 +1,164 @@
+import { findInstanceType } from "../catalog/instances";
+import { REQUIRED_TAG_KEYS } from "../aws/tags";
+
+// The kit's guardrails as pure functions over a resource's type and inputs: tests run them in-process over
+// what the program registers, and policies.ts wraps them for `pulumi preview --policy-pack infra/policy`.
+
+export interface ResourceView {
+  readonly type: string;
+  readonly name: string;
+  readonly props: Record<string, any>;
+}
+
+export interface Rule {
+  readonly name: string;
+  readonly description: string;
+  /** Violation messages; empty when the resource complies or the rule does not apply to it. */
+  check(resource: ResourceView): string[];
+}
+
+/** AWS resource types that take no tags. */
+export const UNTAGGABLE_TYPES = new Set([
+  "aws:ec2/route:Route",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+  "aws:autoscaling/tag:Tag",
+]);
+
+const OPEN_CIDRS = new Set(["0.0.0.0/0", "::/0"]);
+const list = (v: unknown): any[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
+const parseJson = (v: unknown): any => {
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return undefined;
+  }
+};
+
+export const privateClusterEndpoint: Rule = {
+  name: "eks-private-endpoint",
+  description: "EKS API endpoints are private; a public endpoint needs a CIDR allowlist without 0.0.0.0/0.",
+  check: (r) => {
+    if (r.type !== "aws:eks/cluster:Cluster") return [];
+    const vpc = r.props.vpcConfig ?? {};
+    const out: string[] = [];
+    if (vpc.endpointPrivateAccess !== true) out.push("the private API endpoint is off");
+    if (vpc.endpointPublicAccess !== false) {
+      const cidrs = list(vpc.publicAccessCidrs);
+      if (cidrs.length === 0) out.push("the public API endpoint is on without a CIDR allowlist");
+      if (cidrs.some((c) => OPEN_CIDRS.has(c))) out.push("the public API endpoint is open to 0.0.0.0/0");
+    }
+    return out;
+  },
+};
+
+export const imdsV2Required: Rule = {
+  name: "imdsv2-required",
+  description: "Launch templates require IMDSv2 session tokens.",
+  check: (r) =>
+    r.type === "aws:ec2/launchTemplate:LaunchTemplate" && r.props.metadataOptions?.httpTokens !== "required"
+      ? ["metadataOptions.httpTokens is not \"required\" (IMDSv1 stays reachable)"]
+      : [],
+};
+
+export const encryptionAtRest: Rule = {
+  name: "encryption-at-rest",
+  description: "EBS volumes and Kubernetes secrets are encrypted at rest.",
+  check: (r) => {
+    switch (r.type) {
+      case "aws:ec2/launchTemplate:LaunchTemplate":
+        return list(r.props.blockDeviceMappings)
+          .filter((b) => b.ebs && String(b.ebs.encrypted) !== "true")
+          .map((b) => `volume ${b.deviceName ?? "?"} is not encrypted`);
+      case "aws:ebs/volume:Volume":
+        return r.props.encrypted === true ? [] : ["the EBS volume is not encrypted"];
+      case "aws:eks/cluster:Cluster":
+        return list(r.props.encryptionConfig).some((c) => list(c.resources).includes("secrets") && c.provider?.keyArn)
+          ? []
+          : ["Kubernetes secrets are not envelope-encrypted with a KMS key"];
+      default:
+        return [];
+    }
+  },
+};
+
+export const noOpenIngress: Rule = {
+  name: "no-open-ingress",
+  description: "No security group admits traffic from 0.0.0.0/0 or ::/0.",
+  check: (r) => {
+    const open = (cidrs: unknown) => list(cidrs).some((c) => OPEN_CIDRS.has(c));
+    switch (r.type) {
+      case "aws:ec2/securityGroup:SecurityGroup":
+        return list(r.props.ingress)
+          .filter((i) => open(i.cidrBlocks) || open(i.ipv6CidrBlocks))
+          .map((i) => `ingress on ports ${i.fromPort}-${i.toPort} is open to the internet`);
+      case "aws:ec2/securityGroupRule:SecurityGroupRule":
+        return r.props.type === "ingress" && (open(r.props.cidrBlocks) || open(r.props.ipv6CidrBlocks)) ? ["ingress rule open to the internet"] : [];
+      case "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule":
+        return open(r.props.cidrIpv4) || open(r.props.cidrIpv6) ? ["ingress rule open to the internet"] : [];
+      default:
+        return [];
+    }
+  },
+};
+
+/** A node group runs GPUs when its AMI is an NVIDIA one or its instance types carry GPUs. */
+function isGpuNodeGroup(props: Record<string, any>): boolean {
+  return String(props.amiType ?? "").includes("NVIDIA") || list(props.instanceTypes).some((t) => (findInstanceType(t)?.gpuCount ?? 0) > 0);
+}
+
+export const gpuNodesTainted: Rule = {
+  name: "gpu-nodes-tainted",
+  description: "GPU node groups carry the nvidia.com/gpu NoSchedule taint, so only GPU workloads land on them.",
+  check: (r) => {
+    if (r.type !== "aws:eks/nodeGroup:NodeGroup" || !isGpuNodeGroup(r.props)) return [];
+    return list(r.props.taints).some((t) => t.key === "nvidia.com/gpu" && t.effect === "NO_SCHEDULE")
+      ? []
+      : ["GPU node group without the nvidia.com/gpu NoSchedule taint"];
+  },
+};
+
+export const requiredTags: Rule = {
+  name: "required-tags",
+  description: `Every taggable AWS resource carries the kit's tags: ${REQUIRED_TAG_KEYS.join(", ")}.`,
+  check: (r) => {
+    if (!r.type.startsWith("aws:") || UNTAGGABLE_TYPES.has(r.type)) return [];
+    const tags = r.props.tags ?? {};
+    const missing = REQUIRED_TAG_KEYS.filter((k) => typeof tags[k] !== "string" || tags[k] === "");
+    return missing.length > 0 ? [`missing tags: ${missing.join(", ")}`] : [];
+  },
+};
+
+const POLICY_DOCUMENT_TYPES = new Set([
+  "aws:iam/policy:Policy",
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/userPolicy:UserPolicy",
+  "aws:iam/groupPolicy:GroupPolicy",
+]);
+
+export const noWildcardIam: Rule = {
+  name: "no-wildcard-iam",
+  description: "No IAM policy allows every action on every resource, and no role gets AdministratorAccess.",
+  check: (r) => {
+    if (r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
+      return String(r.props.policyArn ?? "").endsWith(":policy/AdministratorAccess") ? ["AdministratorAccess attached"] : [];
+    }
+    if (!POLICY_DOCUMENT_TYPES.has(r.type)) return [];
+    const doc = parseJson(r.props.policy);
+    return list(doc?.Statement)
+      .filter((s) => s.Effect === "Allow" && list(s.Action).includes("*") && list(s.Resource).includes("*"))
+      .map(() => "a statement allows \"*\" actions on \"*\" resources");
+  },
+};
+
+export const RULES: readonly Rule[] = [
+  privateClusterEndpoint,
+  imdsV2Required,
+  encryptionAtRest,
+  noOpenIngress,
+  gpuNodesTainted,
+  requiredTags,
+  noWildcardIam,
+];

@@ -1,0 +1,86 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { resolveStack } from "../infra/resolve";
+import { readStackFile } from "../scripts/lib/stack-file";
+import { countByType, expectGpuNodesMatchPlan, expectPoliciesPass, expectTagged } from "./support/aws-assertions";
+import { evaluateProgram, ofType, one, ROOT, type Registered } from "./support/program";
+
+// The dev stack (13B-class trial on one 24 GB GPU) as `pulumi up` would register it, under mocks.
+
+let resources: Registered[];
+const { plan } = resolveStack(readStackFile(ROOT, "dev"), { stack: "dev", now: new Date() });
+
+beforeAll(async () => {
+  ({ resources } = await evaluateProgram("dev"));
+});
+
+describe("dev stack on AWS", () => {
+  it("sizes the GPU node group exactly as the plan: instance type, scaling from zero, disk", () => {
+    expect(plan.instanceType).toBe("g6.xlarge");
+    expect(plan.nodes.min).toBe(0);
+    expectGpuNodesMatchPlan(resources, "dev", plan);
+  });
+
+  it("spans two zones with one NAT gateway (a trial stack)", () => {
+    expect(ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => s.inputs.tags.tier === "private")).toHaveLength(2);
+    expect(ofType(resources, "aws:ec2/natGateway:NatGateway")).toHaveLength(1);
+    // both private route tables send egress through that one gateway
+    const egress = ofType(resources, "aws:ec2/route:Route").filter((r) => r.inputs.natGatewayId);
+    expect(egress.map((r) => r.inputs.natGatewayId)).toEqual(["dev-nat-0-id", "dev-nat-0-id"]);
+  });
+
+  it("keeps the cluster endpoint private, encrypts secrets and logs the control plane", () => {
+    const cluster = one(resources, "aws:eks/cluster:Cluster");
+    expect(cluster.inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
+    expect(cluster.inputs.vpcConfig.publicAccessCidrs).toBeUndefined();
+    expect(cluster.inputs.version).toBe("1.35");
+    expect(cluster.inputs.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
+    expect(cluster.inputs.encryptionConfig.resources).toEqual(["secrets"]);
+    expect(cluster.inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+    expect(one(resources, "aws:kms/key:Key").inputs.enableKeyRotation).toBe(true);
+    expect(one(resources, "aws:cloudwatch/logGroup:LogGroup").inputs).toMatchObject({ name: "/aws/eks/hostwise-dev/cluster", retentionInDays: 30 });
+  });
+
+  it("installs the managed add-ons, network policy on, AWS access through pod identity", () => {
+    const addons = Object.fromEntries(ofType(resources, "aws:eks/addon:Addon").map((a) => [a.inputs.addonName, a]));
+    expect(Object.keys(addons).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
+    expect(JSON.parse(addons["vpc-cni"]!.inputs.configurationValues)).toEqual({ enableNetworkPolicy: "true" });
+    expect(addons["vpc-cni"]!.inputs.podIdentityAssociations[0].serviceAccount).toBe("aws-node");
+    expect(addons["aws-ebs-csi-driver"]!.inputs.podIdentityAssociations[0].serviceAccount).toBe("ebs-csi-controller-sa");
+    // CoreDNS and the EBS CSI driver wait for the node groups
+    expect(addons["coredns"]!.dependsOn).toEqual(expect.arrayContaining(["dev-system", "dev-gpu"]));
+  });
+
+  it("attaches only AWS managed policies, and the CNI policy only to the VPC CNI's pod identity", () => {
+    const attachments = ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn);
+    expect(attachments.every((arn: string) => arn.startsWith("arn:aws:iam::aws:policy/"))).toBe(true);
+    expect(attachments.filter((arn: string) => arn.endsWith("AmazonEKS_CNI_Policy"))).toHaveLength(1);
+    const cniTrust = JSON.parse(one(resources, "aws:iam/role:Role", "dev-vpc-cni").inputs.assumeRolePolicy);
+    expect(cniTrust.Statement[0].Principal.Service).toBe("pods.eks.amazonaws.com");
+  });
+
+  it("tags the GPU Auto Scaling group so cluster-autoscaler can scale it up from zero", () => {
+    const tags = Object.fromEntries(ofType(resources, "aws:autoscaling/tag:Tag").map((t) => [t.inputs.tag.key, t.inputs.tag.value]));
+    expect(tags).toMatchObject({
+      "k8s.io/cluster-autoscaler/enabled": "true",
+      "k8s.io/cluster-autoscaler/hostwise-dev": "owned",
+      "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "1",
+      "k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu": "true:NoSchedule",
+      "k8s.io/cluster-autoscaler/node-template/label/hostwise.dev/model-class": "13b",
+    });
+    expect(ofType(resources, "aws:autoscaling/tag:Tag").every((t) => t.inputs.autoscalingGroupName === "eks-dev-gpu-asg")).toBe(true);
+  });
+
+  it("tags every taggable resource, with an expiry on this trial stack", () => {
+    expectTagged(resources, ["expires-at"]);
+    const expiry = Date.parse(one(resources, "aws:ec2/vpc:Vpc").inputs.tags["expires-at"]);
+    expect(expiry - Date.now()).toBeGreaterThan(5.9 * 3_600_000); // 6h after creation (now, under mocks)
+  });
+
+  it("passes every policy rule", () => {
+    expectPoliciesPass(resources);
+  });
+
+  it("creates these resources", () => {
+    expect(countByType(resources)).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { policies } from "../infra/policy/policies";
+import {
+  encryptionAtRest, gpuNodesTainted, imdsV2Required, noOpenIngress, noWildcardIam, privateClusterEndpoint, requiredTags, RULES, type ResourceView,
+} from "../infra/policy/rules";
+
+const TAGS = { stack: "s", environment: "e", owner: "o", "cost-center": "c" };
+const view = (type: string, props: Record<string, any>): ResourceView => ({ type, name: "r", props });
+
+// Each rule: one compliant resource, and the violations it must catch.
+describe("policy rules catch violations", () => {
+  it("eks-private-endpoint", () => {
+    const cluster = (vpcConfig: object) => view("aws:eks/cluster:Cluster", { vpcConfig });
+    expect(privateClusterEndpoint.check(cluster({ endpointPrivateAccess: true, endpointPublicAccess: false }))).toEqual([]);
+    expect(privateClusterEndpoint.check(cluster({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["203.0.113.0/24"] }))).toEqual([]);
+    expect(privateClusterEndpoint.check(cluster({ endpointPrivateAccess: true, endpointPublicAccess: true }))).toEqual(["the public API endpoint is on without a CIDR allowlist"]);
+    expect(privateClusterEndpoint.check(cluster({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["0.0.0.0/0"] }))).toEqual(["the public API endpoint is open to 0.0.0.0/0"]);
+    // the EKS default (public on, private off) fails twice
+    expect(privateClusterEndpoint.check(cluster({}))).toHaveLength(2);
+  });
+
+  it("imdsv2-required", () => {
+    expect(imdsV2Required.check(view("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpTokens: "required" } }))).toEqual([]);
+    expect(imdsV2Required.check(view("aws:ec2/launchTemplate:LaunchTemplate", { metadataOptions: { httpTokens: "optional" } }))).toHaveLength(1);
+    expect(imdsV2Required.check(view("aws:ec2/launchTemplate:LaunchTemplate", {}))).toHaveLength(1);
+  });
+
+  it("encryption-at-rest", () => {
+    const lt = (encrypted: string) => view("aws:ec2/launchTemplate:LaunchTemplate", { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted } }] });
+    expect(encryptionAtRest.check(lt("true"))).toEqual([]);
+    expect(encryptionAtRest.check(lt("false"))).toEqual(["volume /dev/xvda is not encrypted"]);
+    expect(encryptionAtRest.check(view("aws:ebs/volume:Volume", { encrypted: false }))).toHaveLength(1);
+    expect(encryptionAtRest.check(view("aws:eks/cluster:Cluster", { encryptionConfig: { provider: { keyArn: "arn:k" }, resources: ["secrets"] } }))).toEqual([]);
+    expect(encryptionAtRest.check(view("aws:eks/cluster:Cluster", {}))).toEqual(["Kubernetes secrets are not envelope-encrypted with a KMS key"]);
+  });
+
+  it("no-open-ingress", () => {
+    const sg = (cidrBlocks: string[]) => view("aws:ec2/securityGroup:SecurityGroup", { ingress: [{ fromPort: 443, toPort: 443, cidrBlocks }] });
+    expect(noOpenIngress.check(sg(["10.0.0.0/16"]))).toEqual([]);
+    expect(noOpenIngress.check(sg(["0.0.0.0/0"]))).toEqual(["ingress on ports 443-443 is open to the internet"]);
+    expect(noOpenIngress.check(view("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", { cidrIpv6: "::/0" }))).toHaveLength(1);
+    expect(noOpenIngress.check(view("aws:ec2/securityGroupRule:SecurityGroupRule", { type: "egress", cidrBlocks: ["0.0.0.0/0"] }))).toEqual([]);
+  });
+
+  it("gpu-nodes-tainted", () => {
+    const taint = { key: "nvidia.com/gpu", value: "true", effect: "NO_SCHEDULE" };
+    expect(gpuNodesTainted.check(view("aws:eks/nodeGroup:NodeGroup", { amiType: "AL2023_x86_64_NVIDIA", taints: [taint] }))).toEqual([]);
+    expect(gpuNodesTainted.check(view("aws:eks/nodeGroup:NodeGroup", { amiType: "AL2023_x86_64_NVIDIA" }))).toHaveLength(1);
+    // a GPU instance type gives it away even with another AMI type
+    expect(gpuNodesTainted.check(view("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["g5.xlarge"], taints: [] }))).toHaveLength(1);
+    expect(gpuNodesTainted.check(view("aws:eks/nodeGroup:NodeGroup", { amiType: "AL2023_x86_64_STANDARD", instanceTypes: ["m6i.large"] }))).toEqual([]);
+  });
+
+  it("required-tags", () => {
+    expect(requiredTags.check(view("aws:ec2/vpc:Vpc", { tags: TAGS }))).toEqual([]);
+    expect(requiredTags.check(view("aws:ec2/vpc:Vpc", { tags: { stack: "s" } }))).toEqual(["missing tags: environment, owner, cost-center"]);
+    expect(requiredTags.check(view("aws:ec2/route:Route", {}))).toEqual([]); // routes take no tags
+    expect(requiredTags.check(view("kubernetes:core/v1:Namespace", {}))).toEqual([]);
+  });
+
+  it("no-wildcard-iam", () => {
+    const policy = (statement: object) => view("aws:iam/policy:Policy", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [statement] }) });
+    expect(noWildcardIam.check(policy({ Effect: "Allow", Action: ["ec2:DescribeInstances"], Resource: "*" }))).toEqual([]);
+    expect(noWildcardIam.check(policy({ Effect: "Allow", Action: "*", Resource: "*" }))).toHaveLength(1);
+    expect(noWildcardIam.check(policy({ Effect: "Allow", Action: ["s3:GetObject", "*"], Resource: ["*"] }))).toHaveLength(1);
+    expect(noWildcardIam.check(policy({ Effect: "Deny", Action: "*", Resource: "*" }))).toEqual([]);
+    expect(noWildcardIam.check(view("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }))).toHaveLength(1);
+  });
+});
+
+describe("the policy pack", () => {
+  it("wraps every rule as a mandatory policy that reports through validateResource", () => {
+    expect(policies.map((p) => p.name)).toEqual(RULES.map((r) => r.name));
+    const imds = policies.find((p) => p.name === "imdsv2-required")!;
+    expect(imds.enforcementLevel).toBe("mandatory");
+    const reported: string[] = [];
+    const args = {
+      type: "aws:ec2/launchTemplate:LaunchTemplate",
+      name: "lt",
+      urn: "urn:pulumi:dev::hostwise::aws:ec2/launchTemplate:LaunchTemplate::lt",
+      props: { metadataOptions: { httpTokens: "optional" } },
+      opts: {},
+      isType: () => false,
+      asType: () => undefined,
+      getConfig: () => ({}),
+      notApplicable: () => undefined,
+    };
+    const validate = imds.validateResource as (a: unknown, report: (m: string) => void) => void;
+    validate(args, (m) => reported.push(m));
+    expect(reported).toEqual(['metadataOptions.httpTokens is not "required" (IMDSv1 stays reachable)']);
+  });
+});
