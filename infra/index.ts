@@ -6,11 +6,13 @@ import { Network } from "./aws/network";
 import { NodeGroups } from "./aws/nodegroups";
 import { kitTags } from "./aws/tags";
 import { ConfigError } from "./config/errors";
-import { readPulumiConfig } from "./config/pulumi-config";
+import { readPulumiConfig, secretConfig } from "./config/pulumi-config";
 import { expiresAt } from "./expiry";
+import { Addons } from "./k8s/addons";
+import { Inference } from "./k8s/inference";
 import { resolveStack, type ResolvedStack } from "./resolve";
 
-// The hostwise program: config → sizing → AWS components → outputs. Wiring only: every decision is made in
+// The hostwise program: config → sizing → AWS components → Kubernetes add-ons and workload → outputs. Wiring only: every decision is made in
 // infra/config and infra/sizing before the first resource is registered.
 
 function resolve(): ResolvedStack {
@@ -50,16 +52,43 @@ const nodeGroups = new NodeGroups(name, {
   nodes: spec.nodes,
   tags,
 });
-cluster.installNodeAddons(name, [nodeGroups.system, nodeGroups.gpu], tags);
+const nodeAddons = cluster.installNodeAddons(name, [nodeGroups.system, nodeGroups.gpu], tags);
 
-// The Kubernetes provider every in-cluster resource uses: kubeconfig from the cluster outputs.
+// Kubernetes: the provider from the cluster outputs, the pinned add-ons, then the vLLM workload. Each layer
+// depends on the one before, so `pulumi destroy` removes the load balancer and volumes while their
+// controllers still run, and the add-ons before the nodes and the cluster.
 const k8sProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true }, { dependsOn: [nodeGroups] });
-void k8sProvider;
+const addons = new Addons(name, {
+  provider: k8sProvider,
+  clusterName,
+  cluster: cluster.name,
+  region,
+  vpcId: network.vpcId,
+  dependsOn: [...nodeAddons, cluster.podIdentityAgent],
+  tags,
+});
+const inference = new Inference(name, {
+  provider: k8sProvider,
+  spec,
+  plan,
+  vpcCidr: network.vpcCidr,
+  huggingFaceToken: spec.inference.huggingFaceTokenSet ? secretConfig("huggingFaceToken") : undefined,
+  tags,
+  addons: Object.values(addons.releases),
+});
 
 export const eksClusterName = cluster.name;
 /** Secret: `pulumi stack output kubeconfig --show-secrets > kubeconfig.json` (authenticates with `aws eks get-token`). */
 export const kubeconfig = cluster.kubeconfig;
 export const vpcId = network.vpcId;
+/** How to reach the model: the in-cluster OpenAI base URL, the NLB hostname when there is one, the model name. */
+export const inferenceEndpoint = {
+  url: inference.endpoint,
+  servedModelName: plan.model.servedModelName,
+  ...(inference.loadBalancerHostname ? { loadBalancerHostname: inference.loadBalancerHostname } : {}),
+};
+/** Secret: every call needs it as `Authorization: Bearer <key>`. */
+export const apiKey = pulumi.secret(inference.apiKey);
 export const sizing = {
   modelClass: plan.modelClass,
   model: plan.model.id,

@@ -50,9 +50,11 @@ describe("dev stack on AWS", () => {
     expect(addons["coredns"]!.dependsOn).toEqual(expect.arrayContaining(["dev-system", "dev-gpu"]));
   });
 
-  it("attaches only AWS managed policies, and the CNI policy only to the VPC CNI's pod identity", () => {
+  it("attaches AWS managed policies or the add-ons' scoped policies, and the CNI policy only to the VPC CNI's pod identity", () => {
     const attachments = ofType(resources, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => a.inputs.policyArn);
-    expect(attachments.every((arn: string) => arn.startsWith("arn:aws:iam::aws:policy/"))).toBe(true);
+    const ownPolicies = ofType(resources, "aws:iam/policy:Policy").map((p) => `arn:aws:iam:us-east-1:123456789012:${p.name}`);
+    expect(ownPolicies).toHaveLength(2); // cluster-autoscaler, load balancer controller
+    expect(attachments.every((arn: string) => arn.startsWith("arn:aws:iam::aws:policy/") || ownPolicies.includes(arn))).toBe(true);
     expect(attachments.filter((arn: string) => arn.endsWith("AmazonEKS_CNI_Policy"))).toHaveLength(1);
     const cniTrust = JSON.parse(one(resources, "aws:iam/role:Role", "dev-vpc-cni").inputs.assumeRolePolicy);
     expect(cniTrust.Statement[0].Principal.Service).toBe("pods.eks.amazonaws.com");

@@ -70,6 +70,13 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["a Kubernetes version past extended support", { kubernetesVersion: "1.28" }, "hostwise:kubernetesVersion", /1\.28 is no longer supported by EKS/],
   ["a malformed Kubernetes version", { kubernetesVersion: "v1.35.2" }, "hostwise:kubernetesVersion", /is not a Kubernetes minor version/],
   ["an unknown GPU capacity type", { gpuCapacityType: "reserved" }, "hostwise:gpuCapacityType", /"reserved" is not one of on-demand, spot/],
+  ["a gated checkpoint without a Hugging Face token", { huggingFaceToken: "" }, "hostwise:huggingFaceToken", /meta-llama\/Llama-3\.1-8B-Instruct is gated on Hugging Face/],
+  ["an unpinned vLLM image", { vllmImage: "vllm/vllm-openai:latest" }, "hostwise:vllmImage", /is not pinned to a version tag or digest/],
+  ["an internet-facing endpoint without an allowlist", { loadBalancer: "internet-facing" }, "hostwise:inferenceAllowedCidrs", /an internet-facing load balancer needs an allowlist/],
+  ["an endpoint open to everyone", { loadBalancer: "internet-facing", inferenceAllowedCidrs: ["0.0.0.0/0"] }, "hostwise:inferenceAllowedCidrs", /would open the endpoint to everyone/],
+  ["a bad client namespace", { inferenceClientNamespaces: ["Team_A"] }, "hostwise:inferenceClientNamespaces", /"Team_A" is not a Kubernetes namespace name/],
+  ["a KV-cache target above 1", { kvCacheUsageTarget: "1.2" }, "hostwise:kvCacheUsageTarget", /must be at most 1/],
+  ["a negative activation threshold", { scaleActivationThreshold: "-1" }, "hostwise:scaleActivationThreshold", /must be at least 0/],
   ["maxNumSeqs below the guaranteed sequences", { minConcurrentSequences: 8, maxNumSeqs: 4 }, "hostwise:maxNumSeqs", /4 is below minConcurrentSequences \(8\)/],
 ];
 
@@ -112,7 +119,8 @@ describe("config validation", () => {
       maxNumSeqs: 256, gpuMemoryUtilization: 0.9, enablePrefixCaching: true,
     });
     expect(spec.traffic).toEqual({ given: "none", peakRequestsPerSecond: undefined, meanPromptTokens: 1024, meanOutputTokens: 256, minTokensPerSecondPerStream: 10 });
-    expect(spec.scaling).toEqual({ minReplicas: 1, maxReplicas: undefined });
+    expect(spec.scaling).toEqual({ minReplicas: 1, maxReplicas: undefined, queueDepthPerReplica: 2, kvCacheUsageTarget: 0.85, activationThreshold: 0, scaleToZeroCooldownSeconds: 900 });
+    expect(spec.inference).toEqual({ image: "vllm/vllm-openai:v0.31.0", loadBalancer: "none", allowedCidrs: [], clientNamespaces: [], huggingFaceTokenSet: true });
     expect(spec.hostedApi).toEqual({ id: "bedrock/llama-3.1-8b", inputUsdPerMTok: 0.22, outputUsdPerMTok: 0.22, overridden: false });
   });
 

@@ -11,6 +11,7 @@ export const BASE: RawConfig = {
   owner: "platform-team",
   costCenter: "cc-42",
   model: "meta-llama/Llama-3.1-8B-Instruct",
+  huggingFaceToken: "[secret]", // Llama checkpoints are gated
 };
 
 export function specFor(overrides: RawConfig = {}): StackSpec {

@@ -11,8 +11,8 @@ beforeAll(async () => {
     "aws:region": "us-east-1",
     "hostwise:owner": "t",
     "hostwise:costCenter": "c",
-    "hostwise:model": "meta-llama/Llama-2-13b-chat-hf",
-    "hostwise:maxModelLen": "9000",
+    "hostwise:model": "Qwen/Qwen2.5-7B-Instruct",
+    "hostwise:maxModelLen": "40000",
     "hostwise:minReplicas": "3",
     "hostwise:maxReplicas": "1",
   });
@@ -41,7 +41,7 @@ describe("the Pulumi program on bad config", () => {
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     const message = (error as Error).message;
     expect(message).toMatch(/^hostwise: stack "broken" has 2 configuration errors:/);
-    expect(message).toContain("hostwise:maxModelLen: 9000 exceeds");
+    expect(message).toContain("hostwise:maxModelLen: 40000 exceeds");
     expect(message).toContain("hostwise:minReplicas: 3 is above maxReplicas (1)");
     expect(registered).toEqual([]);
   });

@@ -122,17 +122,19 @@ export class Cluster extends pulumi.ComponentResource {
    * The add-ons that need running nodes to become healthy (CoreDNS, the EBS CSI driver), created once the
    * node groups exist so `pulumi up` does not wait on add-ons that cannot schedule.
    */
-  installNodeAddons(name: string, nodeGroups: pulumi.Resource[], tags: Tags): void {
+  installNodeAddons(name: string, nodeGroups: pulumi.Resource[], tags: Tags): aws.eks.Addon[] {
     const ebsRole = serviceRole(`${name}-ebs-csi`, {
       service: "pods.eks.amazonaws.com",
       managedPolicyArns: [MANAGED_POLICIES.ebsCsiDriver],
       description: "EBS CSI driver controller (ebs-csi-controller-sa)",
       tags,
     }, this);
-    this.addon(name, "coredns", tags, {}, nodeGroups);
-    this.addon(name, "aws-ebs-csi-driver", tags, {
-      podIdentityAssociations: [{ roleArn: ebsRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
-    }, [...nodeGroups, this.podIdentityAgent]);
+    return [
+      this.addon(name, "coredns", tags, {}, nodeGroups),
+      this.addon(name, "aws-ebs-csi-driver", tags, {
+        podIdentityAssociations: [{ roleArn: ebsRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
+      }, [...nodeGroups, this.podIdentityAgent]),
+    ];
   }
 
   /** An EKS managed add-on at the version EKS defaults to for the cluster's Kubernetes version. */

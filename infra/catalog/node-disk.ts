@@ -18,3 +18,19 @@ export const NODE_DISK = {
 
 /** Bytes per parameter of the checkpoint on disk: fp8 is quantized at load time from a 16-bit checkpoint. */
 export const CHECKPOINT_BYTES_PER_PARAM = { none: 2, fp8: 2, awq: 0.55, gptq: 0.55 } as const;
+
+/**
+ * How long a replica may take to become ready, for the startup probe's failure budget: a fixed part (image
+ * pull of about 10 GB, CUDA graph capture) plus download and load time per GB of checkpoint. The download
+ * rate is a conservative assumption for Hugging Face or S3 from one node (about 100 MB/s), the load rate one
+ * GB/s from the node's gp3 root volume; measure yours with `hostwise canary` and the pod events.
+ */
+export const STARTUP_BUDGET = {
+  fixedSeconds: 300,
+  downloadSecondsPerGB: 10,
+  loadSecondsPerGB: 1,
+  source: {
+    ref: "assumption: shared/reference/vllm.md names image pull and weight download/load as the cold-start terms; rates chosen conservatively",
+    date: "2026-11-23",
+  } satisfies Source,
+} as const;

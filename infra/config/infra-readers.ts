@@ -2,9 +2,10 @@ import { supportTier, EKS_VERSIONS } from "../catalog/eks-versions";
 import { parseCidr, isPrivate } from "./cidr";
 import type { ConfigReader } from "./read";
 import { setHint } from "./read";
-import type { ClusterSpec, NetworkSpec, NodesSpec } from "./spec";
+import type { ClusterSpec, InferenceSpec, ModelSpec, NetworkSpec, NodesSpec } from "./spec";
+import { qualified } from "./read";
 
-// Readers for the AWS side of the stack config: network, cluster and node groups.
+// Readers for the deployment side of the stack config: network, cluster, node groups, inference endpoint.
 
 /** CloudWatch Logs accepts only these retention periods, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -72,4 +73,36 @@ export function readNodes(r: ConfigReader): NodesSpec | undefined {
   const systemNodeCount = r.integer("systemNodeCount", 1);
   if (!gpuCapacityType || !systemInstanceType || systemNodeCount === undefined) return undefined;
   return { gpuCapacityType, systemInstanceType, systemNodeCount };
+}
+
+/** A pinned image reference: a version tag (v0.11.0, 0.11.0-cu128) or a digest, never `latest`. */
+const PINNED_IMAGE = /^[a-z0-9][a-z0-9./_-]*(:v?\d+\.\d+\.\d+[A-Za-z0-9._-]*|@sha256:[a-f0-9]{64})$/;
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+export function readInference(r: ConfigReader, model: ModelSpec | undefined): InferenceSpec | undefined {
+  const image = r.string("vllmImage");
+  if (image !== undefined && !PINNED_IMAGE.test(image)) {
+    r.fail("vllmImage", `"${image}" is not pinned to a version tag or digest`, setHint("vllmImage", "vllm/vllm-openai:v0.31.0"));
+  }
+  const loadBalancer = r.string("loadBalancer") as InferenceSpec["loadBalancer"] | undefined;
+  const allowedCidrs = r.stringList("inferenceAllowedCidrs");
+  for (const text of allowedCidrs) {
+    const cidr = parseCidr(text);
+    if (!cidr) r.fail("inferenceAllowedCidrs", `"${text}" is not an IPv4 network in CIDR form`, "list the client ranges, e.g. [\"10.20.0.0/16\"]");
+    else if (cidr.prefix === 0) r.fail("inferenceAllowedCidrs", `${text} would open the endpoint to everyone`, "list only the client ranges that must call the endpoint");
+  }
+  if (loadBalancer === "internet-facing" && allowedCidrs.length === 0) {
+    r.fail("inferenceAllowedCidrs", "is empty, and an internet-facing load balancer needs an allowlist", `set the client ranges: pulumi config set --path '${qualified("inferenceAllowedCidrs")}[0]' 203.0.113.0/24, or use loadBalancer internal`);
+  }
+  const clientNamespaces = r.stringList("inferenceClientNamespaces");
+  for (const ns of clientNamespaces) {
+    if (!DNS_LABEL.test(ns)) r.fail("inferenceClientNamespaces", `"${ns}" is not a Kubernetes namespace name`, "use lower-case letters, digits and '-'");
+  }
+  const huggingFaceTokenSet = r.isSet("huggingFaceToken");
+  if (model && model.gated && model.checkpoint === model.id && !huggingFaceTokenSet) {
+    r.fail("huggingFaceToken", `${model.id} is gated on Hugging Face: vLLM needs a token of an account that accepted its licence`,
+      `pulumi config set --secret ${qualified("huggingFaceToken")} hf_... (or point hostwise:checkpoint at an ungated copy)`);
+  }
+  if (!image || !loadBalancer) return undefined;
+  return { image, loadBalancer, allowedCidrs, clientNamespaces, huggingFaceTokenSet };
 }

@@ -1,13 +1,20 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RawConfig } from "./read";
 import { CONFIG_KEYS, CONFIG_NAMESPACE, REGION_KEY } from "./schema";
+import { SECRET_PLACEHOLDER } from "./secret";
+
+/** A secret config value as a Pulumi secret output, or undefined when unset or empty. */
+export function secretConfig(key: string): pulumi.Output<string> | undefined {
+  return new pulumi.Config(CONFIG_NAMESPACE).getSecret(key);
+}
 
 /** The stack's config as the Pulumi engine hands it to the program (project defaults already merged). */
 export function readPulumiConfig(): RawConfig {
   const hostwise = new pulumi.Config(CONFIG_NAMESPACE);
   const raw: Record<string, unknown> = {};
-  for (const { key } of CONFIG_KEYS) {
-    const value = hostwise.get(key);
+  for (const { key, secret } of CONFIG_KEYS) {
+    // Secrets are only checked for presence here; their values stay Pulumi secrets (see secretConfig).
+    const value = secret ? (hostwise.getSecret(key) === undefined ? undefined : SECRET_PLACEHOLDER) : hostwise.get(key);
     if (value !== undefined) raw[key] = value;
   }
   const region = new pulumi.Config("aws").get("region");

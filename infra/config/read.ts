@@ -70,14 +70,17 @@ export class ConfigReader {
     return this.fail(key, `must be true or false, got ${JSON.stringify(v)}`, setHint(key, "true"));
   }
 
-  /** A decimal number, strictly greater than `above` and at most `atMost`. */
-  number(key: string, bounds: { above?: number; atMost?: number } = {}): number | undefined {
+  /** A decimal number, strictly greater than `above` (or at least `atLeast`) and at most `atMost`. */
+  number(key: string, bounds: { above?: number; atLeast?: number; atMost?: number } = {}): number | undefined {
     const v = this.value(key);
     if (v === undefined) return undefined;
     const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
     if (!Number.isFinite(n)) return this.fail(key, `must be a number, got ${JSON.stringify(v)}`, setHint(key, 1));
     if (bounds.above !== undefined && !(n > bounds.above)) {
       return this.fail(key, `must be greater than ${bounds.above}, got ${n}`, setHint(key, bounds.atMost ?? 1));
+    }
+    if (bounds.atLeast !== undefined && n < bounds.atLeast) {
+      return this.fail(key, `must be at least ${bounds.atLeast}, got ${n}`, setHint(key, bounds.atLeast));
     }
     if (bounds.atMost !== undefined && n > bounds.atMost) {
       return this.fail(key, `must be at most ${bounds.atMost}, got ${n}`, setHint(key, bounds.atMost));

@@ -21,7 +21,7 @@ export interface ConfigKeySpec {
   readonly secret?: boolean;
 }
 
-export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Traffic" | "Scaling" | "Network" | "Cluster" | "Nodes" | "Hosted API";
+export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Traffic" | "Scaling" | "Network" | "Cluster" | "Nodes" | "Inference endpoint" | "Hosted API";
 
 export const CONFIG_NAMESPACE = "hostwise";
 
@@ -34,6 +34,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Stack", key: "expiresAt", kind: "string", default: "", description: "When the stack should be torn down: an ISO-8601 time with zone (`2026-12-01T18:00:00Z`) or a duration after creation (`6h`, `90m`, `2d`). Required on trial stacks." },
   // Model
   { group: "Model", key: "model", kind: "string", description: "Hugging Face id of the model (a catalog id, or any id with the `custom*` keys)." },
+  { group: "Model", key: "huggingFaceToken", kind: "string", default: "", secret: true, description: "Hugging Face token (set with `pulumi config set --secret`); required when vLLM loads a gated catalog checkpoint (Llama)." },
   { group: "Model", key: "checkpoint", kind: "string", default: "", description: "Hugging Face repository vLLM loads; empty = `model`. Required for `awq`/`gptq` (a pre-quantized checkpoint)." },
   { group: "Model", key: "servedModelName", kind: "string", default: "", description: "Name clients send as `model`; empty = the last part of `model`, lower-cased." },
   { group: "Model", key: "customParamsBillions", kind: "number", default: "", description: "Custom architecture: total parameters, billions." },
@@ -64,6 +65,10 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Traffic", key: "meanOutputTokens", kind: "integer", default: 256, description: "Mean output length, tokens." },
   { group: "Traffic", key: "minTokensPerSecondPerStream", kind: "number", default: "10", description: "Latency floor: slowest acceptable generation speed seen by one request, tokens/s." },
   // Scaling
+  { group: "Scaling", key: "queueDepthPerReplica", kind: "number", default: "2", description: "Autoscaling target: requests waiting in vLLM's queue per replica (`vllm:num_requests_waiting`)." },
+  { group: "Scaling", key: "kvCacheUsageTarget", kind: "number", default: "0.85", description: "Autoscaling target: mean KV-cache usage across replicas (`vllm:kv_cache_usage_perc`), in (0, 1]." },
+  { group: "Scaling", key: "scaleActivationThreshold", kind: "number", default: "0", description: "On scale-to-zero stacks: the queue depth above which an idle deployment counts as active." },
+  { group: "Scaling", key: "scaleToZeroCooldownSeconds", kind: "integer", default: 900, description: "Idle seconds before a scale-to-zero stack drops its last replica." },
   { group: "Scaling", key: "minReplicas", kind: "integer", default: 1, description: "Fewest inference replicas; 0 scales to zero when idle." },
   { group: "Scaling", key: "maxReplicas", kind: "optionalInteger", default: "", description: "Most inference replicas; empty = what the peak traffic needs." },
   // Network
@@ -79,6 +84,11 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Nodes", key: "gpuCapacityType", kind: "string", default: "on-demand", oneOf: ["on-demand", "spot"], description: "Capacity type of the GPU node group (`spot` is cheaper and can be reclaimed)." },
   { group: "Nodes", key: "systemInstanceType", kind: "string", default: "m6i.large", description: "Instance type of the small on-demand node group that runs the cluster add-ons." },
   { group: "Nodes", key: "systemNodeCount", kind: "integer", default: 2, description: "Nodes in the system node group." },
+  // Inference endpoint
+  { group: "Inference endpoint", key: "vllmImage", kind: "string", default: "vllm/vllm-openai:v0.31.0", description: "vLLM server image, pinned to a version tag (never `latest`)." },
+  { group: "Inference endpoint", key: "loadBalancer", kind: "string", default: "none", oneOf: ["none", "internal", "internet-facing"], description: "Expose the endpoint through a Network Load Balancer: `internal` (VPC and peered networks) or `internet-facing` (needs `inferenceAllowedCidrs`); `none` = in-cluster only." },
+  { group: "Inference endpoint", key: "inferenceAllowedCidrs", kind: "stringArray", default: [], description: "CIDRs allowed to call the endpoint through the load balancer (never 0.0.0.0/0)." },
+  { group: "Inference endpoint", key: "inferenceClientNamespaces", kind: "stringArray", default: [], description: "Namespaces whose pods may call the endpoint in-cluster (the NetworkPolicy denies all others)." },
   // Hosted API
   { group: "Hosted API", key: "hostedApi", kind: "string", default: "", description: "Hosted API to compare with, `provider/model` from the catalog; empty = Bedrock Llama 3.3 70B for 20B+ models, Llama 3.1 8B below." },
   { group: "Hosted API", key: "hostedApiInputPrice", kind: "number", default: "", description: "Override the hosted API's input price, USD per 1M tokens." },

@@ -51,6 +51,19 @@ export interface TrafficSpec {
 export interface ScalingSpec {
   readonly minReplicas: number;
   readonly maxReplicas?: number;
+  readonly queueDepthPerReplica: number;
+  readonly kvCacheUsageTarget: number;
+  readonly activationThreshold: number;
+  readonly scaleToZeroCooldownSeconds: number;
+}
+
+export interface InferenceSpec {
+  readonly image: string;
+  readonly loadBalancer: "none" | "internal" | "internet-facing";
+  readonly allowedCidrs: readonly string[];
+  readonly clientNamespaces: readonly string[];
+  /** hostwise:huggingFaceToken is set (its value is read as a Pulumi secret where it is used). */
+  readonly huggingFaceTokenSet: boolean;
 }
 
 export interface NetworkSpec {
@@ -99,5 +112,6 @@ export interface StackSpec {
   readonly network: NetworkSpec;
   readonly cluster: ClusterSpec;
   readonly nodes: NodesSpec;
+  readonly inference: InferenceSpec;
   readonly hostedApi: HostedApiSpec;
 }

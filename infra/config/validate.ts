@@ -5,7 +5,7 @@ import { findModel, MODELS, type ModelArchitecture } from "../catalog/models";
 import { checkHardware, isPowerOfTwo, quantizationNeedsFloat16, tensorParallelOptions } from "../sizing/candidates";
 import { hourlyPrice, instanceTypesThatFit } from "../sizing/choose";
 import { ConfigError } from "./errors";
-import { readCluster, readNetwork, readNodes } from "./infra-readers";
+import { readCluster, readInference, readNetwork, readNodes } from "./infra-readers";
 import { ConfigReader, qualified, setHint, type RawConfig } from "./read";
 import { CONFIG_KEYS, REGION_KEY } from "./schema";
 import type {
@@ -295,7 +295,14 @@ function readScaling(r: ConfigReader): ScalingSpec | undefined {
   if (minReplicas !== undefined && maxReplicas !== undefined && minReplicas > maxReplicas) {
     r.fail("minReplicas", `${minReplicas} is above maxReplicas (${maxReplicas})`, `lower minReplicas or raise maxReplicas: ${setHint("maxReplicas", minReplicas)}`);
   }
-  return minReplicas === undefined ? undefined : { minReplicas, maxReplicas };
+  const queueDepthPerReplica = r.number("queueDepthPerReplica", { above: 0 });
+  const kvCacheUsageTarget = r.number("kvCacheUsageTarget", { above: 0, atMost: 1 });
+  const activationThreshold = r.number("scaleActivationThreshold", { atLeast: 0 });
+  const scaleToZeroCooldownSeconds = r.integer("scaleToZeroCooldownSeconds", 1);
+  if (minReplicas === undefined || queueDepthPerReplica === undefined || kvCacheUsageTarget === undefined || activationThreshold === undefined || scaleToZeroCooldownSeconds === undefined) {
+    return undefined;
+  }
+  return { minReplicas, maxReplicas, queueDepthPerReplica, kvCacheUsageTarget, activationThreshold, scaleToZeroCooldownSeconds };
 }
 
 function readHostedApi(r: ConfigReader, model: ModelSpec | undefined): HostedApiSpec | undefined {
@@ -333,6 +340,7 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
   if (model && serving && placement) checkPinnedInstance(r, model, serving, placement);
   const traffic = readTraffic(r, serving);
   const scaling = readScaling(r);
+  const inference = readInference(r, model);
   const network = readNetwork(r, trial);
   const cluster = readCluster(r, options.now);
   const nodes = readNodes(r);
@@ -354,6 +362,7 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
     network: network!,
     cluster: cluster!,
     nodes: nodes!,
+    inference: inference!,
     hostedApi: hostedApi!,
   };
 }

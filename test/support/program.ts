@@ -37,6 +37,8 @@ function computedOutputs(type: string, name: string): Record<string, unknown> {
       return { ...common, nodeGroupName: name, resources: [{ autoscalingGroups: [{ name: `eks-${name}-asg` }] }] };
     case "aws:ec2/launchTemplate:LaunchTemplate":
       return { ...common, latestVersion: 1 };
+    case "random:index/randomPassword:RandomPassword":
+      return { result: `mock-${name}-0123456789abcdef` };
     case "aws:iam/role:Role":
       return { ...common, arn: `arn:aws:iam::123456789012:role/${name}`, name };
     default:
