@@ -47,7 +47,7 @@ describe("dev stack on AWS", () => {
     expect(addons["vpc-cni"]!.inputs.podIdentityAssociations[0].serviceAccount).toBe("aws-node");
     expect(addons["aws-ebs-csi-driver"]!.inputs.podIdentityAssociations[0].serviceAccount).toBe("ebs-csi-controller-sa");
     // CoreDNS and the EBS CSI driver wait for the node groups
-    expect(addons["coredns"]!.dependsOn).toEqual(expect.arrayContaining(["dev-system", "dev-gpu"]));
+    expect(addons["coredns"]!.dependsOn).toEqual(expect.arrayContaining(["aws:eks/nodeGroup:NodeGroup::dev-system", "aws:eks/nodeGroup:NodeGroup::dev-gpu"]));
   });
 
   it("attaches AWS managed policies or the add-ons' scoped policies, and the CNI policy only to the VPC CNI's pod identity", () => {

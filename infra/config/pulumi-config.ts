@@ -3,9 +3,9 @@ import type { RawConfig } from "./read";
 import { CONFIG_KEYS, CONFIG_NAMESPACE, REGION_KEY } from "./schema";
 import { SECRET_PLACEHOLDER } from "./secret";
 
-/** A secret config value as a Pulumi secret output, or undefined when unset or empty. */
-export function secretConfig(key: string): pulumi.Output<string> | undefined {
-  return new pulumi.Config(CONFIG_NAMESPACE).getSecret(key);
+/** A secret config value as a Pulumi secret output. */
+export function secretConfig(key: string): pulumi.Output<string> {
+  return new pulumi.Config(CONFIG_NAMESPACE).requireSecret(key);
 }
 
 /** The stack's config as the Pulumi engine hands it to the program (project defaults already merged). */
@@ -14,7 +14,7 @@ export function readPulumiConfig(): RawConfig {
   const raw: Record<string, unknown> = {};
   for (const { key, secret } of CONFIG_KEYS) {
     // Secrets are only checked for presence here; their values stay Pulumi secrets (see secretConfig).
-    const value = secret ? (hostwise.getSecret(key) === undefined ? undefined : SECRET_PLACEHOLDER) : hostwise.get(key);
+    const value = secret ? (pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`) ? SECRET_PLACEHOLDER : undefined) : hostwise.get(key);
     if (value !== undefined) raw[key] = value;
   }
   const region = new pulumi.Config("aws").get("region");

@@ -3,14 +3,47 @@ import { join } from "node:path";
 import type { RawConfig } from "../../infra/config/read";
 import { applyOverrides, readStackFile } from "../../scripts/lib/stack-file";
 
-/** One resource the program registered: its type, logical name, resolved inputs, parent and dependencies. */
+/**
+ * One resource the program registered: its type, logical name, resolved inputs, and — as `type::name` keys,
+ * since logical names repeat across types — its parent, provider and dependencies (explicit `dependsOn`
+ * and the resources whose outputs feed its inputs: both order `pulumi destroy`).
+ */
 export interface Registered {
   readonly type: string;
   readonly name: string;
+  readonly key: string;
   readonly inputs: Record<string, any>;
   readonly parent?: string;
+  readonly provider?: string;
   readonly dependsOn: string[];
 }
+
+type ResourceInternals = { __pulumiType?: string; __name?: string };
+/** Resources whose outputs flow into these inputs (Output's internal resources(), read synchronously). */
+function inputResources(value: unknown, found = new Set<unknown>(), depth = 0): Set<unknown> {
+  if (depth > 20 || value === null || typeof value !== "object") return found;
+  if (pulumi.Output.isInstance(value)) {
+    for (const r of (value as unknown as { resources(): Set<unknown> }).resources()) found.add(r);
+    return found;
+  }
+  if (pulumi.Resource.isInstance(value)) return found;
+  for (const v of Array.isArray(value) ? value : Object.values(value)) inputResources(v, found, depth + 1);
+  return found;
+}
+
+/** Unwraps Pulumi's serialized secrets ({<sig>: <secret sig>, value}) so tests see plain inputs. */
+function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value === null || typeof value !== "object") return value;
+  const o = value as Record<string, unknown>;
+  if (o[pulumi.runtime.specialSigKey] === pulumi.runtime.specialSecretSig) return unwrapSecrets(o.value);
+  return Object.fromEntries(Object.entries(o).map(([k, v]) => [k, unwrapSecrets(v)]));
+}
+
+const keyOf = (r: unknown): string | undefined => {
+  const x = r as ResourceInternals | undefined;
+  return x?.__name === undefined ? undefined : `${x.__pulumiType}::${x.__name}`;
+};
 
 export const ROOT = join(__dirname, "..", "..");
 
@@ -64,7 +97,7 @@ export async function evaluateProgram(stack: string, overrides: string[] = []): 
     {
       newResource: (args) => {
         const entry = byKey.get(`${args.type}::${args.name}`);
-        if (entry) Object.assign(entry.inputs, args.inputs);
+        if (entry) Object.assign(entry.inputs, unwrapSecrets(args.inputs));
         return { id: `${args.name}-id`, state: { ...computedOutputs(args.type, args.name), ...args.inputs } };
       },
       call: (args) => {
@@ -83,13 +116,16 @@ export async function evaluateProgram(stack: string, overrides: string[] = []): 
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     // Records options (parent, dependsOn) as resources are constructed; inputs arrive resolved in newResource.
     pulumi.runtime.registerStackTransformation((a) => {
-      const dependsOn = ([] as pulumi.Resource[]).concat((a.opts.dependsOn as pulumi.Resource[] | undefined) ?? []);
+      const explicit = ([] as pulumi.Resource[]).concat((a.opts.dependsOn as pulumi.Resource[] | undefined) ?? []);
+      const dependsOn = [...new Set([...explicit, ...inputResources(a.props)])];
       byKey.set(`${a.type}::${a.name}`, {
         type: a.type,
         name: a.name,
+        key: `${a.type}::${a.name}`,
         inputs: {},
-        parent: (a.opts.parent as { __name?: string } | undefined)?.__name,
-        dependsOn: dependsOn.map((d) => (d as unknown as { __name?: string }).__name ?? "?"),
+        parent: keyOf(a.opts.parent),
+        provider: keyOf(a.opts.provider),
+        dependsOn: dependsOn.map((d) => keyOf(d) ?? "?"),
       });
       return undefined;
     });
@@ -107,4 +143,28 @@ export function one(resources: readonly Registered[], type: string, name?: strin
   const found = ofType(resources, type).filter((r) => name === undefined || r.name === name);
   if (found.length !== 1) throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
   return found[0]!;
+}
+
+/**
+ * Everything a resource waits for, as type::name keys: its explicit dependencies, its provider, what its
+ * parents wait for (children inherit a component's dependsOn), and every child of a component it waits for.
+ */
+export function dependenciesOf(resources: readonly Registered[], key: string): Set<string> {
+  const byKey = new Map(resources.map((r) => [r.key, r]));
+  const seen = new Set<string>();
+  const visit = (k: string) => {
+    const r = byKey.get(k);
+    if (!r) return;
+    for (const d of [...r.dependsOn, ...(r.provider ? [r.provider] : [])]) {
+      if (seen.has(d)) continue;
+      seen.add(d);
+      visit(d);
+      for (const child of resources.filter((c) => c.parent === d)) {
+        seen.add(child.key);
+        visit(child.key);
+      }
+    }
+  };
+  for (let k: string | undefined = key; k; k = byKey.get(k)?.parent) visit(k);
+  return seen;
 }

@@ -1,0 +1,50 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { resolveStack } from "../infra/resolve";
+import { readStackFile } from "../scripts/lib/stack-file";
+import { expectKubernetesObjectsValid, expectTeardownOrder } from "./support/k8s-assertions";
+import { evaluateProgram, ofType, one, ROOT, type Registered } from "./support/program";
+
+// The prod stack's Kubernetes side: 70B class at TP 8, never below one replica, disruption budget.
+
+let resources: Registered[];
+const { plan } = resolveStack(readStackFile(ROOT, "prod"), { stack: "prod", now: new Date() });
+beforeAll(async () => {
+  ({ resources } = await evaluateProgram("prod"));
+});
+
+describe("prod stack in Kubernetes", () => {
+  it("registers only valid objects with no unknown field", async () => {
+    await expectKubernetesObjectsValid(resources);
+  });
+
+  it("requests the plan's TP in GPUs, a large /dev/shm, and a startup budget sized for 145 GB of weights", () => {
+    const pod = one(resources, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec;
+    const container = pod.containers[0];
+    expect(plan.tensorParallelSize).toBe(8);
+    expect(container.resources.limits["nvidia.com/gpu"]).toBe("8");
+    expect(container.args).toContain("--tensor-parallel-size=8");
+    expect(pod.volumes[0]).toEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "16Gi" } });
+    // 300 s + 72.7e9 × 2 B = 145.4 GB × 11 s/GB = 1,899.4 s → 190 probes of 10 s
+    expect(container.startupProbe.failureThreshold).toBe(190);
+    // 8,192 tokens at 20 tokens/s = 410 s + 15 s
+    expect(pod.terminationGracePeriodSeconds).toBe(425);
+    // one replica per node: 75 % of p5.48xlarge's 191,450m CPU and 1,938,410 MiB
+    expect(container.resources.requests).toMatchObject({ cpu: "143587m", memory: "1453807Mi" });
+  });
+
+  it("keeps at least one replica, surges on rollout, and has a disruption budget", () => {
+    const so = one(resources, "kubernetes:keda.sh/v1alpha1:ScaledObject").inputs.spec;
+    expect(so.minReplicaCount).toBe(1);
+    expect(so.maxReplicaCount).toBe(plan.replicas.max);
+    expect(one(resources, "kubernetes:policy/v1:PodDisruptionBudget").inputs.spec.maxUnavailable).toBe(1);
+    expect(one(resources, "kubernetes:apps/v1:Deployment").inputs.spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
+  });
+
+  it("stays private: no load balancer", () => {
+    expect(ofType(resources, "kubernetes:core/v1:Service").map((s) => s.inputs.spec.type)).toEqual(["ClusterIP"]);
+  });
+
+  it("tears down in order", () => {
+    expectTeardownOrder(resources, "prod");
+  });
+});
