@@ -1,4 +1,3 @@
-#!/usr/bin/env -S npx tsx
 import { parseArgs } from "node:util";
 import { ConfigError } from "../infra/config/errors";
 import { PLAN_HELP, runPlan } from "./commands/plan";
@@ -14,7 +13,7 @@ Commands:
 Run 'hostwise <command> --help' for a command's options.`;
 
 /** Runs one command line; returns the exit code. Output goes to the given writers so tests can capture it. */
-export function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void, now = new Date()): number {
+export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void, now = new Date()): Promise<number> {
   const [command, ...rest] = argv;
   let subject = ""; // what a config error is about, e.g. 'stack "dev" has '
   try {
@@ -44,7 +43,7 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
           return 0;
         }
         subject = `stack "${values.stack}" has `;
-        out(runPlan({ stack: values.stack, dir: values.dir, overrides: values.config, json: values.json, all: values.all, now }));
+        out(await runPlan({ stack: values.stack, dir: values.dir, overrides: values.config, json: values.json, all: values.all, now }));
         return 0;
       }
       default:
@@ -68,6 +67,13 @@ export function main(argv: readonly string[], out: (s: string) => void, err: (s:
   }
 }
 
+/** The CLI on the real terminal (scripts/run.js calls this). */
+export function run(argv: readonly string[]): Promise<number> {
+  return main(argv, (s) => console.log(s), (s) => console.error(s));
+}
+
 if (require.main === module) {
-  process.exitCode = main(process.argv.slice(2), (s) => console.log(s), (s) => console.error(s));
+  void run(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }

@@ -1,21 +1,28 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
-import { main } from "../scripts/hostwise";
+import { describe, expect, it, vi } from "vitest";
+
 import { NOW } from "./helpers";
+
+
+/** Each plan evaluates the Pulumi program, whose module runs once per module registry: load the CLI afresh. */
+async function freshMain(): Promise<typeof import("../scripts/hostwise").main> {
+  vi.resetModules();
+  return (await import("../scripts/hostwise")).main;
+}
 
 const ROOT = join(__dirname, "..");
 
-function run(...argv: string[]) {
+async function run(...argv: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = main(argv, (s) => out.push(s), (s) => err.push(s), NOW);
+  const code = await (await freshMain())(argv, (s) => out.push(s), (s) => err.push(s), NOW);
   return { code, out: out.join("\n"), err: err.join("\n") };
 }
 
 describe("hostwise plan", () => {
-  it("plans the dev stack by default: a 13B-class model on one 24 GB GPU, scaled to zero", () => {
-    const r = run("plan", "--dir", ROOT);
+  it("plans the dev stack by default: a 13B-class model on one 24 GB GPU, scaled to zero", async () => {
+    const r = await run("plan", "--dir", ROOT);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/stack dev \(us-east-1, trial, expires 6h after creation \(2026-11-23T18:00:00\.000Z if created now\)\)/);
     expect(r.out).toMatch(/13B class/);
@@ -27,8 +34,8 @@ describe("hostwise plan", () => {
     expect(r.out).toMatch(/Alternatives \(12 of \d+/);
   });
 
-  it("plans the prod stack: a 70B-class model on 80 GB GPUs with tensor parallelism", () => {
-    const r = run("plan", "--dir", ROOT, "--stack", "prod", "--json");
+  it("plans the prod stack: a 70B-class model on 80 GB GPUs with tensor parallelism", async () => {
+    const r = await run("plan", "--dir", ROOT, "--stack", "prod", "--json");
     expect(r.code).toBe(0);
     const { plan, trial } = JSON.parse(r.out);
     expect(trial).toBe(false);
@@ -39,22 +46,22 @@ describe("hostwise plan", () => {
     expect(plan.alternatives.length).toBeGreaterThan(10);
   });
 
-  it("prints the same plan as JSON and as text", () => {
-    const json = JSON.parse(run("plan", "--dir", ROOT, "--json").out);
+  it("prints the same plan as JSON and as text", async () => {
+    const json = JSON.parse((await run("plan", "--dir", ROOT, "--json")).out);
     expect(json.expiry).toEqual({ afterCreation: "6h", ifCreatedNow: "2026-11-23T18:00:00.000Z" });
     expect(json.plan.instanceType).toBe("g6.xlarge");
-    expect(run("plan", "--dir", ROOT).out).toContain(`--max-num-seqs=${json.plan.maxNumSeqs}`);
+    expect((await run("plan", "--dir", ROOT)).out).toContain(`--max-num-seqs=${json.plan.maxNumSeqs}`);
   });
 
-  it("applies --config overrides, namespaced or not", () => {
-    const r = run("plan", "--dir", ROOT, "--json", "--config", "hostwise:instanceType=g5.xlarge", "--config", "maxReplicas=3");
+  it("applies --config overrides, namespaced or not", async () => {
+    const r = await run("plan", "--dir", ROOT, "--json", "--config", "hostwise:instanceType=g5.xlarge", "--config", "maxReplicas=3");
     const { plan } = JSON.parse(r.out);
     expect(plan.instanceType).toBe("g5.xlarge");
     expect(plan.replicas.max).toBe(3);
   });
 
-  it("prints every config error as one clean block, without a stack trace, and exits 1", () => {
-    const r = run("plan", "--dir", ROOT, "--config", "maxModelLen=100000", "--config", "minReplicas=5");
+  it("prints every config error as one clean block, without a stack trace, and exits 1", async () => {
+    const r = await run("plan", "--dir", ROOT, "--config", "maxModelLen=100000", "--config", "minReplicas=5");
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/^hostwise: stack "dev" has 2 configuration errors:/);
     expect(r.err).toMatch(/hostwise:maxModelLen: 100000 exceeds meta-llama\/Llama-2-13b-chat-hf's context of 4096 tokens/);
@@ -62,21 +69,21 @@ describe("hostwise plan", () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
-  it("rejects a bad command line with exit 2 and names the flag", () => {
-    expect(run("plan", "--dir", ROOT, "--stack", "nope").err).toMatch(/--stack: no Pulumi\.nope\.yaml .*\n  fix: stacks here: dev, prod/);
-    expect(run("plan", "--bogus").code).toBe(2);
-    expect(run("plan", "--dir", ROOT, "--config", "novalue").err).toMatch(/--config: "novalue" is not key=value/);
-    expect(run("frobnicate").code).toBe(2);
+  it("rejects a bad command line with exit 2 and names the flag", async () => {
+    expect((await run("plan", "--dir", ROOT, "--stack", "nope")).err).toMatch(/--stack: no Pulumi\.nope\.yaml .*\n  fix: stacks here: dev, prod/);
+    expect((await run("plan", "--bogus")).code).toBe(2);
+    expect((await run("plan", "--dir", ROOT, "--config", "novalue")).err).toMatch(/--config: "novalue" is not key=value/);
+    expect((await run("frobnicate")).code).toBe(2);
   });
 
-  it("has help for the tool and the command", () => {
-    expect(run("--help").out).toMatch(/Commands:\n  plan/);
-    const help = run("plan", "--help");
+  it("has help for the tool and the command", async () => {
+    expect((await run("--help")).out).toMatch(/Commands:\n  plan/);
+    const help = await run("plan", "--help");
     expect(help.code).toBe(0);
     for (const flag of ["--stack", "--config", "--json", "--all", "--dir"]) expect(help.out).toContain(flag);
   });
 
-  it("runs as `npm run plan` does: a real process, offline, exit codes intact", () => {
+  it("runs as `npm run plan` does: a real process, offline, exit codes intact", async () => {
     const tsx = join(ROOT, "node_modules", ".bin", "tsx");
     const out = execFileSync(tsx, ["scripts/hostwise.ts", "plan", "--stack", "prod", "--json"], { cwd: ROOT, encoding: "utf8" });
     expect(JSON.parse(out).plan.instanceType).toMatch(/^p/);

@@ -11,7 +11,8 @@ export interface PinnedChart {
   readonly values: Record<string, unknown>;
 }
 
-export const CHARTS_DIR = join(__dirname, "..", "..", "charts");
+/** charts/ at the project root (HOSTWISE_ROOT when the CLI runs from a bundle elsewhere). */
+export const CHARTS_DIR = join(process.env.HOSTWISE_ROOT ?? join(__dirname, "..", ".."), "charts");
 
 const EXACT_VERSION = /^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/;
 

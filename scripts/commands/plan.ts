@@ -3,6 +3,8 @@ import type { Expiry, StackSpec } from "../../infra/config/spec";
 import { resolveStack } from "../../infra/resolve";
 import type { SizingPlan } from "../../infra/sizing/choose";
 import type { OperatingPoint } from "../../infra/sizing/throughput";
+import { evaluateProgram } from "../lib/evaluate-program";
+import { renderInventory, summarizeResources, type ResourceInventory } from "../lib/inventory";
 import { applyOverrides, readStackFile } from "../lib/stack-file";
 import { renderTable, round, usd } from "../lib/table";
 
@@ -12,7 +14,9 @@ Usage: npm run plan -- [--stack NAME] [--config key=value ...] [--json] [--all]
 
 Reads Pulumi.<stack>.yaml, validates it, and prints the model class, the memory budget per GPU, the chosen
 instance type, tensor parallelism, replicas and nodes, the vLLM flags, the modeled throughput, the GPU cost
-per hour and month, and the alternatives with why each lost.
+per hour and month, and the alternatives with why each lost. It then runs the real Pulumi program under
+Pulumi's mock runtime and lists what \`pulumi up\` would create: AWS resources by type, Helm releases and
+Kubernetes objects.
 
 Options:
   --stack NAME          stack file to read: Pulumi.NAME.yaml (default: dev)
@@ -34,10 +38,16 @@ export interface PlanOptions {
   readonly now: Date;
 }
 
-export function runPlan(o: PlanOptions): string {
+/**
+ * Validates and sizes the stack, then evaluates the real Pulumi program under the mock runtime to list
+ * everything `pulumi up` would create. Config errors surface before the program runs.
+ */
+export async function runPlan(o: PlanOptions): Promise<string> {
   const raw = applyOverrides(readStackFile(o.dir, o.stack), o.overrides);
   const { spec, plan } = resolveStack(raw, { stack: o.stack, now: o.now });
-  return o.json ? JSON.stringify(planJson(spec, plan, o.now), null, 2) : renderPlan(spec, plan, o);
+  const { resources } = await evaluateProgram(o.stack, raw);
+  const inventory = summarizeResources(resources);
+  return o.json ? JSON.stringify({ ...planJson(spec, plan, o.now), resources: inventory }, null, 2) : renderPlan(spec, plan, inventory, o);
 }
 
 /** When the stack expires, if it were created now. */
@@ -84,7 +94,7 @@ function describeTraffic(spec: StackSpec): string {
   return `peak ${peak}; ${shape}`;
 }
 
-function renderPlan(spec: StackSpec, plan: SizingPlan, o: PlanOptions): string {
+function renderPlan(spec: StackSpec, plan: SizingPlan, inventory: ResourceInventory, o: PlanOptions): string {
   const s = spec.serving;
   const m = plan.memory;
   const t = plan.throughput;
@@ -143,6 +153,7 @@ function renderPlan(spec: StackSpec, plan: SizingPlan, o: PlanOptions): string {
       ),
     ),
   ];
+  lines.push("", ...renderInventory(inventory));
   if (plan.excluded.length > 0) {
     const byReason = new Map<string, string[]>();
     for (const e of plan.excluded) byReason.set(e.reason, [...(byReason.get(e.reason) ?? []), e.instanceType]);

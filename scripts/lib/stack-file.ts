@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import type { RawConfig } from "../../infra/config/read";
 import { CONFIG_NAMESPACE } from "../../infra/config/schema";
 import { UsageError } from "./usage";
+import { SECRET_PLACEHOLDER } from "../../infra/config/secret";
 
 /** Stacks with a Pulumi.<stack>.yaml in a project directory. */
 export function listStacks(projectDir: string): string[] {
@@ -16,7 +17,7 @@ export function listStacks(projectDir: string): string[] {
 /**
  * Reads a stack's config from Pulumi.<stack>.yaml the way the Pulumi CLI hands it to the program: hostwise
  * keys lose their namespace, provider keys keep theirs. Encrypted values (`secure:`) cannot be read offline
- * and are passed on as "[secret]".
+ * and are passed on as a placeholder.
  */
 export function readStackFile(projectDir: string, stack: string): RawConfig {
   const path = join(projectDir, `Pulumi.${stack}.yaml`);
@@ -29,7 +30,7 @@ export function readStackFile(projectDir: string, stack: string): RawConfig {
   for (const [key, value] of Object.entries(doc?.config ?? {})) {
     const short = key.startsWith(`${CONFIG_NAMESPACE}:`) ? key.slice(CONFIG_NAMESPACE.length + 1) : key;
     const secret = typeof value === "object" && value !== null && "secure" in value;
-    raw[short] = secret ? "[secret]" : value;
+    raw[short] = secret ? SECRET_PLACEHOLDER : value;
   }
   return raw;
 }
