@@ -7,6 +7,8 @@ import { NodeGroups } from "./aws/nodegroups";
 import { kitTags } from "./aws/tags";
 import { ConfigError } from "./config/errors";
 import { readPulumiConfig, secretConfig } from "./config/pulumi-config";
+import { collectResourcesForPricing } from "./cost/collect";
+import { estimateCost } from "./cost/estimate";
 import { expiresAt } from "./expiry";
 import { Addons } from "./k8s/addons";
 import { Inference } from "./k8s/inference";
@@ -26,6 +28,7 @@ function resolve(): ResolvedStack {
 }
 
 const { spec, plan } = resolve();
+const pricedResources = collectResourcesForPricing(); // before any resource is registered
 const name = spec.stack;
 const region = spec.placement.region;
 const clusterName = clusterNameFor(pulumi.getProject(), spec.stack);
@@ -89,6 +92,8 @@ export const inferenceEndpoint = {
 };
 /** Secret: every call needs it as `Authorization: Bearer <key>`. */
 export const apiKey = pulumi.secret(inference.apiKey);
+/** The cost estimate (infra/cost): totals at min/expected/max, breakdown, $ per 1M tokens, API comparison. */
+export const cost = pricedResources().apply((resources) => estimateCost(spec, plan, resources, new Date()));
 export const sizing = {
   modelClass: plan.modelClass,
   model: plan.model.id,

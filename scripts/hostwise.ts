@@ -32,6 +32,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
             dir: { type: "string", default: process.cwd() },
             config: { type: "string", multiple: true, default: [] },
             json: { type: "boolean", default: false },
+            markdown: { type: "boolean", default: false },
             all: { type: "boolean", default: false },
             help: { type: "boolean", short: "h", default: false },
           },
@@ -43,7 +44,9 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
           return 0;
         }
         subject = `stack "${values.stack}" has `;
-        out(await runPlan({ stack: values.stack, dir: values.dir, overrides: values.config, json: values.json, all: values.all, now }));
+        if (values.json && values.markdown) throw new UsageError("--json and --markdown: choose one output format", "drop one of them");
+        const format = values.json ? "json" : values.markdown ? "markdown" : "text";
+        out(await runPlan({ stack: values.stack, dir: values.dir, overrides: values.config, format, all: values.all, now }));
         return 0;
       }
       default:

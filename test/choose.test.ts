@@ -119,7 +119,7 @@ describe("choosing the plan", () => {
   });
 
   it("uses instancePrices outside us-east-1, and only those instance types", () => {
-    const plan = planSizing(specFor({ "aws:region": "eu-west-1", instancePrices: ["g6e.xlarge=2.5", "g5.xlarge=1.2"] }));
+    const plan = planSizing(specFor({ "aws:region": "eu-west-1", instancePrices: ["g6e.xlarge=2.5", "g5.xlarge=1.2", "m6i.large=0.107"] }));
     expect(plan.instanceType).toBe("g5.xlarge");
     expect(plan.gpuCost.priceSource).toBe("instancePrices");
     expect(plan.gpuCost.hourlyUsd.peak).toBe(1.2);

@@ -77,6 +77,9 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["a bad client namespace", { inferenceClientNamespaces: ["Team_A"] }, "hostwise:inferenceClientNamespaces", /"Team_A" is not a Kubernetes namespace name/],
   ["a KV-cache target above 1", { kvCacheUsageTarget: "1.2" }, "hostwise:kvCacheUsageTarget", /must be at most 1/],
   ["a negative activation threshold", { scaleActivationThreshold: "-1" }, "hostwise:scaleActivationThreshold", /must be at least 0/],
+  ["a system instance type without a price", { systemInstanceType: "r7i.large" }, "hostwise:systemInstanceType", /r7i\.large has no price in the catalog for us-east-1/],
+  ["half of the people cost", { engineerHoursPerMonth: "20" }, "hostwise:engineerHourlyUsd", /is needed with its pair/],
+  ["a utilization above 1", { expectedUtilization: "1.5" }, "hostwise:expectedUtilization", /must be at most 1/],
   ["maxNumSeqs below the guaranteed sequences", { minConcurrentSequences: 8, maxNumSeqs: 4 }, "hostwise:maxNumSeqs", /4 is below minConcurrentSequences \(8\)/],
 ];
 

@@ -21,7 +21,7 @@ export interface ConfigKeySpec {
   readonly secret?: boolean;
 }
 
-export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Traffic" | "Scaling" | "Network" | "Cluster" | "Nodes" | "Inference endpoint" | "Hosted API";
+export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Traffic" | "Scaling" | "Network" | "Cluster" | "Nodes" | "Inference endpoint" | "Cost assumptions" | "Hosted API";
 
 export const CONFIG_NAMESPACE = "hostwise";
 
@@ -57,7 +57,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   // Placement
   { group: "Placement", key: "instanceType", kind: "string", default: "", description: "Pin the GPU instance type (validated, never overridden); empty = the cheapest that meets the traffic." },
   { group: "Placement", key: "tensorParallelSize", kind: "optionalInteger", default: "", description: "Pin the GPUs per replica (tensor parallelism); empty = chosen by the plan." },
-  { group: "Placement", key: "instancePrices", kind: "stringArray", default: [], description: "Hourly USD prices as `type=price` (`[\"g6e.xlarge=2.10\"]`): override the catalog, and required outside us-east-1 (only these types are then candidates)." },
+  { group: "Placement", key: "instancePrices", kind: "stringArray", default: [], description: "Hourly USD prices as `type=price` (`[\"g6e.xlarge=2.10\"]`) for GPU or system instance types: override the catalog, and required outside us-east-1 (only these GPU types are then candidates)." },
   // Traffic
   { group: "Traffic", key: "peakRequestsPerSecond", kind: "number", default: "", description: "Peak requests per second the stack must serve (or give `peakOutputTokensPerSecond`)." },
   { group: "Traffic", key: "peakOutputTokensPerSecond", kind: "number", default: "", description: "Peak generated tokens per second (alternative to `peakRequestsPerSecond`)." },
@@ -89,6 +89,14 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Inference endpoint", key: "loadBalancer", kind: "string", default: "none", oneOf: ["none", "internal", "internet-facing"], description: "Expose the endpoint through a Network Load Balancer: `internal` (VPC and peered networks) or `internet-facing` (needs `inferenceAllowedCidrs`); `none` = in-cluster only." },
   { group: "Inference endpoint", key: "inferenceAllowedCidrs", kind: "stringArray", default: [], description: "CIDRs allowed to call the endpoint through the load balancer (never 0.0.0.0/0)." },
   { group: "Inference endpoint", key: "inferenceClientNamespaces", kind: "stringArray", default: [], description: "Namespaces whose pods may call the endpoint in-cluster (the NetworkPolicy denies all others)." },
+  // Cost assumptions (usage-priced items; every output labels them as assumptions)
+  { group: "Cost assumptions", key: "expectedUtilization", kind: "number", default: "0.5", description: "Share of the peak fleet's capacity used on average over a month, in (0, 1]: sets the expected node count and the $ per 1M tokens." },
+  { group: "Cost assumptions", key: "natDataGbPerMonth", kind: "number", default: "100", description: "Data through each NAT gateway per month, GB (image pulls, weight downloads)." },
+  { group: "Cost assumptions", key: "endpointDataGbPerMonth", kind: "number", default: "10", description: "Data through each VPC interface endpoint per month, GB (egress none)." },
+  { group: "Cost assumptions", key: "logIngestionGbPerMonth", kind: "number", default: "10", description: "Control-plane logs ingested into CloudWatch per month, GB." },
+  { group: "Cost assumptions", key: "nlbCapacityUnits", kind: "number", default: "1", description: "Average Network Load Balancer capacity units (NLCU) in use." },
+  { group: "Cost assumptions", key: "engineerHoursPerMonth", kind: "number", default: "", description: "People cost: engineer hours a month spent running the stack; empty = left out." },
+  { group: "Cost assumptions", key: "engineerHourlyUsd", kind: "number", default: "", description: "People cost: loaded cost of an engineer hour, USD." },
   // Hosted API
   { group: "Hosted API", key: "hostedApi", kind: "string", default: "", description: "Hosted API to compare with, `provider/model` from the catalog; empty = Bedrock Llama 3.3 70B for 20B+ models, Llama 3.1 8B below." },
   { group: "Hosted API", key: "hostedApiInputPrice", kind: "number", default: "", description: "Override the hosted API's input price, USD per 1M tokens." },

@@ -88,6 +88,16 @@ export interface NodesSpec {
   readonly systemNodeCount: number;
 }
 
+/** Usage assumptions for usage-priced items, and the optional people cost. */
+export interface UsageSpec {
+  readonly expectedUtilization: number;
+  readonly natDataGbPerMonth: number;
+  readonly endpointDataGbPerMonth: number;
+  readonly logIngestionGbPerMonth: number;
+  readonly nlbCapacityUnits: number;
+  readonly people?: { readonly hoursPerMonth: number; readonly hourlyUsd: number };
+}
+
 export interface HostedApiSpec {
   readonly id: string;
   readonly inputUsdPerMTok: number;
@@ -113,5 +123,6 @@ export interface StackSpec {
   readonly cluster: ClusterSpec;
   readonly nodes: NodesSpec;
   readonly inference: InferenceSpec;
+  readonly usage: UsageSpec;
   readonly hostedApi: HostedApiSpec;
 }

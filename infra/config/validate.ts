@@ -9,8 +9,9 @@ import { readCluster, readInference, readNetwork, readNodes } from "./infra-read
 import { ConfigReader, qualified, setHint, type RawConfig } from "./read";
 import { CONFIG_KEYS, REGION_KEY } from "./schema";
 import type {
-  Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, PlacementSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec,
+  Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, NodesSpec, PlacementSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec, UsageSpec,
 } from "./spec";
+import { SYSTEM_INSTANCE_PRICES } from "../catalog/aws-prices";
 
 /** maxModelLen when the stack gives none: the model's context, capped so the KV cache stays affordable. */
 export const DEFAULT_MAX_MODEL_LEN_CAP = 8192;
@@ -184,6 +185,9 @@ function readServing(r: ConfigReader, model: ModelSpec | undefined): ServingSpec
   return { dtype, quantization, kvCacheDtype, maxModelLen, minConcurrentSequences, maxNumSeqs, gpuMemoryUtilization, enablePrefixCaching };
 }
 
+/** Instance types whose price a stack may give: GPU catalog types, and any well-formed type for the system group. */
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+
 function readInstancePrices(r: ConfigReader): Record<string, number> {
   const prices: Record<string, number> = {};
   for (const entry of r.stringList("instancePrices")) {
@@ -193,8 +197,8 @@ function readInstancePrices(r: ConfigReader): Record<string, number> {
       continue;
     }
     const [, type, price] = m as unknown as [string, string, string];
-    if (!findInstanceType(type)) {
-      r.fail("instancePrices", `"${type}" is not a GPU instance type in the catalog`, `${didYouMean(type, INSTANCE_TYPES.map((i) => i.instanceType))}remove or correct the entry`);
+    if (!INSTANCE_TYPE.test(type)) {
+      r.fail("instancePrices", `"${type}" is not an EC2 instance type`, `${didYouMean(type, INSTANCE_TYPES.map((i) => i.instanceType))}remove or correct the entry`);
     } else if (!(Number(price) > 0)) {
       r.fail("instancePrices", `the price of ${type} must be above 0`, `write the On-Demand USD/hour for your region, e.g. "${type}=2.10"`);
     } else {
@@ -305,6 +309,38 @@ function readScaling(r: ConfigReader): ScalingSpec | undefined {
   return { minReplicas, maxReplicas, queueDepthPerReplica, kvCacheUsageTarget, activationThreshold, scaleToZeroCooldownSeconds };
 }
 
+function readUsage(r: ConfigReader): UsageSpec | undefined {
+  const expectedUtilization = r.number("expectedUtilization", { above: 0, atMost: 1 });
+  const natDataGbPerMonth = r.number("natDataGbPerMonth", { atLeast: 0 });
+  const endpointDataGbPerMonth = r.number("endpointDataGbPerMonth", { atLeast: 0 });
+  const logIngestionGbPerMonth = r.number("logIngestionGbPerMonth", { atLeast: 0 });
+  const nlbCapacityUnits = r.number("nlbCapacityUnits", { atLeast: 0 });
+  const hoursPerMonth = r.number("engineerHoursPerMonth", { atLeast: 0 });
+  const hourlyUsd = r.number("engineerHourlyUsd", { atLeast: 0 });
+  if ((hoursPerMonth === undefined) !== (hourlyUsd === undefined) && !r.issues.some((i) => /engineer/.test(i.key))) {
+    const missing = hoursPerMonth === undefined ? "engineerHoursPerMonth" : "engineerHourlyUsd";
+    r.fail(missing, "is needed with its pair to count the people cost", `${setHint(missing, missing === "engineerHourlyUsd" ? 95 : 20)}, or unset both`);
+  }
+  if (expectedUtilization === undefined || natDataGbPerMonth === undefined || endpointDataGbPerMonth === undefined || logIngestionGbPerMonth === undefined || nlbCapacityUnits === undefined) {
+    return undefined;
+  }
+  return {
+    expectedUtilization, natDataGbPerMonth, endpointDataGbPerMonth, logIngestionGbPerMonth, nlbCapacityUnits,
+    ...(hoursPerMonth !== undefined && hourlyUsd !== undefined ? { people: { hoursPerMonth, hourlyUsd } } : {}),
+  };
+}
+
+/** The system node group's instance type needs a price: the small catalog or hostwise:instancePrices. */
+function checkSystemPrice(r: ConfigReader, nodes: NodesSpec, placement: PlacementSpec): void {
+  const type = nodes.systemInstanceType;
+  if (placement.region !== PRICED_REGION && Object.keys(placement.instancePrices).length === 0) return; // reported on aws:region
+  const catalog = placement.region === PRICED_REGION ? SYSTEM_INSTANCE_PRICES[type] : undefined;
+  if (catalog === undefined && placement.instancePrices[type] === undefined) {
+    r.fail("systemInstanceType", `${type} has no price in the catalog for ${placement.region}`,
+      `add it to hostwise:instancePrices (["${type}=<usd per hour>"]) or use one of ${Object.keys(SYSTEM_INSTANCE_PRICES).join(", ")}`);
+  }
+}
+
 function readHostedApi(r: ConfigReader, model: ModelSpec | undefined): HostedApiSpec | undefined {
   const ids = HOSTED_API_PRICES.map((p) => p.id);
   const chosen = r.string("hostedApi");
@@ -344,6 +380,8 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
   const network = readNetwork(r, trial);
   const cluster = readCluster(r, options.now);
   const nodes = readNodes(r);
+  const usage = readUsage(r);
+  if (nodes && placement) checkSystemPrice(r, nodes, placement);
   const hostedApi = readHostedApi(r, model);
 
   if (r.issues.length > 0) throw new ConfigError(r.issues);
@@ -363,6 +401,7 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
     cluster: cluster!,
     nodes: nodes!,
     inference: inference!,
+    usage: usage!,
     hostedApi: hostedApi!,
   };
 }

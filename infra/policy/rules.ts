@@ -1,14 +1,11 @@
 import { findInstanceType } from "../catalog/instances";
 import { REQUIRED_TAG_KEYS } from "../aws/tags";
+import type { ResourceView } from "../resource-view";
 
 // The kit's guardrails as pure functions over a resource's type and inputs: tests run them in-process over
 // what the program registers, and policies.ts wraps them for `pulumi preview --policy-pack infra/policy`.
 
-export interface ResourceView {
-  readonly type: string;
-  readonly name: string;
-  readonly props: Record<string, any>;
-}
+export type { ResourceView } from "../resource-view";
 
 export interface Rule {
   readonly name: string;

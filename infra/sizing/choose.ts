@@ -1,3 +1,4 @@
+import { HOURS_PER_MONTH } from "../catalog/aws-prices";
 import { GPUS } from "../catalog/gpus";
 import { catalogHourlyPrice, INSTANCE_TYPES, type InstanceType } from "../catalog/instances";
 import type { ModelArchitecture } from "../catalog/models";
@@ -11,7 +12,7 @@ import { modelClass } from "./model-class";
 import { maxConcurrency, operatingPoint, pointForLoad, type BatchLimit, type OperatingPoint, type ReplicaShape } from "./throughput";
 import { vllmArgs } from "./vllm-args";
 
-export const HOURS_PER_MONTH = 730;
+export { HOURS_PER_MONTH } from "../catalog/aws-prices";
 
 /** One (instance type, TP) option, evaluated for the stack's model, serving settings and traffic. */
 export interface Candidate {

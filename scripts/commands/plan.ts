@@ -1,29 +1,31 @@
 import { INSTANCE_SOURCE } from "../../infra/catalog/instances";
 import type { Expiry, StackSpec } from "../../infra/config/spec";
-import { resolveStack } from "../../infra/resolve";
 import type { SizingPlan } from "../../infra/sizing/choose";
 import type { OperatingPoint } from "../../infra/sizing/throughput";
-import { evaluateProgram } from "../lib/evaluate-program";
-import { renderInventory, summarizeResources, type ResourceInventory } from "../lib/inventory";
-import { applyOverrides, readStackFile } from "../lib/stack-file";
+import { renderInventory, shortType, summarizeResources, type ResourceInventory } from "../lib/inventory";
+import { renderCostMarkdown, renderCostText, resourceCostRows, type ResourceCostRow } from "../lib/cost-render";
+import type { CostEstimate } from "../../infra/cost/estimate";
+import { stackCost } from "../lib/stack-cost";
 import { renderTable, round, usd } from "../lib/table";
 
 export const PLAN_HELP = `hostwise plan — the sizing decision for a stack, offline (no Pulumi CLI, no AWS credentials)
 
-Usage: npm run plan -- [--stack NAME] [--config key=value ...] [--json] [--all]
+Usage: npm run plan -- [--stack NAME] [--config key=value ...] [--json | --markdown] [--all]
 
 Reads Pulumi.<stack>.yaml, validates it, and prints the model class, the memory budget per GPU, the chosen
 instance type, tensor parallelism, replicas and nodes, the vLLM flags, the modeled throughput, the GPU cost
 per hour and month, and the alternatives with why each lost. It then runs the real Pulumi program under
-Pulumi's mock runtime and lists what \`pulumi up\` would create: AWS resources by type, Helm releases and
-Kubernetes objects.
+Pulumi's mock runtime and lists every resource \`pulumi up\` would create with its expected monthly cost,
+then the cost estimate: totals at min / expected / max scale, the breakdown by component, $ per 1M output
+tokens, the same tokens on the hosted API, the break-even volume, and every usage assumption.
 
 Options:
   --stack NAME          stack file to read: Pulumi.NAME.yaml (default: dev)
   --config key=value    override a config key for this run (repeatable): model, hostwise:maxModelLen,
                         aws:region, ...
   --dir PATH            project directory holding the stack files (default: the current directory)
-  --json                print the stack spec and the plan as JSON
+  --json                print the stack spec, the plan, the resources and the cost estimate as JSON
+  --markdown            print the cost-annotated plan as Markdown (for a pull request comment)
   --all                 list every alternative (default: the best 12)
   -h, --help            show this help
 
@@ -33,7 +35,7 @@ export interface PlanOptions {
   readonly stack: string;
   readonly dir: string;
   readonly overrides: readonly string[];
-  readonly json: boolean;
+  readonly format: "text" | "json" | "markdown";
   readonly all: boolean;
   readonly now: Date;
 }
@@ -43,11 +45,38 @@ export interface PlanOptions {
  * everything `pulumi up` would create. Config errors surface before the program runs.
  */
 export async function runPlan(o: PlanOptions): Promise<string> {
-  const raw = applyOverrides(readStackFile(o.dir, o.stack), o.overrides);
-  const { spec, plan } = resolveStack(raw, { stack: o.stack, now: o.now });
-  const { resources } = await evaluateProgram(o.stack, raw);
-  const inventory = summarizeResources(resources);
-  return o.json ? JSON.stringify({ ...planJson(spec, plan, o.now), resources: inventory }, null, 2) : renderPlan(spec, plan, inventory, o);
+  const { spec, plan, resources, cost } = await stackCost(o.dir, o.stack, o.overrides, o.now);
+  const preview: Preview = { inventory: summarizeResources(resources), rows: resourceCostRows(resources, cost), cost };
+  if (o.format === "json") return JSON.stringify({ ...planJson(spec, plan, o.now), resources: preview.inventory, resourceCosts: preview.rows, cost }, null, 2);
+  if (o.format === "markdown") return renderPlanMarkdown(spec, plan, preview);
+  return renderPlan(spec, plan, preview, o);
+}
+
+/** What the program would create and what it costs. */
+interface Preview {
+  readonly inventory: ResourceInventory;
+  readonly rows: readonly ResourceCostRow[];
+  readonly cost: CostEstimate;
+}
+
+export function renderPlanMarkdown(spec: StackSpec, plan: SizingPlan, p: Preview): string {
+  const lines = [
+    `## hostwise plan — stack \`${spec.stack}\``,
+    "",
+    `**${plan.model.id}** (${plan.modelClass}) on **${plan.nodes.peak} × ${plan.instanceType}** at TP ${plan.tensorParallelSize}` +
+      ` (${plan.gpu.perNode} × ${plan.gpu.name}); replicas ${plan.replicas.min}–${plan.replicas.max}, ${plan.replicas.peak} at peak.`,
+    "",
+    renderCostMarkdown(p.cost),
+    "",
+    "<details><summary>Every resource `pulumi up` would create</summary>",
+    "",
+    "| type | name | expected $/month | |",
+    "|---|---|---:|---|",
+    ...p.rows.map((r) => `| \`${r.type}\` | ${r.name} | ${r.monthlyUsd === undefined ? "not priced" : usd(r.monthlyUsd)} | ${r.note} |`),
+    "",
+    "</details>",
+  ];
+  return lines.join("\n");
 }
 
 /** When the stack expires, if it were created now. */
@@ -94,7 +123,7 @@ function describeTraffic(spec: StackSpec): string {
   return `peak ${peak}; ${shape}`;
 }
 
-function renderPlan(spec: StackSpec, plan: SizingPlan, inventory: ResourceInventory, o: PlanOptions): string {
+function renderPlan(spec: StackSpec, plan: SizingPlan, p: Preview, o: PlanOptions): string {
   const s = spec.serving;
   const m = plan.memory;
   const t = plan.throughput;
@@ -153,7 +182,19 @@ function renderPlan(spec: StackSpec, plan: SizingPlan, inventory: ResourceInvent
       ),
     ),
   ];
-  lines.push("", ...renderInventory(inventory));
+  lines.push(
+    "",
+    ...renderInventory(p.inventory),
+    "",
+    `Every resource with its expected monthly cost`,
+    ...renderTable(
+      ["type", "name", "$/month", ""],
+      p.rows.map((r) => [shortType(r.type), r.name, r.monthlyUsd === undefined ? "not priced" : usd(r.monthlyUsd), r.note]),
+      [2],
+    ).split("\n").map((l) => `  ${l}`),
+    "",
+    ...renderCostText(p.cost),
+  );
   if (plan.excluded.length > 0) {
     const byReason = new Map<string, string[]>();
     for (const e of plan.excluded) byReason.set(e.reason, [...(byReason.get(e.reason) ?? []), e.instanceType]);

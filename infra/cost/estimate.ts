@@ -1,0 +1,121 @@
+import { HOURS_PER_MONTH } from "../catalog/aws-prices";
+import type { StackSpec } from "../config/spec";
+import type { ResourceView } from "../resource-view";
+import type { SizingPlan } from "../sizing/choose";
+import {
+  apiMonthlyUsd, breakEvenMonthlyOutputTokens, SECONDS_PER_MONTH, type HostedApiCostModel, type SelfHostedCostModel,
+} from "./curve";
+import { priceResources, sumScaled, type PriceContext, type PricedResource, type Scaled } from "./pricebook";
+
+/** The stack's cost, from its priced resources and its sizing plan. USD; rounded only when rendered. */
+export interface CostEstimate {
+  readonly hourlyUsd: Scaled;
+  readonly monthlyUsd: Scaled;
+  readonly resources: readonly PricedResource[];
+  readonly freeResources: number;
+  readonly notPriced: ReadonlyArray<{ readonly type: string; readonly name: string; readonly reason: string }>;
+  /** Every usage assumption behind the figures, as `key = value: meaning`. */
+  readonly assumptions: readonly string[];
+  readonly tokens: {
+    /** Output tokens a month at expectedUtilization of the peak fleet's capacity. */
+    readonly monthlyOutputTokens: number;
+    readonly monthlyInputTokens: number;
+    /** Expected monthly cost / monthly output tokens. */
+    readonly usdPerMillionOutputTokens: number;
+  };
+  readonly hostedApi: {
+    readonly id: string;
+    readonly inputUsdPerMTok: number;
+    readonly outputUsdPerMTok: number;
+    /** What the same monthly tokens (input and output) cost on the API. */
+    readonly monthlyUsd: number;
+  };
+  /** Steady-traffic monthly output volume where self-hosting and the API cost the same; undefined: never. */
+  readonly breakEvenMonthlyOutputTokens?: number;
+  /** The cost curves behind the break-even (steady traffic): reuse them for other volumes and traffic shapes. */
+  readonly curves: { readonly selfHosted: SelfHostedCostModel; readonly hostedApi: HostedApiCostModel };
+  readonly people?: { readonly hoursPerMonth: number; readonly hourlyUsd: number; readonly monthlyUsd: number };
+  /** monthlyUsd.expected plus the people cost (when counted). */
+  readonly expectedMonthlyUsdWithPeople: number;
+}
+
+const GPU_NODE_GROUP = (stack: string) => `${stack}-gpu`;
+
+/**
+ * Expected GPU nodes: the stack runs at peak for an expectedUtilization share of the month and at its
+ * minimum otherwise (a monthly average, so it may be fractional).
+ */
+export function expectedGpuNodes(plan: SizingPlan, utilization: number): number {
+  return plan.nodes.min + utilization * (plan.nodes.peak - plan.nodes.min);
+}
+
+export function priceContext(spec: StackSpec, plan: SizingPlan, resources: readonly ResourceView[], now: Date): PriceContext {
+  const launchTemplateDiskGiB: Record<string, number> = {};
+  for (const r of resources.filter((x) => x.type === "aws:ec2/launchTemplate:LaunchTemplate")) {
+    const size = r.props.blockDeviceMappings?.[0]?.ebs?.volumeSize;
+    if (typeof size === "number") launchTemplateDiskGiB[r.name] = size;
+  }
+  return {
+    region: spec.placement.region,
+    now,
+    usage: spec.usage,
+    instancePrices: spec.placement.instancePrices,
+    expectedNodes: { [GPU_NODE_GROUP(spec.stack)]: expectedGpuNodes(plan, spec.usage.expectedUtilization) },
+    launchTemplateDiskGiB,
+  };
+}
+
+export function estimateCost(spec: StackSpec, plan: SizingPlan, resources: readonly ResourceView[], now: Date): CostEstimate {
+  const ctx = priceContext(spec, plan, resources, now);
+  const { priced, free, notPriced } = priceResources(resources, ctx);
+  const monthlyUsd = sumScaled(priced.map((p) => p.monthlyUsd));
+  const hourlyUsd = { min: monthlyUsd.min / HOURS_PER_MONTH, expected: monthlyUsd.expected / HOURS_PER_MONTH, max: monthlyUsd.max / HOURS_PER_MONTH };
+
+  const u = spec.usage.expectedUtilization;
+  const monthlyOutputTokens = plan.throughput.fleetCapacityOutputTokensPerSecond * u * SECONDS_PER_MONTH;
+  const inputPerOutputToken = spec.traffic.meanPromptTokens / spec.traffic.meanOutputTokens;
+  const api: HostedApiCostModel = {
+    inputUsdPerMTok: spec.hostedApi.inputUsdPerMTok,
+    outputUsdPerMTok: spec.hostedApi.outputUsdPerMTok,
+    inputPerOutputToken,
+  };
+  const people = spec.usage.people && { ...spec.usage.people, monthlyUsd: spec.usage.people.hoursPerMonth * spec.usage.people.hourlyUsd };
+
+  const gpuGroup = priced.find((p) => p.name === GPU_NODE_GROUP(spec.stack));
+  const gpuNodeMonthlyUsd = gpuGroup && plan.nodes.max > 0 ? gpuGroup.monthlyUsd.max / plan.nodes.max : 0;
+  const self: SelfHostedCostModel = {
+    fixedMonthlyUsd: monthlyUsd.expected - (gpuGroup?.monthlyUsd.expected ?? 0),
+    gpuNodeMonthlyUsd,
+    outputTokensPerNodeMonth: (plan.throughput.fleetCapacityOutputTokensPerSecond / plan.nodes.peak) * SECONDS_PER_MONTH,
+    minNodes: plan.nodes.min,
+    peopleMonthlyUsd: people?.monthlyUsd ?? 0,
+    peakToMean: 1,
+  };
+
+  const assumptions = [
+    `expectedUtilization = ${u}: the stack runs at peak ${Math.round(u * 100)}% of the month and at its minimum otherwise; the peak fleet is busy at capacity while it runs`,
+    ...new Set(priced.flatMap((p) => p.components.flatMap((c) => (c.assumption ? [c.assumption] : [])))),
+    ...(people ? [`people: ${people.hoursPerMonth} engineer hours a month at $${people.hourlyUsd}/h`] : ["people cost not counted (set engineerHoursPerMonth and engineerHourlyUsd)"]),
+    `hosted API ${spec.hostedApi.id}: $${api.inputUsdPerMTok} in / $${api.outputUsdPerMTok} out per 1M tokens${spec.hostedApi.overridden ? " (from stack config)" : ""}; ${inputPerOutputToken.toFixed(2)} input tokens per output token`,
+  ];
+
+  const breakEven = breakEvenMonthlyOutputTokens(self, api);
+  return {
+    hourlyUsd,
+    monthlyUsd,
+    resources: priced,
+    freeResources: free.length,
+    notPriced: notPriced.map((r) => ({ type: r.type, name: r.name, reason: r.reason })),
+    assumptions,
+    tokens: {
+      monthlyOutputTokens,
+      monthlyInputTokens: monthlyOutputTokens * inputPerOutputToken,
+      usdPerMillionOutputTokens: monthlyOutputTokens > 0 ? (monthlyUsd.expected / monthlyOutputTokens) * 1e6 : Infinity,
+    },
+    hostedApi: { id: spec.hostedApi.id, inputUsdPerMTok: api.inputUsdPerMTok, outputUsdPerMTok: api.outputUsdPerMTok, monthlyUsd: apiMonthlyUsd(api, monthlyOutputTokens) },
+    ...(breakEven !== undefined ? { breakEvenMonthlyOutputTokens: breakEven } : {}),
+    curves: { selfHosted: self, hostedApi: api },
+    ...(people ? { people } : {}),
+    expectedMonthlyUsdWithPeople: monthlyUsd.expected + (people?.monthlyUsd ?? 0),
+  };
+}

@@ -1,0 +1,246 @@
+import { AWS_PRICES, HOURS_PER_MONTH, SYSTEM_INSTANCE_PRICES, SYSTEM_INSTANCE_SOURCE, type Price } from "../catalog/aws-prices";
+import { supportTier } from "../catalog/eks-versions";
+import { catalogHourlyPrice, findInstanceType, INSTANCE_SOURCE } from "../catalog/instances";
+import type { Source } from "../catalog/source";
+import type { UsageSpec } from "../config/spec";
+import type { ResourceView } from "../resource-view";
+
+// One small entry per priced resource type (after Infracost's internal/resources/aws/*.go): each declares
+// its cost components. Free types are listed so that nothing unknown is silently dropped.
+
+/** A quantity or cost at the three scales a stack runs at. */
+export interface Scaled {
+  readonly min: number;
+  readonly expected: number;
+  readonly max: number;
+}
+
+export interface CostComponent {
+  readonly name: string;
+  readonly unit: string;
+  /** Units per month at each scale. */
+  readonly monthlyQuantity: Scaled;
+  readonly unitPriceUsd: number;
+  readonly monthlyUsd: Scaled;
+  readonly source: Source;
+  /** Set when the quantity is a usage assumption (from stack config) rather than what the stack declares. */
+  readonly assumption?: string;
+}
+
+/** What the price book needs besides a resource's own inputs. */
+export interface PriceContext {
+  readonly region: string;
+  readonly now: Date;
+  readonly usage: UsageSpec;
+  /** USD/hour overrides by instance type (hostwise:instancePrices). */
+  readonly instancePrices: Readonly<Record<string, number>>;
+  /** Expected node count per node group (logical name), from the sizing plan and expectedUtilization. */
+  readonly expectedNodes: Readonly<Record<string, number>>;
+  /** Root volume GiB per launch template (logical name): node groups share their template's name. */
+  readonly launchTemplateDiskGiB: Readonly<Record<string, number>>;
+}
+
+type Entry = (r: ResourceView, ctx: PriceContext) => CostComponent[];
+
+const same = (n: number): Scaled => ({ min: n, expected: n, max: n });
+const times = (q: Scaled, k: number): Scaled => ({ min: q.min * k, expected: q.expected * k, max: q.max * k });
+
+function component(name: string, quantity: Scaled, price: Price, assumption?: string): CostComponent {
+  return {
+    name,
+    unit: price.unit,
+    monthlyQuantity: quantity,
+    unitPriceUsd: price.usd,
+    monthlyUsd: times(quantity, price.usd),
+    source: price.source,
+    ...(assumption ? { assumption } : {}),
+  };
+}
+
+const hours = (count: Scaled): Scaled => times(count, HOURS_PER_MONTH);
+
+/** Hourly price of an instance type: override, GPU catalog, or the system-instance catalog. */
+export function instanceHourlyPrice(type: string, ctx: PriceContext): Price | undefined {
+  const override = ctx.instancePrices[type];
+  if (override !== undefined) return { usd: override, unit: "instance-hour", source: { ref: "hostwise:instancePrices (stack config)", date: "stack config" } };
+  const gpu = findInstanceType(type);
+  if (gpu) {
+    const usd = catalogHourlyPrice(gpu, ctx.region);
+    return usd === undefined ? undefined : { usd, unit: "instance-hour", source: INSTANCE_SOURCE };
+  }
+  const system = ctx.region === "us-east-1" ? SYSTEM_INSTANCE_PRICES[type] : undefined;
+  return system === undefined ? undefined : { usd: system, unit: "instance-hour", source: SYSTEM_INSTANCE_SOURCE };
+}
+
+const GIB_TO_GB_MONTH = 1; // EBS bills provisioned GiB as "GB-month"
+
+const nodeGroup: Entry = (r, ctx) => {
+  const scaling = r.props.scalingConfig ?? {};
+  const count: Scaled = {
+    min: Number(scaling.minSize ?? 0),
+    expected: ctx.expectedNodes[r.name] ?? Number(scaling.desiredSize ?? scaling.minSize ?? 0),
+    max: Number(scaling.maxSize ?? 0),
+  };
+  const type = String((r.props.instanceTypes ?? [])[0] ?? "");
+  const price = instanceHourlyPrice(type, ctx);
+  if (!price) throw new UnpricedError(`no price for instance type ${type || "(unknown)"} in ${ctx.region}`);
+  const spot = r.props.capacityType === "SPOT";
+  const disk = ctx.launchTemplateDiskGiB[r.name] ?? Number(r.props.diskSize ?? 20);
+  return [
+    component(`${type} instances (${spot ? "spot, priced at on-demand: an upper bound" : "on-demand"})`, hours(count), price),
+    component(`root volumes (gp3, ${disk} GiB each)`, times(count, disk * GIB_TO_GB_MONTH), AWS_PRICES.ebsGp3GbMonth),
+  ];
+};
+
+const eksCluster: Entry = (r, ctx) => {
+  const tier = supportTier(String(r.props.version ?? ""), ctx.now);
+  const extended = tier === "extended";
+  return [component(`control plane (${extended ? "extended" : "standard"} support)`, hours(same(1)), extended ? AWS_PRICES.eksClusterExtended : AWS_PRICES.eksClusterStandard)];
+};
+
+const natGateway: Entry = (_r, ctx) => [
+  component("NAT gateway", hours(same(1)), AWS_PRICES.natGatewayHour),
+  component("data processed", same(ctx.usage.natDataGbPerMonth), AWS_PRICES.natGatewayDataGb, `natDataGbPerMonth = ${ctx.usage.natDataGbPerMonth} GB through this gateway`),
+];
+
+const elasticIp: Entry = () => [component("public IPv4 address", hours(same(1)), AWS_PRICES.publicIpv4Hour)];
+
+const vpcEndpoint: Entry = (r, ctx) => {
+  if (r.props.vpcEndpointType !== "Interface") return []; // gateway endpoints (S3) are free
+  const enis = (r.props.subnetIds ?? []).length || 1;
+  return [
+    component(`interface endpoint (${enis} zones)`, hours(same(enis)), AWS_PRICES.interfaceEndpointHour),
+    component("data processed", same(ctx.usage.endpointDataGbPerMonth), AWS_PRICES.interfaceEndpointDataGb, `endpointDataGbPerMonth = ${ctx.usage.endpointDataGbPerMonth} GB through this endpoint`),
+  ];
+};
+
+const kmsKey: Entry = () => [component("customer managed key", same(1), AWS_PRICES.kmsKeyMonth)];
+
+const logGroup: Entry = (_r, ctx) => [
+  component("log ingestion", same(ctx.usage.logIngestionGbPerMonth), AWS_PRICES.logsIngestionGb, `logIngestionGbPerMonth = ${ctx.usage.logIngestionGbPerMonth} GB`),
+];
+
+/** A Service of type LoadBalancer: the AWS Load Balancer Controller creates a Network Load Balancer for it. */
+const kubernetesService: Entry = (r, ctx) => {
+  if (r.props.spec?.type !== "LoadBalancer") return [];
+  return [
+    component("Network Load Balancer", hours(same(1)), AWS_PRICES.nlbHour),
+    component("NLB capacity units", hours(same(ctx.usage.nlbCapacityUnits)), AWS_PRICES.nlbLcuHour, `nlbCapacityUnits = ${ctx.usage.nlbCapacityUnits}`),
+  ];
+};
+
+/** "20Gi" → 20; "500Mi" → 0.49. */
+function gibibytes(quantity: unknown): number {
+  const m = /^(\d+(?:\.\d+)?)(Mi|Gi|Ti)?$/.exec(String(quantity ?? ""));
+  if (!m) throw new UnpricedError(`unreadable storage size ${String(quantity)}`);
+  return Number(m[1]) * { Mi: 1 / 1024, Gi: 1, Ti: 1024 }[(m[2] ?? "Gi") as "Mi" | "Gi" | "Ti"];
+}
+
+const persistentVolumeClaim: Entry = (r) => {
+  const size = gibibytes(r.props.spec?.resources?.requests?.storage);
+  return [component(`persistent volume (gp3, ${size} GiB)`, same(size), AWS_PRICES.ebsGp3GbMonth)];
+};
+
+/** Charts that create persistent volumes, and where their values say how large. */
+const CHART_VOLUMES: Record<string, (values: any) => unknown> = {
+  prometheus: (v) => (v?.server?.persistentVolume?.enabled === false ? undefined : v?.server?.persistentVolume?.size ?? "8Gi"),
+};
+
+const helmRelease: Entry = (r) => {
+  const size = CHART_VOLUMES[String(r.props.chart)]?.(r.props.values);
+  if (size === undefined) return [];
+  const gib = gibibytes(size);
+  return [component(`persistent volume of the ${r.props.chart} chart (gp3, ${gib} GiB)`, same(gib), AWS_PRICES.ebsGp3GbMonth)];
+};
+
+/** Priced resource types. */
+export const PRICE_BOOK: Readonly<Record<string, Entry>> = {
+  "aws:eks/nodeGroup:NodeGroup": nodeGroup,
+  "aws:eks/cluster:Cluster": eksCluster,
+  "aws:ec2/natGateway:NatGateway": natGateway,
+  "aws:ec2/eip:Eip": elasticIp,
+  "aws:ec2/vpcEndpoint:VpcEndpoint": vpcEndpoint,
+  "aws:kms/key:Key": kmsKey,
+  "aws:cloudwatch/logGroup:LogGroup": logGroup,
+  "kubernetes:core/v1:Service": kubernetesService,
+  "kubernetes:core/v1:PersistentVolumeClaim": persistentVolumeClaim,
+  "kubernetes:helm.sh/v3:Release": helmRelease,
+};
+
+/** Types that cost nothing by themselves (their cost, if any, is priced on another resource). */
+export const FREE_TYPES = new Set([
+  "aws:ec2/vpc:Vpc",
+  "aws:ec2/subnet:Subnet",
+  "aws:ec2/routeTable:RouteTable",
+  "aws:ec2/routeTableAssociation:RouteTableAssociation",
+  "aws:ec2/route:Route",
+  "aws:ec2/internetGateway:InternetGateway",
+  "aws:ec2/securityGroup:SecurityGroup",
+  "aws:ec2/launchTemplate:LaunchTemplate", // priced through its node group
+  "aws:iam/role:Role",
+  "aws:iam/policy:Policy",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  "aws:eks/addon:Addon",
+  "aws:eks/accessEntry:AccessEntry",
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+  "aws:autoscaling/tag:Tag",
+  "random:index/randomId:RandomId",
+  "random:index/randomPassword:RandomPassword",
+  "kubernetes:core/v1:Namespace",
+  "kubernetes:core/v1:Secret",
+  "kubernetes:apps/v1:Deployment", // runs on the node groups
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+  "kubernetes:policy/v1:PodDisruptionBudget",
+  "kubernetes:storage.k8s.io/v1:StorageClass",
+  "kubernetes:keda.sh/v1alpha1:ScaledObject",
+]);
+
+/** Not a price: why a resource could not be priced (it is listed as "not priced"). */
+export class UnpricedError extends Error {}
+
+export interface PricedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly components: readonly CostComponent[];
+  readonly monthlyUsd: Scaled;
+}
+
+export interface PricingResult {
+  readonly priced: readonly PricedResource[];
+  readonly free: readonly ResourceView[];
+  /** Unknown types, or resources whose inputs could not be priced: listed, never dropped. */
+  readonly notPriced: ReadonlyArray<ResourceView & { readonly reason: string }>;
+}
+
+export function sumScaled(items: readonly Scaled[]): Scaled {
+  return items.reduce((a, b) => ({ min: a.min + b.min, expected: a.expected + b.expected, max: a.max + b.max }), same(0));
+}
+
+/** Component resources, providers and the stack itself are structure, not infrastructure. */
+function isStructural(type: string): boolean {
+  return type.startsWith("pulumi:") || type.startsWith("hostwise:");
+}
+
+export function priceResources(resources: readonly ResourceView[], ctx: PriceContext): PricingResult {
+  const priced: PricedResource[] = [];
+  const free: ResourceView[] = [];
+  const notPriced: Array<ResourceView & { reason: string }> = [];
+  for (const r of resources.filter((x) => !isStructural(x.type))) {
+    const entry = PRICE_BOOK[r.type];
+    if (!entry) {
+      if (FREE_TYPES.has(r.type)) free.push(r);
+      else notPriced.push({ ...r, reason: "no price-book entry for this resource type" });
+      continue;
+    }
+    try {
+      const components = entry(r, ctx);
+      if (components.length === 0) free.push(r);
+      else priced.push({ type: r.type, name: r.name, components, monthlyUsd: sumScaled(components.map((c) => c.monthlyUsd)) });
+    } catch (e) {
+      if (!(e instanceof UnpricedError)) throw e;
+      notPriced.push({ ...r, reason: e.message });
+    }
+  }
+  return { priced, free, notPriced };
+}
