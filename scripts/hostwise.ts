@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../infra/config/errors";
+import { CANARY_HELP, parseCanaryArgs, processCanaryIo, runCanary } from "./commands/canary";
 import { PLAN_HELP, runPlan } from "./commands/plan";
 import { UsageError } from "./lib/usage";
 
@@ -8,7 +9,8 @@ const HELP = `hostwise — self-host an open-weight LLM on AWS EKS with vLLM, wi
 Usage: hostwise <command> [options]      (from a checkout: npm run hostwise -- <command> [options])
 
 Commands:
-  plan      the sizing decision for a stack, offline: instance, GPUs, replicas, vLLM flags, cost
+  plan      the sizing decision and cost of a stack, offline: instance, GPUs, replicas, vLLM flags, resources
+  canary    load-test a deployed endpoint and price its real tokens (--url, or --stack through port-forward)
 
 Run 'hostwise <command> --help' for a command's options.`;
 
@@ -48,6 +50,14 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         const format = values.json ? "json" : values.markdown ? "markdown" : "text";
         out(await runPlan({ stack: values.stack, dir: values.dir, overrides: values.config, format, all: values.all, now }));
         return 0;
+      }
+      case "canary": {
+        const parsed = parseCanaryArgs(rest);
+        if (parsed.help) {
+          out(CANARY_HELP);
+          return 0;
+        }
+        return await runCanary(parsed, { ...processCanaryIo(), out, err });
       }
       default:
         throw new UsageError(`unknown command "${command}"`, "run 'hostwise --help' for the commands");

@@ -1,0 +1,114 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SECONDS_PER_MONTH } from "../../infra/cost/curve";
+import { INFERENCE_NAMESPACE, VLLM_NAME, VLLM_PORT } from "../../infra/k8s/inference-objects";
+import { UsageError } from "../lib/usage";
+import { startPortForward, type PortForwardOptions } from "./port-forward";
+import type { CostInputs } from "./report";
+
+// `hostwise canary --stack NAME`: the endpoint, key and prices come from the deployed stack's outputs, and
+// the private endpoint is reached through `kubectl port-forward` for the length of the run.
+
+/** The stack outputs the canary reads (see infra/index.ts). */
+export interface StackTarget {
+  readonly model: string;
+  readonly apiKey: string;
+  readonly kubeconfig: string;
+  readonly replicasPerNode: number;
+  /** Monthly cost of everything but the GPU nodes, one GPU node, and one node's output tokens/month at capacity. */
+  readonly fixedMonthlyUsd: number;
+  readonly gpuNodeMonthlyUsd: number;
+  readonly outputTokensPerNodeMonth: number;
+  readonly hostedApi?: { readonly id: string; readonly outputUsdPerMTok: number };
+}
+
+function need<T>(stack: string, value: T | undefined, output: string): T {
+  if (value === undefined || value === null || value === "") {
+    throw new UsageError(`--stack ${stack}: the stack has no output ${output}`, `deploy it with 'pulumi up --stack ${stack}' (hostwise stacks export it), or pass --url and --api-key`);
+  }
+  return value;
+}
+
+/** Checks and picks what the canary needs from `pulumi stack output --json --show-secrets`. */
+export function stackTargetFromOutputs(stack: string, outputs: Record<string, any>): StackTarget {
+  const curves = outputs.cost?.curves?.selfHosted;
+  return {
+    model: need(stack, outputs.inferenceEndpoint?.servedModelName, "inferenceEndpoint.servedModelName"),
+    apiKey: need(stack, outputs.apiKey, "apiKey"),
+    kubeconfig: need(stack, outputs.kubeconfig, "kubeconfig"),
+    replicasPerNode: need(stack, outputs.sizing?.replicasPerNode, "sizing.replicasPerNode"),
+    fixedMonthlyUsd: need(stack, curves?.fixedMonthlyUsd, "cost.curves.selfHosted"),
+    gpuNodeMonthlyUsd: need(stack, curves?.gpuNodeMonthlyUsd, "cost.curves.selfHosted"),
+    outputTokensPerNodeMonth: need(stack, curves?.outputTokensPerNodeMonth, "cost.curves.selfHosted"),
+    ...(outputs.cost?.hostedApi ? { hostedApi: { id: outputs.cost.hostedApi.id, outputUsdPerMTok: outputs.cost.hostedApi.outputUsdPerMTok } } : {}),
+  };
+}
+
+/**
+ * What the replicas now running cost per hour (the stack's fixed cost plus the GPU nodes they occupy), and
+ * the modeled $ per 1M output tokens of those nodes at capacity, on the same hourly basis.
+ */
+export function costOfRunningReplicas(t: StackTarget, readyReplicas: number): Required<Pick<CostInputs, "hourlyUsd" | "modeledUsdPerMillionOutputTokens">> {
+  const nodes = Math.ceil(readyReplicas / t.replicasPerNode);
+  const hourlyUsd = (t.fixedMonthlyUsd + nodes * t.gpuNodeMonthlyUsd) / 730;
+  const tokensPerSecond = (nodes * t.outputTokensPerNodeMonth) / SECONDS_PER_MONTH;
+  return { hourlyUsd, modeledUsdPerMillionOutputTokens: (hourlyUsd / 3600 / tokensPerSecond) * 1e6 };
+}
+
+export interface StackConnection {
+  readonly url: string;
+  readonly readyReplicas: number;
+  readonly close: () => Promise<void>;
+}
+
+export interface KubectlDeps {
+  /** Runs kubectl with these arguments and returns stdout; throws on failure. */
+  readonly kubectl: (args: readonly string[]) => string;
+  /** Overrides for the port-forward (fake kubectl in tests). */
+  readonly portForward?: Partial<PortForwardOptions>;
+}
+
+export function realKubectl(args: readonly string[]): string {
+  const r = spawnSync("kubectl", [...args], { encoding: "utf8" });
+  if (r.error) throw new Error((r.error as NodeJS.ErrnoException).code === "ENOENT" ? "kubectl is not installed or not on PATH" : r.error.message);
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
+  return r.stdout;
+}
+
+/** Writes the stack's kubeconfig (owner-only), counts ready replicas, and forwards a local port to the Service. */
+export async function connectToStack(stack: string, t: StackTarget, deps: KubectlDeps, signal?: AbortSignal): Promise<StackConnection> {
+  const dir = mkdtempSync(join(tmpdir(), "hostwise-canary-"));
+  const kubeconfigPath = join(dir, "kubeconfig.json");
+  writeFileSync(kubeconfigPath, t.kubeconfig, { mode: 0o600 });
+  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    const ready = Number(deps.kubectl(["--kubeconfig", kubeconfigPath, "-n", INFERENCE_NAMESPACE, "get", "deployment", VLLM_NAME, "-o", "jsonpath={.status.readyReplicas}"]).trim() || "0");
+    if (!(ready > 0)) {
+      throw new UsageError(
+        `--stack ${stack}: no vLLM replica is ready (the stack may have scaled to zero)`,
+        `wake it: kubectl -n ${INFERENCE_NAMESPACE} annotate scaledobject ${VLLM_NAME} autoscaling.keda.sh/paused-replicas="1" --overwrite, wait for 'kubectl -n ${INFERENCE_NAMESPACE} rollout status deploy/${VLLM_NAME}', then run the canary again`,
+      );
+    }
+    const pf = await startPortForward({
+      namespace: INFERENCE_NAMESPACE,
+      service: VLLM_NAME,
+      remotePort: VLLM_PORT,
+      commandArgs: ["--kubeconfig", kubeconfigPath],
+      ...(signal ? { signal } : {}),
+      ...deps.portForward,
+    });
+    return {
+      url: pf.url,
+      readyReplicas: ready,
+      close: async () => {
+        await pf.stop();
+        cleanup();
+      },
+    };
+  } catch (e) {
+    cleanup();
+    throw e;
+  }
+}

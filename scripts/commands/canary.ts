@@ -1,0 +1,431 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { loadPromptFile, syntheticPrompts, type PromptSource } from "../canary/prompts";
+import { reportJson, renderMarkdown, renderSummary, type CostInputs } from "../canary/report";
+import { listModels } from "../canary/request";
+import { maxRunSeconds, runLoad, type LoadPlan, type Progress } from "../canary/run";
+import { PulumiCliError, readStackOutputs } from "../lib/pulumi-cli";
+import { UsageError } from "../lib/usage";
+import { connectToStack, costOfRunningReplicas, realKubectl, stackTargetFromOutputs, type KubectlDeps, type StackConnection, type StackTarget } from "../canary/stack-target";
+
+/** Concurrency above this would measure the client machine more than the server. */
+const MAX_CONCURRENCY = 1024;
+
+export const CANARY_HELP = `hostwise canary — a bounded load test of the deployed OpenAI-compatible endpoint (vLLM)
+
+Usage: npm run hostwise -- canary --url URL [--api-key KEY] [options]
+       npm run hostwise -- canary --stack NAME [options]
+
+Steps through concurrency levels; at each it keeps exactly N streaming chat completions in flight until
+--requests have finished or --duration has passed (no request starts after that; those in flight finish
+within --timeout), then moves to the next level. The whole run is capped at levels × (duration + timeout + 1)
+seconds. It measures, per level: time to first token (TTFT), inter-token latency (ITL), end-to-end latency
+(p50/p90/p95/p99), requests/s and output tokens/s, and errors by kind; with --hourly-usd, the GPU cost per
+1M output tokens, compared with the modeled cost and a hosted API.
+
+Options:
+  --url URL                     the server's base URL, e.g. http://127.0.0.1:8000 (or --stack)
+  --stack NAME                  a deployed hostwise stack: reads its outputs (pulumi stack output), forwards a
+                                local port to the private endpoint with kubectl port-forward for the run, and
+                                takes the model, the API key, the hourly cost of the running replicas, the
+                                modeled $/1M tokens and the hosted API's price from the stack (flags override)
+  --dir PATH                    with --stack: the project directory (default: the current directory)
+  --api-key KEY                 sent as "Authorization: Bearer KEY" (default: $HOSTWISE_API_KEY; none if unset).
+                                Prefer the variable: a flag is visible to other users in the process list
+  --model NAME                  served model name (default: the first id of GET {url}/v1/models)
+  --concurrency LIST            comma-separated concurrency levels, each 1..${MAX_CONCURRENCY} (default: 1,4,16)
+  --requests N                  requests per level, at least the highest concurrency (default: 32)
+  --duration SECONDS            longest time a level issues requests (default: 60)
+  --timeout SECONDS             per-request timeout, connect to last token (default: 120)
+  --prompt-tokens N             length of the synthetic prompts, ~0.75 words per token (default: 512); each
+                                prompt starts differently so vLLM's prefix cache cannot shorten the prefill
+  --output-tokens N             max_tokens of every request (default: 128)
+  --stop-at-eos                 let answers end at end-of-sequence; by default ignore_eos (a vLLM parameter)
+                                makes every answer exactly --output-tokens long. Use it for non-vLLM servers
+  --prompts FILE.jsonl          prompts from a file instead: one {"prompt": "..."} or {"messages": [...]} a
+                                line, used in order and repeated (repeats can hit the prefix cache)
+  --hourly-usd X                GPU cost per hour of the replicas behind --url (from 'hostwise plan')
+  --modeled-usd-per-mtok X      the modeled USD per 1M output tokens, to compare with (needs --hourly-usd)
+  --api-price X --api-name ID   a hosted API's output price, USD per 1M tokens, to compare with (needs --hourly-usd)
+  --min-stream-tokens-per-second X
+                                only levels where 95% of streams reach this speed count for the verdict
+  --out-dir DIR                 where canary-report.json and canary-report.md go (default: the current directory)
+  --json                        print the JSON report on stdout instead of the summary
+  -h, --help                    show this help
+
+The verdict uses the level with the highest output tokens/s among those with at most 1% failed requests
+(and the stream-speed floor, if given). Progress is drawn on stderr when it is a terminal. Ctrl-C stops the
+run, aborts the requests in flight and still writes the partial report.
+
+Exit codes: 0 done and at least one level qualified, 1 no level qualified or the server could not be reached
+(or the report not written), 2 bad command line, 130 stopped by Ctrl-C (partial report written).`;
+
+const DEFAULTS = {
+  concurrency: [1, 4, 16],
+  requests: 32,
+  durationSeconds: 60,
+  timeoutSeconds: 120,
+  promptTokens: 512,
+  outputTokens: 128,
+} as const;
+
+export interface CanaryOptions {
+  readonly help: false;
+  /** Exactly one of url and stack. */
+  readonly url?: string;
+  readonly stack?: { readonly name: string; readonly dir: string };
+  readonly apiKey?: string;
+  readonly model?: string;
+  readonly concurrency: readonly number[];
+  readonly requests: number;
+  readonly durationSeconds: number;
+  readonly timeoutSeconds: number;
+  readonly promptTokens: number;
+  readonly outputTokens: number;
+  readonly ignoreEos: boolean;
+  readonly promptsFile?: string;
+  readonly hourlyUsd?: number;
+  readonly modeledUsdPerMillionOutputTokens?: number;
+  readonly hostedApi?: { readonly id: string; readonly outputUsdPerMTok: number };
+  readonly minStreamTokensPerSecond?: number;
+  /** Absolute. */
+  readonly outDir: string;
+  readonly json: boolean;
+}
+
+export type CanaryArgs = { readonly help: true } | CanaryOptions;
+
+function wholeNumber(flag: string, text: string | undefined, fallback: number, example: string): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
+    throw new UsageError(`${flag}: "${text}" is not a whole number above 0`, `e.g. ${flag} ${example}`);
+  }
+  return n;
+}
+
+function positiveNumber(flag: string, text: string | undefined, example: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: "${text}" is not a number above 0`, `e.g. ${flag} ${example}`);
+  return n;
+}
+
+function parseConcurrency(text: string | undefined): number[] {
+  if (text === undefined) return [...DEFAULTS.concurrency];
+  const hint = "a comma-separated list of whole numbers, e.g. --concurrency 1,4,16,64";
+  const items = text.split(",").map((s) => s.trim());
+  if (items.every((s) => s === "")) throw new UsageError("--concurrency: the list is empty", hint);
+  const levels = items.map((s) => {
+    const n = Number(s);
+    if (!/^\d+$/.test(s) || n < 1 || n > MAX_CONCURRENCY) throw new UsageError(`--concurrency: "${s}" is not a whole number from 1 to ${MAX_CONCURRENCY}`, hint);
+    return n;
+  });
+  const dup = levels.find((n, i) => levels.indexOf(n) !== i);
+  if (dup !== undefined) throw new UsageError(`--concurrency: ${dup} is listed twice`, hint);
+  // Ascending, so the chart reads left to right and a failing level shows where the server gave out.
+  return levels.sort((a, b) => a - b);
+}
+
+function parseUrl(text: string | undefined): string {
+  const hint = "the server's base URL, e.g. --url http://127.0.0.1:8000";
+  if (text === undefined || text.trim() === "") throw new UsageError("--url is required", hint);
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new UsageError(`--url: "${text}" is not a URL`, hint);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--url: "${text}" is not http or https`, hint);
+  return text;
+}
+
+/** Reads and checks the command line of `hostwise canary`; throws UsageError naming the flag. */
+export function parseCanaryArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): CanaryArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        url: { type: "string" },
+        "api-key": { type: "string" },
+        model: { type: "string" },
+        concurrency: { type: "string" },
+        requests: { type: "string" },
+        duration: { type: "string" },
+        timeout: { type: "string" },
+        "prompt-tokens": { type: "string" },
+        "output-tokens": { type: "string" },
+        "stop-at-eos": { type: "boolean", default: false },
+        prompts: { type: "string" },
+        "hourly-usd": { type: "string" },
+        "modeled-usd-per-mtok": { type: "string" },
+        "api-price": { type: "string" },
+        "api-name": { type: "string" },
+        "min-stream-tokens-per-second": { type: "string" },
+        "out-dir": { type: "string" },
+        json: { type: "boolean", default: false },
+        stack: { type: "string" },
+        dir: { type: "string" },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    if (e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) {
+      throw new UsageError(e.message, "run 'hostwise canary --help' for the options");
+    }
+    throw e;
+  }
+  if (values.help) return { help: true };
+  if (values.stack !== undefined && values.url !== undefined) {
+    throw new UsageError("--stack and --url: give one target", "--stack reaches the stack's private endpoint itself; drop --url");
+  }
+  if (values.dir !== undefined && values.stack === undefined) throw new UsageError("--dir: only with --stack", "drop --dir, or add --stack NAME");
+  if (values.stack !== undefined && values.stack.trim() === "") throw new UsageError("--stack: empty", "give the stack name, e.g. --stack dev");
+  const target = values.stack !== undefined
+    ? { stack: { name: values.stack, dir: resolve(cwd, values.dir ?? ".") } }
+    : { url: parseUrl(values.url) };
+  const concurrency = parseConcurrency(values.concurrency);
+  const requests = wholeNumber("--requests", values.requests, DEFAULTS.requests, "32");
+  const top = concurrency[concurrency.length - 1]!;
+  if (requests < top) {
+    throw new UsageError(
+      `--requests: ${requests} per level is below the highest concurrency, ${top}: that level would never have ${top} requests in flight`,
+      `raise --requests to ${top * 2} or more (twice the concurrency gives a steady state), or lower --concurrency`,
+    );
+  }
+  if (values.prompts !== undefined && values["prompt-tokens"] !== undefined) {
+    throw new UsageError("--prompt-tokens: sets the length of synthetic prompts, which --prompts replaces", "drop one of the two");
+  }
+  if (values.prompts !== undefined && values.prompts.trim() === "") throw new UsageError("--prompts: empty file name", "give the path of a JSONL file");
+  const hourlyUsd = positiveNumber("--hourly-usd", values["hourly-usd"], "1.01");
+  const modeled = positiveNumber("--modeled-usd-per-mtok", values["modeled-usd-per-mtok"], "0.35");
+  const apiPrice = positiveNumber("--api-price", values["api-price"], "0.72");
+  const apiName = values["api-name"];
+  if (apiPrice !== undefined && (apiName === undefined || apiName.trim() === "")) {
+    throw new UsageError("--api-price: needs --api-name, the hosted API it is the price of", "e.g. --api-price 0.72 --api-name bedrock/llama-3.3-70b");
+  }
+  if (apiName !== undefined && apiPrice === undefined) {
+    throw new UsageError("--api-name: needs --api-price, its output price in USD per 1M tokens", "e.g. --api-price 0.72 --api-name bedrock/llama-3.3-70b");
+  }
+  for (const [flag, given] of [["--modeled-usd-per-mtok", modeled], ["--api-price", apiPrice]] as const) {
+    if (given !== undefined && hourlyUsd === undefined && values.stack === undefined) {
+      throw new UsageError(`${flag}: needs --hourly-usd, from which the measured cost per token is computed`, "pass --hourly-usd with the stack's GPU cost per hour ('hostwise plan' shows it)");
+    }
+  }
+  const apiKey = values["api-key"] ?? env.HOSTWISE_API_KEY;
+  if (values["api-key"] !== undefined && values["api-key"].trim() === "") throw new UsageError("--api-key: empty", "pass the key, or set HOSTWISE_API_KEY");
+  if (values.model !== undefined && values.model.trim() === "") throw new UsageError("--model: empty", "give the served model name, or leave --model out to ask the server");
+  const minStream = positiveNumber("--min-stream-tokens-per-second", values["min-stream-tokens-per-second"], "10");
+  return {
+    help: false,
+    ...target,
+    ...(apiKey ? { apiKey } : {}),
+    ...(values.model !== undefined && { model: values.model }),
+    concurrency,
+    requests,
+    durationSeconds: positiveNumber("--duration", values.duration, "60") ?? DEFAULTS.durationSeconds,
+    timeoutSeconds: positiveNumber("--timeout", values.timeout, "120") ?? DEFAULTS.timeoutSeconds,
+    promptTokens: wholeNumber("--prompt-tokens", values["prompt-tokens"], DEFAULTS.promptTokens, "512"),
+    outputTokens: wholeNumber("--output-tokens", values["output-tokens"], DEFAULTS.outputTokens, "128"),
+    ignoreEos: !values["stop-at-eos"],
+    ...(values.prompts !== undefined && { promptsFile: values.prompts }),
+    ...(hourlyUsd !== undefined && { hourlyUsd }),
+    ...(modeled !== undefined && { modeledUsdPerMillionOutputTokens: modeled }),
+    ...(apiPrice !== undefined && apiName !== undefined && { hostedApi: { id: apiName, outputUsdPerMTok: apiPrice } }),
+    ...(minStream !== undefined && { minStreamTokensPerSecond: minStream }),
+    outDir: resolve(cwd, values["out-dir"] ?? "."),
+    json: values.json,
+  };
+}
+
+/** Where runCanary talks to the world; tests pass their own. */
+export interface CanaryIo {
+  /** stdout: the summary, or the JSON report with --json. */
+  readonly out: (s: string) => void;
+  /** stderr: what the run is doing, where the reports went, errors. */
+  readonly err: (s: string) => void;
+  /** Redraws the single progress line (the whole line each time; "" clears it). Absent when stderr is not a terminal. */
+  readonly progress?: (line: string) => void;
+  /** Installs the Ctrl-C handler; returns the function that removes it. */
+  readonly onInterrupt: (handler: () => void) => () => void;
+}
+
+/** The real process: stdout, stderr, a progress line only on a terminal, SIGINT. */
+export function processCanaryIo(): CanaryIo {
+  return {
+    out: (s) => console.log(s),
+    err: (s) => console.error(s),
+    ...(process.stderr.isTTY && { progress: (line: string) => process.stderr.write(`\r${line}\x1b[K`) }),
+    onInterrupt: (handler) => {
+      process.on("SIGINT", handler);
+      return () => process.off("SIGINT", handler);
+    },
+  };
+}
+
+const BAR_WIDTH = 24;
+
+/** One progress line: the level, a bar of the larger of request and time progress, the counts. */
+export function progressLine(p: Progress): string {
+  const fraction = Math.min(1, Math.max(p.completed / p.total, p.elapsedSeconds / p.durationSeconds));
+  const filled = Math.round(fraction * BAR_WIDTH);
+  const bar = `${"#".repeat(filled)}${".".repeat(BAR_WIDTH - filled)}`;
+  return (
+    `concurrency ${p.concurrency} (level ${p.level + 1}/${p.levels}) [${bar}] ${p.completed}/${p.total} requests` +
+    `${p.failed ? `, ${p.failed} failed` : ""}, ${Math.floor(Math.min(p.elapsedSeconds, p.durationSeconds))}/${p.durationSeconds} s`
+  );
+}
+
+function fail(io: CanaryIo, message: string, hint: string, code: number): number {
+  io.err(`hostwise: ${message}\n  fix: ${hint}`);
+  return code;
+}
+
+/**
+ * Runs the canary and writes canary-report.json and canary-report.md into options.outDir. Resolves to the
+ * exit code (see CANARY_HELP); a bad --prompts file is reported as a usage error (2), not thrown.
+ */
+/** How --stack reaches a deployed stack; tests replace both. */
+export interface CanaryDeps {
+  readonly stackOutputs: (stack: string, dir: string) => Record<string, unknown>;
+  readonly kubectl: KubectlDeps;
+}
+
+const REAL_DEPS: CanaryDeps = { stackOutputs: readStackOutputs, kubectl: { kubectl: realKubectl } };
+
+export async function runCanary(options: CanaryOptions, io: CanaryIo = processCanaryIo(), deps: CanaryDeps = REAL_DEPS): Promise<number> {
+  if (!options.stack) return runAgainst(options, options.url!, io);
+  const stack = options.stack.name;
+  let target: StackTarget;
+  try {
+    target = stackTargetFromOutputs(stack, deps.stackOutputs(stack, options.stack.dir));
+  } catch (e) {
+    if (e instanceof UsageError) return fail(io, e.message, e.hint, 2);
+    if (e instanceof PulumiCliError) return fail(io, `--stack ${stack}: ${e.message}`, "install the Pulumi CLI, log in to the stack's backend, and check the stack name (pulumi stack ls)", 1);
+    throw e;
+  }
+  let connection: StackConnection;
+  try {
+    connection = await connectToStack(stack, target, deps.kubectl);
+  } catch (e) {
+    if (e instanceof UsageError) return fail(io, e.message, e.hint, 1);
+    return fail(io, `--stack ${stack}: cannot reach the endpoint: ${(e as Error).message}`, "check that kubectl is installed and that this machine reaches the cluster API (see the README's 'Reaching the endpoint')", 1);
+  }
+  try {
+    const running = costOfRunningReplicas(target, connection.readyReplicas);
+    io.err(`hostwise canary: stack ${stack}, ${connection.readyReplicas} ready replica(s) through ${connection.url}`);
+    return await runAgainst(
+      {
+        ...options,
+        apiKey: options.apiKey ?? target.apiKey,
+        model: options.model ?? target.model,
+        hourlyUsd: options.hourlyUsd ?? running.hourlyUsd,
+        modeledUsdPerMillionOutputTokens: options.modeledUsdPerMillionOutputTokens ?? running.modeledUsdPerMillionOutputTokens,
+        ...(options.hostedApi ?? target.hostedApi ? { hostedApi: options.hostedApi ?? target.hostedApi } : {}),
+      },
+      connection.url,
+      io,
+    );
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The load test against one base URL, then the reports. */
+async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo): Promise<number> {
+  let prompts: PromptSource;
+  try {
+    prompts = options.promptsFile !== undefined ? loadPromptFile(options.promptsFile) : syntheticPrompts(options.promptTokens);
+  } catch (e) {
+    if (e instanceof UsageError) return fail(io, e.message, e.hint, 2);
+    throw e;
+  }
+
+  const stop = new AbortController();
+  const removeInterrupt = io.onInterrupt(() => stop.abort());
+  let ticker: NodeJS.Timeout | undefined;
+  try {
+    let model = options.model;
+    if (model === undefined) {
+      try {
+        model = (await listModels(url, options.apiKey, Math.min(options.timeoutSeconds, 30), stop.signal))[0];
+      } catch (e) {
+        if (stop.signal.aborted) {
+          io.err("hostwise canary: stopped before the run started; nothing measured, no report written");
+          return 130;
+        }
+        return fail(io, `cannot ask the server for its model: ${(e as Error).message}`, "check --url and --api-key (or HOSTWISE_API_KEY), or pass --model", 1);
+      }
+      if (model === undefined) return fail(io, "the server lists no models at /v1/models", "pass --model with the served model name", 1);
+    }
+
+    const plan: LoadPlan = {
+      baseUrl: url,
+      ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
+      model,
+      concurrency: options.concurrency,
+      requestsPerLevel: options.requests,
+      durationSeconds: options.durationSeconds,
+      timeoutSeconds: options.timeoutSeconds,
+      maxTokens: options.outputTokens,
+      ignoreEos: options.ignoreEos,
+      prompts,
+    };
+    io.err(
+      `hostwise canary: ${model} at ${url}, concurrency ${options.concurrency.join(", ")}; ` +
+        `at most ${Math.round(maxRunSeconds(plan))} s (Ctrl-C stops it and keeps what was measured)`,
+    );
+
+    // The runner reports on each finished request; the ticker keeps the clock moving between them.
+    let last: { p: Progress; at: number } | undefined;
+    const draw = io.progress;
+    const onProgress = draw
+      ? (p: Progress) => {
+          last = { p, at: Date.now() };
+          draw(progressLine(p));
+        }
+      : undefined;
+    if (draw) {
+      ticker = setInterval(() => {
+        if (last) draw(progressLine({ ...last.p, elapsedSeconds: last.p.elapsedSeconds + (Date.now() - last.at) / 1000 }));
+      }, 1000);
+      ticker.unref();
+    }
+    const result = await runLoad(plan, { signal: stop.signal, ...(onProgress && { onProgress }) });
+    if (ticker) clearInterval(ticker);
+    draw?.("");
+
+    const cost: CostInputs = {
+      ...(options.hourlyUsd !== undefined && { hourlyUsd: options.hourlyUsd }),
+      ...(options.modeledUsdPerMillionOutputTokens !== undefined && { modeledUsdPerMillionOutputTokens: options.modeledUsdPerMillionOutputTokens }),
+      ...(options.hostedApi && { hostedApi: options.hostedApi }),
+      ...(options.minStreamTokensPerSecond !== undefined && { minStreamTokensPerSecond: options.minStreamTokensPerSecond }),
+    };
+    const json = reportJson(result, cost);
+    const jsonText = `${JSON.stringify(json, null, 2)}\n`;
+    const jsonPath = join(options.outDir, "canary-report.json");
+    const mdPath = join(options.outDir, "canary-report.md");
+    let written = true;
+    try {
+      mkdirSync(options.outDir, { recursive: true });
+      writeFileSync(jsonPath, jsonText);
+      writeFileSync(mdPath, renderMarkdown(result, cost));
+    } catch (e) {
+      written = false;
+      fail(io, `--out-dir: cannot write the report: ${(e as Error).message}`, "pass a writable --out-dir", 1);
+    }
+    io.out(options.json ? jsonText.trimEnd() : renderSummary(result, cost));
+    if (written) io.err(`hostwise canary: wrote ${jsonPath} and ${mdPath}`);
+
+    if (result.stoppedBy === "interrupted") return 130;
+    if (!written) return 1;
+    return json.levels.some((l) => l.qualifiesForVerdict) ? 0 : 1;
+  } finally {
+    if (ticker) clearInterval(ticker);
+    removeInterrupt();
+  }
+}

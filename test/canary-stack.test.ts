@@ -1,0 +1,112 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { costOfRunningReplicas, stackTargetFromOutputs } from "../scripts/canary/stack-target";
+import { runCanary, type CanaryDeps, type CanaryIo, type CanaryOptions } from "../scripts/commands/canary";
+import { UsageError } from "../scripts/lib/usage";
+import { API_KEY, MODEL, startFakeVllm, type FakeVllm } from "./canary-fake-vllm";
+
+// `hostwise canary --stack`: outputs of a deployed stack (faked), a kubectl whose port-forward is a local TCP
+// proxy to the fake vLLM server, and the reports priced from the stack's cost curves.
+
+const OUTPUTS = {
+  inferenceEndpoint: { url: "http://vllm.inference.svc.cluster.local:8000/v1", servedModelName: MODEL },
+  apiKey: API_KEY,
+  kubeconfig: '{"apiVersion":"v1","kind":"Config"}',
+  sizing: { replicasPerNode: 2 },
+  cost: {
+    hostedApi: { id: "bedrock/llama-3.1-8b", outputUsdPerMTok: 0.22 },
+    curves: { selfHosted: { fixedMonthlyUsd: 292, gpuNodeMonthlyUsd: 730, outputTokensPerNodeMonth: 2_628_000_000 } },
+  },
+};
+
+/** A "kubectl port-forward" that proxies 127.0.0.1:<local> to the fake server. */
+const PROXY = (targetPort: number) => `
+const net = require("node:net");
+const [local] = process.argv.find((a) => /^\\d+:\\d+$/.test(a)).split(":");
+net.createServer((c) => { const u = net.connect(${targetPort}, "127.0.0.1"); c.pipe(u); u.pipe(c); u.on("error", () => c.destroy()); c.on("error", () => u.destroy()); })
+  .listen(Number(local), "127.0.0.1");
+process.on("SIGTERM", () => process.exit(0));`;
+
+let server: FakeVllm;
+let out: string;
+beforeAll(async () => {
+  server = await startFakeVllm({ chunks: 8 });
+  out = mkdtempSync(join(tmpdir(), "hostwise-canary-stack-"));
+});
+afterAll(async () => {
+  await server.close();
+  rmSync(out, { recursive: true, force: true });
+});
+
+function io() {
+  const rec = { out: [] as string[], err: [] as string[] };
+  const value: CanaryIo = { out: (s) => rec.out.push(s), err: (s) => rec.err.push(s), onInterrupt: () => () => undefined };
+  return { io: value, rec };
+}
+
+const options = (overrides: Partial<CanaryOptions> = {}): CanaryOptions => ({
+  help: false,
+  stack: { name: "dev", dir: "/work" },
+  concurrency: [1, 2],
+  requests: 4,
+  durationSeconds: 10,
+  timeoutSeconds: 10,
+  promptTokens: 16,
+  outputTokens: 8,
+  ignoreEos: true,
+  outDir: out,
+  json: false,
+  ...overrides,
+});
+
+function deps(readyReplicas: string, kubectlCalls: string[][]): CanaryDeps {
+  const port = Number(new URL(server.url).port);
+  return {
+    stackOutputs: (stack) => {
+      expect(stack).toBe("dev");
+      return OUTPUTS;
+    },
+    kubectl: {
+      kubectl: (args) => {
+        kubectlCalls.push([...args]);
+        return readyReplicas;
+      },
+      portForward: { command: process.execPath, commandArgs: ["-e", PROXY(port), "--"], readyTimeoutSeconds: 5 },
+    },
+  };
+}
+
+describe("canary --stack", () => {
+  it("prices the running replicas from the stack's cost curves", () => {
+    const t = stackTargetFromOutputs("dev", OUTPUTS);
+    // 3 ready replicas at 2 per node → 2 nodes: ($292 + 2 × $730) / 730 h = $2.40/h;
+    // 2 nodes × 2,628,000,000 tokens/month / 2,628,000 s = 2,000 tokens/s → $2.40 / 3,600 / 2,000 × 1e6 = $0.3333
+    const c = costOfRunningReplicas(t, 3);
+    expect(c.hourlyUsd).toBeCloseTo(2.4, 10);
+    expect(c.modeledUsdPerMillionOutputTokens).toBeCloseTo(0.33333, 4);
+    expect(() => stackTargetFromOutputs("dev", { ...OUTPUTS, apiKey: undefined })).toThrow(UsageError);
+  });
+
+  it("reaches the endpoint through a port-forward and writes both reports with the stack's prices", async () => {
+    const calls: string[][] = [];
+    const { io: recIo, rec } = io();
+    const code = await runCanary(options(), recIo, deps("1", calls));
+    expect(code).toBe(0);
+    expect(calls[0]).toEqual(expect.arrayContaining(["-n", "inference", "get", "deployment", "vllm"]));
+    expect(rec.err.join("\n")).toMatch(/stack dev, 1 ready replica\(s\) through http:\/\/127\.0\.0\.1:\d+/);
+    const report = JSON.parse(readFileSync(join(out, "canary-report.json"), "utf8"));
+    expect(JSON.stringify(report)).toContain("bedrock/llama-3.1-8b");
+    expect(server.received.every((r) => r.authorization === `Bearer ${API_KEY}`)).toBe(true);
+    // 1 replica → 1 node: ($292 + $730) / 730 = $1.40/h
+    expect(JSON.stringify(report)).toMatch(/1\.4\b/);
+    expect(readFileSync(join(out, "canary-report.md"), "utf8")).toContain("```mermaid");
+  });
+
+  it("says how to wake a stack that scaled to zero", async () => {
+    const { io: recIo, rec } = io();
+    expect(await runCanary(options(), recIo, deps("", []))).toBe(1);
+    expect(rec.err.join("\n")).toMatch(/no vLLM replica is ready[\s\S]*autoscaling\.keda\.sh\/paused-replicas="1"/);
+  });
+});
