@@ -32,7 +32,8 @@ const pricedResources = collectResourcesForPricing(); // before any resource is 
 const name = spec.stack;
 const region = spec.placement.region;
 const clusterName = clusterNameFor(pulumi.getProject(), spec.stack);
-const tags = kitTags(spec, expiresAt(spec.expiry, new Date()));
+const expiry = expiresAt(spec.expiry, new Date());
+const tags = kitTags(spec, expiry);
 
 const zones = aws.getAvailabilityZonesOutput({
   state: "available",
@@ -81,6 +82,10 @@ const inference = new Inference(name, {
 });
 
 export const eksClusterName = cluster.name;
+/** When this trial stack should be torn down (ISO time; `hostwise teardown` reads it). */
+export const expiresAtTime = expiry;
+/** Marks the stack as a trial for `hostwise teardown`. */
+export const trial = spec.trial;
 /** Secret: `pulumi stack output kubeconfig --show-secrets > kubeconfig.json` (authenticates with `aws eks get-token`). */
 export const kubeconfig = cluster.kubeconfig;
 export const vpcId = network.vpcId;

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../infra/config/errors";
 import { CANARY_HELP, parseCanaryArgs, processCanaryIo, runCanary } from "./commands/canary";
 import { PLAN_HELP, runPlan } from "./commands/plan";
+import { parseTeardownArgs, runTeardown, TEARDOWN_HELP } from "./commands/teardown";
 import { UsageError } from "./lib/usage";
 
 const HELP = `hostwise — self-host an open-weight LLM on AWS EKS with vLLM, with the cost next to the stack
@@ -11,6 +12,7 @@ Usage: hostwise <command> [options]      (from a checkout: npm run hostwise -- <
 Commands:
   plan      the sizing decision and cost of a stack, offline: instance, GPUs, replicas, vLLM flags, resources
   canary    load-test a deployed endpoint and price its real tokens (--url, or --stack through port-forward)
+  teardown  destroy trial stacks whose expiry has passed (--dry-run lists them)
 
 Run 'hostwise <command> --help' for a command's options.`;
 
@@ -58,6 +60,14 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
           return 0;
         }
         return await runCanary(parsed, { ...processCanaryIo(), out, err });
+      }
+      case "teardown": {
+        const parsed = parseTeardownArgs(rest);
+        if ("help" in parsed) {
+          out(TEARDOWN_HELP);
+          return 0;
+        }
+        return await runTeardown(parsed, { out, err });
       }
       default:
         throw new UsageError(`unknown command "${command}"`, "run 'hostwise --help' for the commands");

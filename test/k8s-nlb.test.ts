@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectPoliciesPass } from "./support/aws-assertions";
 import { expectKubernetesObjectsValid, expectTeardownOrder } from "./support/k8s-assertions";
-import { evaluateProgram, one, type Registered } from "./support/program";
+import { dependenciesOf, evaluateProgram, one, type Registered } from "./support/program";
 
 // The dev stack exposed through an internet-facing NLB for an allowlist, with an in-cluster client namespace.
 
@@ -36,6 +36,19 @@ describe("an endpoint behind a Network Load Balancer", () => {
       { ipBlock: { cidr: "203.0.113.0/24" } },
       { ipBlock: { cidr: "10.0.0.0/16" } },
     ]);
+  });
+
+  it("keeps every controller alive until what it created is gone (pulumi destroy deletes dependents first)", () => {
+    const deps = (type: string, name: string) => dependenciesOf(resources, one(resources, type, name).key);
+    // the NLB (and its security group) are deleted by the load balancer controller
+    expect(deps("kubernetes:core/v1:Service", "dev-vllm-nlb").has("kubernetes:helm.sh/v3:Release::dev-aws-load-balancer-controller")).toBe(true);
+    // Prometheus's volume is deleted by the EBS CSI driver, through the StorageClass
+    const prometheus = deps("kubernetes:helm.sh/v3:Release", "dev-prometheus");
+    expect(prometheus.has("kubernetes:storage.k8s.io/v1:StorageClass::dev-gp3-encrypted")).toBe(true);
+    expect(prometheus.has("aws:eks/addon:Addon::dev-aws-ebs-csi-driver")).toBe(true);
+    // the GPU pods go before cluster-autoscaler, which goes before the GPU node group it scales
+    expect(deps("kubernetes:apps/v1:Deployment", "dev-vllm").has("kubernetes:helm.sh/v3:Release::dev-cluster-autoscaler")).toBe(true);
+    expect(deps("kubernetes:helm.sh/v3:Release", "dev-cluster-autoscaler").has("aws:eks/nodeGroup:NodeGroup::dev-gpu")).toBe(true);
   });
 
   it("still validates, passes the policies, and deletes the NLB while its controller runs", async () => {
