@@ -30,7 +30,7 @@ export interface HostedApiCostModel {
 
 /** GPU nodes needed to serve a monthly output volume (provisioned for the peak). */
 export function nodesFor(model: SelfHostedCostModel, monthlyOutputTokens: number): number {
-  return Math.max(model.minNodes, Math.ceil((monthlyOutputTokens * model.peakToMean) / model.outputTokensPerNodeMonth - 1e-9), monthlyOutputTokens > 0 ? 1 : 0);
+  return Math.max(model.minNodes, Math.ceil((monthlyOutputTokens * model.peakToMean) / model.outputTokensPerNodeMonth - 1e-12), monthlyOutputTokens > 0 ? 1 : 0);
 }
 
 export function selfHostedMonthlyUsd(model: SelfHostedCostModel, monthlyOutputTokens: number): number {
