@@ -1,6 +1,7 @@
 // The load runner: steps through concurrency levels, keeping exactly N requests in flight at each, and
 // summarises every level. Bounded three ways: requests per level, seconds per level, and a cap on the run.
 
+import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { PromptSource } from "./prompts";
 import { createAgent, streamChat, type ChatRequest, type RequestResult } from "./request";
@@ -164,6 +165,8 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks = {}): Promise<Run
   const send = hooks.send ?? streamChat;
   const agent = createAgent(plan.baseUrl);
   const stop = new AbortController();
+  // Every request in flight listens on this signal; Node warns past 10 listeners by default.
+  setMaxListeners(Math.max(...plan.concurrency) + 10, stop.signal);
   let stoppedBy: "interrupted" | "time cap" | undefined;
   const halt = (why: "interrupted" | "time cap") => {
     stoppedBy ??= why;
