@@ -82,7 +82,6 @@ export async function evaluateProgram(stack: string, raw: RawConfig): Promise<{ 
   for (const [key, value] of Object.entries(raw)) {
     config[key.includes(":") ? key : `hostwise:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
   }
-  process.env.PULUMI_CONFIG = JSON.stringify(config);
 
   const byKey = new Map<string, Registered>(); // type::name: logical names repeat across types
   await pulumi.runtime.setMocks(
@@ -104,6 +103,9 @@ export async function evaluateProgram(stack: string, raw: RawConfig): Promise<{ 
     // Not preview: under mocks, outputs a preview leaves unknown never resolve, so the mock answers them.
     false,
   );
+  // Set directly, not through PULUMI_CONFIG: the SDK reads that variable once, and any earlier
+  // `new pulumi.Config()` (provider modules make one on import) would already have read it empty.
+  pulumi.runtime.setAllConfig(config);
 
   const outputs = await pulumi.runtime.runInPulumiStack(async () => {
     // Records options (parent, dependsOn) as resources are constructed; inputs arrive resolved in newResource.
