@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "../infra/config/errors";
 import { CANARY_HELP, parseCanaryArgs, processCanaryIo, runCanary } from "./commands/canary";
+import { runCost } from "./commands/cost";
 import { PLAN_HELP, runPlan } from "./commands/plan";
 import { parseTeardownArgs, runTeardown, TEARDOWN_HELP } from "./commands/teardown";
 import { UsageError } from "./lib/usage";
@@ -11,6 +12,7 @@ Usage: hostwise <command> [options]      (from a checkout: npm run hostwise -- <
 
 Commands:
   plan      the sizing decision and cost of a stack, offline: instance, GPUs, replicas, vLLM flags, resources
+  cost      price a real \`pulumi preview --json\` for a pull request comment, with thresholds to gate on
   canary    load-test a deployed endpoint and price its real tokens (--url, or --stack through port-forward)
   teardown  destroy trial stacks whose expiry has passed (--dry-run lists them)
 
@@ -53,6 +55,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         out(await runPlan({ stack: values.stack, dir: values.dir, overrides: values.config, format, all: values.all, now }));
         return 0;
       }
+      case "cost":
+        return await runCost(rest, { out, err }, now);
       case "canary": {
         const parsed = parseCanaryArgs(rest);
         if (parsed.help) {

@@ -1,0 +1,77 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+
+interface Step {
+  readonly name?: string;
+  readonly uses?: string;
+  readonly run?: string;
+  readonly if?: string;
+  readonly with?: Record<string, unknown>;
+  readonly env?: Record<string, unknown>;
+}
+
+const workflow = parse(readFileSync(join(__dirname, "..", ".github", "workflows", "preview.yml"), "utf8"));
+const jobs = Object.values(workflow.jobs ?? {}) as Array<Record<string, any>>;
+const job = jobs[0]!;
+const steps = job.steps as Step[];
+
+/** Index of the one step that matches; fails when none or several do. */
+function stepIndex(what: string, match: (s: Step) => boolean): number {
+  const found = steps.flatMap((s, i) => (match(s) ? [i] : []));
+  expect(found, `exactly one step: ${what}`).toHaveLength(1);
+  return found[0]!;
+}
+const uses = (action: string) => (s: Step) => s.uses?.split("@")[0] === action;
+const runs = (pattern: RegExp) => (s: Step) => typeof s.run === "string" && pattern.test(s.run);
+
+describe(".github/workflows/preview.yml", () => {
+  it("runs on pull requests, one job per stack (dev, prod)", () => {
+    expect(Object.keys(workflow.on)).toEqual(["pull_request"]);
+    expect(jobs).toHaveLength(1);
+    expect(job.strategy.matrix.stack).toEqual(["dev", "prod"]);
+  });
+
+  it("asks for OIDC and pull-request permissions", () => {
+    expect(job.permissions["id-token"]).toBe("write");
+    expect(job.permissions["pull-requests"]).toBe("write");
+    expect(job.permissions.contents).toBe("read");
+    expect(workflow.permissions).toEqual({});
+  });
+
+  it("runs the steps in order: setup-node, npm ci, AWS credentials, pulumi/actions, preview --json, hostwise cost, sticky comment", () => {
+    const order = [
+      stepIndex("checkout", uses("actions/checkout")),
+      stepIndex("setup-node", uses("actions/setup-node")),
+      stepIndex("npm ci", runs(/^npm ci\b/)),
+      stepIndex("AWS credentials", uses("aws-actions/configure-aws-credentials")),
+      stepIndex("pulumi/actions", uses("pulumi/actions")),
+      stepIndex("preview --json", runs(/pulumi preview --json --stack \$\{\{ matrix\.stack \}\} > preview\.json/)),
+      stepIndex("hostwise cost", runs(/npm run hostwise -- cost --preview preview\.json --out cost-comment\.md/)),
+      stepIndex("sticky comment", uses("marocchino/sticky-pull-request-comment")),
+    ];
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(new Set(order).size).toBe(order.length);
+  });
+
+  it("configures each action as the pipeline needs", () => {
+    expect(steps.find(uses("actions/setup-node"))?.with).toMatchObject({ "node-version": 20, cache: "npm" });
+    expect(String(steps.find(uses("aws-actions/configure-aws-credentials"))?.with?.["role-to-assume"])).toMatch(/^\$\{\{ vars\.\w+ \}\}$/);
+    expect(steps.find(uses("pulumi/actions"))?.with).toMatchObject({
+      command: "preview",
+      "stack-name": "${{ matrix.stack }}",
+      "comment-on-pr": true,
+      "edit-pr-comment": true,
+      "github-token": "${{ secrets.GITHUB_TOKEN }}",
+    });
+    expect(steps.find(uses("marocchino/sticky-pull-request-comment"))?.with).toEqual({ header: "hostwise-cost-${{ matrix.stack }}", path: "cost-comment.md" });
+    expect(job.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+  });
+
+  it("pins every action to a version tag", () => {
+    const actions = steps.filter((s) => s.uses !== undefined).map((s) => s.uses!);
+    expect(actions.length).toBeGreaterThanOrEqual(5);
+    for (const a of actions) expect(a).toMatch(/^[\w.-]+\/[\w.-]+@v\d+(\.\d+){0,2}$/);
+  });
+});
