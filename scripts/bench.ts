@@ -40,6 +40,7 @@ function benchSizing(runs: number) {
         "aws:region": "us-east-1",
         owner: "bench",
         costCenter: "bench",
+        huggingFaceToken: "[secret]", // gated Llama checkpoints
         model: model.id,
         maxModelLen: Math.min(model.maxContext, 8192),
         ...(traffic.peakRequestsPerSecond ? { peakRequestsPerSecond: traffic.peakRequestsPerSecond } : {}),
