@@ -82,10 +82,8 @@ const inference = new Inference(name, {
 });
 
 export const eksClusterName = cluster.name;
-/** When this trial stack should be torn down (ISO time; `hostwise teardown` reads it). */
-export const expiresAtTime = expiry;
-/** Marks the stack as a trial for `hostwise teardown`. */
-export const trial = spec.trial;
+/** What `hostwise teardown` reads: whether this is a trial stack and when it expires (ISO time, resolved at deploy). */
+export const lifecycle = { trial: spec.trial, ...(expiry ? { expiresAt: expiry } : {}) };
 /** Secret: `pulumi stack output kubeconfig --show-secrets > kubeconfig.json` (authenticates with `aws eks get-token`). */
 export const kubeconfig = cluster.kubeconfig;
 export const vpcId = network.vpcId;

@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { ConfigError } from "../infra/config/errors";
 import { CANARY_HELP, parseCanaryArgs, processCanaryIo, runCanary } from "./commands/canary";
 import { runCost } from "./commands/cost";
+import { runDecide } from "./commands/decide";
 import { PLAN_HELP, runPlan } from "./commands/plan";
 import { parseTeardownArgs, runTeardown, TEARDOWN_HELP } from "./commands/teardown";
 import { UsageError } from "./lib/usage";
@@ -12,6 +13,7 @@ Usage: hostwise <command> [options]      (from a checkout: npm run hostwise -- <
 
 Commands:
   plan      the sizing decision and cost of a stack, offline: instance, GPUs, replicas, vLLM flags, resources
+  decide    API, self-host or hybrid: the articles' decision with your volumes, constraints and costs
   cost      price a real \`pulumi preview --json\` for a pull request comment, with thresholds to gate on
   canary    load-test a deployed endpoint and price its real tokens (--url, or --stack through port-forward)
   teardown  destroy trial stacks whose expiry has passed (--dry-run lists them)
@@ -57,6 +59,8 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       }
       case "cost":
         return await runCost(rest, { out, err }, now);
+      case "decide":
+        return await runDecide(rest, { out, err }, now);
       case "canary": {
         const parsed = parseCanaryArgs(rest);
         if (parsed.help) {

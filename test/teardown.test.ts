@@ -26,9 +26,9 @@ function fakeWorkspace(stacks: Record<string, { config: Record<string, string>; 
 }
 
 const STACKS = {
-  "old-trial": { config: { "hostwise:trial": "true", "hostwise:expiresAt": "6h" }, outputs: { trial: true, expiresAtTime: "2026-11-23T06:00:00.000Z", cost: { monthlyUsd: { expected: 565.51 } } } },
-  "fresh-trial": { config: { "hostwise:trial": "true" }, outputs: { trial: true, expiresAtTime: "2026-11-23T18:00:00.000Z" } },
-  prod: { config: { "hostwise:trial": "false" }, outputs: { trial: false, cost: { monthlyUsd: { expected: 81000 } } } },
+  "old-trial": { config: { "hostwise:trial": "true", "hostwise:expiresAt": "6h" }, outputs: { lifecycle: { trial: true, expiresAt: "2026-11-23T06:00:00.000Z" }, cost: { monthlyUsd: { expected: 565.51 } } } },
+  "fresh-trial": { config: { "hostwise:trial": "true" }, outputs: { lifecycle: { trial: true, expiresAt: "2026-11-23T18:00:00.000Z" } } },
+  prod: { config: { "hostwise:trial": "false" }, outputs: { lifecycle: { trial: false }, cost: { monthlyUsd: { expected: 81000 } } } },
   "never-deployed": { config: { "hostwise:trial": "true", "hostwise:expiresAt": "6h" }, outputs: {} },
   "dated-config": { config: { "hostwise:trial": "true", "hostwise:expiresAt": "2026-11-20T00:00:00Z" }, outputs: {} },
 };
@@ -54,7 +54,7 @@ describe("selecting stacks", () => {
   });
 
   it("reads the deployed expiry from the outputs before the config, and counts resources without structure", () => {
-    const info = stackInfo("x", { "hostwise:trial": "true", "hostwise:expiresAt": "2030-01-01T00:00:00Z" }, { expiresAtTime: "2026-01-01T00:00:00Z" }, TYPES);
+    const info = stackInfo("x", { "hostwise:trial": "true", "hostwise:expiresAt": "2030-01-01T00:00:00Z" }, { lifecycle: { trial: true, expiresAt: "2026-01-01T00:00:00Z" } }, TYPES);
     expect(info.expiresAt?.toISOString()).toBe("2026-01-01T00:00:00.000Z");
     expect(info.resourcesByType).toEqual({ "aws:eks/cluster:Cluster": 1, "aws:eks/nodeGroup:NodeGroup": 2 });
   });

@@ -10,7 +10,7 @@ export const TEARDOWN_HELP = `hostwise teardown — destroy trial stacks whose e
 
 Usage: npm run hostwise -- teardown [--dry-run] [--stack NAME [--force]] [--dir PATH] [--json]
 
-Lists the project's stacks, reads each one's trial flag and expiry (the expiresAtTime stack output, set at
+Lists the project's stacks, reads each one's trial flag and expiry (the lifecycle stack output, set at
 deploy; else an absolute hostwise:expiresAt in its config), and for every trial stack whose expiry has
 passed prints what will go (its resources by type) and the monthly cost saved (its cost output), then
 runs \`pulumi destroy\` and \`pulumi stack rm\` through the Automation API. Stacks not marked trial are never

@@ -61,8 +61,9 @@ export function stackInfo(
   outputs: Readonly<Record<string, unknown>>,
   resourceTypes: readonly string[],
 ): StackInfo {
-  const trial = outputs.trial === true || config["hostwise:trial"] === "true";
-  const fromOutputs = typeof outputs.expiresAtTime === "string" ? new Date(outputs.expiresAtTime) : undefined;
+  const lifecycle = outputs.lifecycle as { trial?: boolean; expiresAt?: string } | undefined;
+  const trial = lifecycle?.trial === true || config["hostwise:trial"] === "true";
+  const fromOutputs = typeof lifecycle?.expiresAt === "string" ? new Date(lifecycle.expiresAt) : undefined;
   const configured = config["hostwise:expiresAt"];
   const fromConfig = configured && /\d{4}-\d{2}-\d{2}T/.test(configured) ? new Date(configured) : undefined;
   const expiresAt = [fromOutputs, fromConfig].find((d) => d !== undefined && !Number.isNaN(d.getTime()));

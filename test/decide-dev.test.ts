@@ -1,0 +1,122 @@
+import { describe, expect, it, vi } from "vitest";
+import { apiMonthlyUsd, selfHostedMonthlyUsd } from "../infra/cost/curve";
+import { DECISION_TABLE } from "../infra/decide/rules";
+import { runDecide } from "../scripts/commands/decide";
+import { NOW } from "./helpers";
+import { ROOT } from "./support/program";
+
+// `hostwise decide` through runDecide against the real dev stack. stackCost evaluates the Pulumi program under
+// mocks, which runs once per process: the real stackCost runs once here and its result serves all three
+// command lines below (same stack, same overrides, so the same StackCost).
+const evaluations: string[] = [];
+vi.mock("../scripts/lib/stack-cost", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../scripts/lib/stack-cost")>();
+  let first: ReturnType<typeof real.stackCost> | undefined;
+  return {
+    ...real,
+    stackCost: (dir: string, stack: string, overrides: readonly string[], now: Date) => {
+      evaluations.push(JSON.stringify([dir, stack, overrides, now]));
+      first ??= real.stackCost(dir, stack, overrides, now);
+      return first;
+    },
+  };
+});
+
+async function run(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runDecide(["--dir", ROOT, ...argv], { out: (s) => out.push(s), err: (s) => err.push(s) }, NOW);
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
+
+const NUMBER = String.raw`[+-]?(?:\d+(?:\.\d+)?|\.\d+)`; // Mermaid's xychart lexer: no exponents
+
+/** Checks a Mermaid xychart-beta block against the grammar's statements; returns its two series. */
+function parseXyChart(markdown: string): { xMax: number; yMax: number; lines: Map<string, number[]> } {
+  const blocks = [...markdown.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map((m) => m[1]!);
+  expect(blocks).toHaveLength(1);
+  const [head, ...statements] = blocks[0]!.split("\n");
+  expect(head).toBe("xychart-beta");
+  let xMax = NaN;
+  let yMax = NaN;
+  const lines = new Map<string, number[]>();
+  for (const s of statements) {
+    const title = new RegExp(`^ {4}title "[^"\\n]*"$`).exec(s);
+    const axis = new RegExp(`^ {4}([xy])-axis "[^"\\n]*" (${NUMBER}) --> (${NUMBER})$`).exec(s);
+    const line = new RegExp(`^ {4}line "([^"\\n]*)" \\[(${NUMBER}(?:, ${NUMBER})*)\\]$`).exec(s);
+    if (axis) {
+      expect(Number(axis[2])).toBe(0);
+      if (axis[1] === "x") xMax = Number(axis[3]);
+      else yMax = Number(axis[3]);
+    } else if (line) lines.set(line[1]!, line[2]!.split(", ").map(Number));
+    else expect(title, `not an xychart statement: ${s}`).not.toBeNull();
+  }
+  expect(xMax).toBeGreaterThan(0);
+  expect(yMax).toBeGreaterThan(0);
+  expect([...lines.keys()]).toEqual(["API", "self-hosted"]);
+  return { xMax, yMax, lines };
+}
+
+describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () => {
+  it("prints the decision as text, JSON and Markdown with a valid Mermaid xychart", async () => {
+    // Text: 50M output + 100M input tokens on the stack's API, Bedrock Llama 3.1 8B at $0.22 / $0.22 per 1M.
+    const text = await run("--monthly-input-tokens", "100M", "--monthly-output-tokens", "50M");
+    expect(text.err).toBe("");
+    expect(text.code).toBe(0);
+    expect(text.out).toMatch(/^hostwise decide — stack dev \(g6\.xlarge, us-east-1\) against bedrock\/llama-3\.1-8b\n\nRecommendation: the hosted API \(bedrock\/llama-3\.1-8b\)\n/);
+    const reasons = [...text.out.matchAll(/^ {2}(\d)\. ([a-z ]+) \(/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(reasons).toEqual(["1 data residency", "2 volume and steadiness", "3 model pinning", "4 operations capacity", "5 time to ship"]);
+    // API: 50 × $0.22 + 100 × $0.22 = $33.00. Self-hosted: one GPU node for 50M tokens, 0.8048 × 730 + 50 GiB × $0.08
+    // = $591.50, plus the rest of the stack: $269.76 (the hand sum in cost-dev.test.ts) = $861.26.
+    expect(text.out).toMatch(/\n {2}API {10}\$33\.00\n {2}self-hosted {2}\$861\.26 \(1 GPU node for peak-to-mean 1\)\n/);
+    expect(text.out).toMatch(/\nBreak-even {3}none: the API stays cheaper at every volume/);
+    expect(text.out).toMatch(/\n {2}output tokens\/month {2}input tokens\/month {2}GPU nodes {2}self-hosted +API {2}cheaper\n/);
+    expect(text.out).toMatch(/\n +50M +100M +1 +\$861\.26 +\$33\.00 +API +your volume\n/);
+
+    // JSON: 2B output + 4B input tokens against OpenAI GPT-4.1 mini ($0.40 in / $1.60 out): $4,800 a month on the API.
+    const json = await run("--monthly-input-tokens", "4B", "--monthly-output-tokens", "2B", "--api", "openai/gpt-4.1-mini", "--json");
+    expect(json.code).toBe(0);
+    const m = JSON.parse(json.out);
+    expect(m.stack).toEqual({ name: "dev", region: "us-east-1", instanceType: "g6.xlarge", gpu: "1 × NVIDIA L4" });
+    expect(m.hostedApi).toMatchObject({ id: "openai/gpt-4.1-mini", inputUsdPerMTok: 0.4, outputUsdPerMTok: 1.6, priceFrom: "catalog" });
+    expect(m.input).toEqual({ monthlyInputTokens: 4e9, monthlyOutputTokens: 2e9, peakToMean: 1, dataResidency: false, pinModel: false });
+    const d = m.decision;
+    const self = d.models.selfHosted;
+    expect(self.fixedMonthlyUsd).toBeCloseTo(269.76, 6);
+    expect(self.gpuNodeMonthlyUsd).toBeCloseTo(0.8048 * 730 + 50 * 0.08, 6);
+    expect(d.models.hostedApi.inputPerOutputToken).toBe(2);
+    expect(d.atVolume.apiUsd).toBeCloseTo(2000 * 1.6 + 4000 * 0.4, 6);
+    const nodes = Math.ceil(2e9 / self.outputTokensPerNodeMonth);
+    expect(d.atVolume.nodes).toBe(nodes);
+    expect(d.atVolume.selfHostedUsd).toBeCloseTo(269.76 + nodes * self.gpuNodeMonthlyUsd, 6);
+    expect(d.recommendation).toBe("self-host"); // steady and high: self-hosting costs less at 2B
+    expect(d.reasons.map((r: { rule: string }) => r.rule)).toEqual(DECISION_TABLE.map((r) => r.id));
+    // the break-even solves API = self-hosted within a cent; a million tokens below it the API is cheaper
+    const be = d.breakEvenMonthlyOutputTokens;
+    expect(be).toBeGreaterThan(0);
+    expect(Math.abs(apiMonthlyUsd(d.models.hostedApi, be) - selfHostedMonthlyUsd(self, be))).toBeLessThan(0.01);
+    expect(apiMonthlyUsd(d.models.hostedApi, be - 1e6)).toBeLessThan(selfHostedMonthlyUsd(self, be - 1e6));
+    expect(d.series[0].monthlyOutputTokens).toBe(0);
+    expect(d.series.at(-1).monthlyOutputTokens).toBeGreaterThanOrEqual(2 * Math.max(2e9, be));
+    expect(m.rules).toHaveLength(5);
+    expect(m.thresholds.apiFirstWithinWeeks).toBe(1);
+
+    // Markdown: data residency at 1,000 output tokens a month still self-hosts; the chart is a valid xychart.
+    const md = await run("--monthly-input-tokens", "2K", "--monthly-output-tokens", "1K", "--data-residency", "--markdown");
+    expect(md.code).toBe(0);
+    expect(md.out).toMatch(/^## hostwise decide — stack `dev` against `bedrock\/llama-3\.1-8b`\n\n\*\*Recommendation: self-host\*\*\n\n1\. \*\*data residency\*\* \(decides\): data must stay in your environment: self-hosting decides whatever the volume/);
+    const chart = parseXyChart(md.out);
+    const api = chart.lines.get("API")!;
+    const selfHosted = chart.lines.get("self-hosted")!;
+    expect(api.length).toBe(selfHosted.length);
+    expect(api.length).toBeGreaterThanOrEqual(41);
+    expect(api[0]).toBe(0);
+    expect(selfHosted[0]).toBeCloseTo(269.76, 2); // no GPU node at zero volume (minReplicas 0)
+    expect(selfHosted.at(-1)).toBeCloseTo(269.76 + 591.5, 1); // one node carries it all
+    expect(Math.max(...api, ...selfHosted)).toBeLessThanOrEqual(chart.yMax);
+
+    // One real evaluation of the program served all three.
+    expect(new Set(evaluations).size).toBe(1);
+    expect(evaluations).toHaveLength(3);
+  });
+});

@@ -1,0 +1,219 @@
+import { describe, expect, it } from "vitest";
+import { apiMonthlyUsd, breakEvenMonthlyOutputTokens, selfHostedMonthlyUsd, type SelfHostedCostModel } from "../infra/cost/curve";
+import { decide, DECISION_TABLE, maxSelfHostPeakToMean, type DecisionInput } from "../infra/decide/rules";
+import { niceCeil } from "../infra/decide/series";
+
+// A small synthetic stack, so every figure can be worked out by hand: $500 a month of fixed cost, $2,000 per
+// GPU node, 1B output tokens per node a month, no node always on. The API charges $1 in / $2 out per 1M
+// tokens, and the workloads send one input token per output token: $3 per 1M output tokens.
+const SELF: SelfHostedCostModel = {
+  fixedMonthlyUsd: 500,
+  gpuNodeMonthlyUsd: 2000,
+  outputTokensPerNodeMonth: 1e9,
+  minNodes: 0,
+  peopleMonthlyUsd: 0,
+  peakToMean: 1,
+};
+const PRICE = { inputUsdPerMTok: 1, outputUsdPerMTok: 2 };
+const M = 1e6;
+const B = 1e9;
+
+function input(monthlyOutputTokens: number, more: Partial<DecisionInput> = {}): DecisionInput {
+  return {
+    monthlyInputTokens: monthlyOutputTokens,
+    monthlyOutputTokens,
+    peakToMean: 1,
+    dataResidency: false,
+    pinModel: false,
+    selfHosted: SELF,
+    apiPrice: PRICE,
+    ...more,
+  };
+}
+
+describe("volume and steadiness", () => {
+  it("recommends self-hosting a steady high volume", () => {
+    // 3B output + 3B input tokens: the API $3,000 + $6,000 = $9,000; self-hosting 3 nodes: $500 + 3 × $2,000 = $6,500
+    const d = decide(input(3 * B));
+    expect(d.recommendation).toBe("self-host");
+    expect(d.atVolume.apiUsd).toBeCloseTo(9000, 6);
+    expect(d.atVolume.selfHostedUsd).toBeCloseTo(6500, 6);
+    expect(d.atVolume.nodes).toBe(3);
+    const volume = d.reasons.find((r) => r.rule === "volume-and-steadiness")!;
+    expect(volume.outcome).toBe("sets");
+    expect(volume.text).toMatch(/^high and steady enough: .* self-hosting costs \$6,500\.00 .* the API \$9,000\.00, \$2,500\.00 a month less/);
+    // $9,000 pays for the $500 and 4 nodes at most (5 would cost exactly $10,500 > $9,000): 4 nodes carry 4B, so peak-to-mean up to 4/3
+    expect(d.maxSelfHostPeakToMean).toBeCloseTo(4 / 3, 9);
+  });
+
+  it("recommends the API for a low volume, steady or spiky", () => {
+    // 100M output + 100M input tokens: the API $300; one node $2,500
+    for (const peakToMean of [1, 4]) {
+      const d = decide(input(100 * M, { peakToMean }));
+      expect(d.recommendation).toBe("api");
+      expect(d.atVolume.apiUsd).toBeCloseTo(300, 6);
+      expect(d.reasons[1]!.text).toMatch(/^low volume: .* the API costs \$300\.00, self-hosting \$2,500\.00 even with steady traffic; self-hosting breaks even from 833\.3M/);
+      expect(d.maxSelfHostPeakToMean).toBeUndefined();
+    }
+  });
+
+  it("recommends hybrid for a high but spiky volume: steady self-hosting would win, capacity for the peak does not", () => {
+    // Hybrid, not the API: at 3B a month steady traffic would save $2,500 on 3 nodes, so the volume is high; but
+    // peak-to-mean 2 provisions 6 nodes ($12,500 > $9,000 on the API). Self-host the base the mean fills, burst the rest.
+    const d = decide(input(3 * B, { peakToMean: 2 }));
+    expect(d.recommendation).toBe("hybrid");
+    expect(d.atVolume).toMatchObject({ nodes: 6, steadyNodes: 3 });
+    expect(d.atVolume.selfHostedUsd).toBeCloseTo(12500, 6);
+    expect(d.atVolume.steadySelfHostedUsd).toBeCloseTo(6500, 6);
+    expect(d.reasons[1]!.text).toMatch(/high but spiky: .* peak-to-mean 2 is above 1\.33, .* at most 3 GPU nodes \(what the mean fills\) and burst the rest to the API/);
+    // At peak-to-mean 2 a node carries 500M on average, which the API sells for $1,500 < $2,000: never breaks even.
+    expect(d.breakEvenMonthlyOutputTokens).toBeUndefined();
+    expect(d.steadyBreakEvenMonthlyOutputTokens).toBeCloseTo(2500 / 3e-6, 0);
+  });
+
+  it("a tie at the break-even goes to the API (the guide's default when nothing pushes)", () => {
+    const be = 2500 / 3e-6; // one node: $2,500 = $3 per 1M × volume
+    const d = decide(input(be));
+    expect(d.atVolume.apiUsd).toBe(2500);
+    expect(d.atVolume.selfHostedUsd).toBe(2500);
+    expect(d.recommendation).toBe("api");
+    expect(decide(input(be * 1.001)).recommendation).toBe("self-host");
+  });
+});
+
+describe("the break-even volume", () => {
+  it("solves API cost = self-hosted cost, worked out by hand, with the people cost included", () => {
+    // With $3,000 a month of people cost, k nodes cost $3,500 + k × $2,000 and carry up to k × 1B:
+    //   k = 1: $5,500 / $3 per 1M = 1.83B > 1B      k = 2: $7,500 → 2.5B > 2B      k = 3: $9,500 → 3.17B > 3B
+    //   k = 4: $11,500 → 3.833B, within (3B, 4B]: the break-even.
+    const self = { ...SELF, peopleMonthlyUsd: 3000 };
+    const d = decide(input(1 * B, { selfHosted: self }));
+    const be = d.breakEvenMonthlyOutputTokens!;
+    expect(be).toBeCloseTo(11500 / 3e-6, 0);
+    const { hostedApi, selfHosted } = d.models;
+    expect(Math.abs(apiMonthlyUsd(hostedApi, be) - 11500)).toBeLessThan(0.01);
+    expect(Math.abs(selfHostedMonthlyUsd(selfHosted, be) - 11500)).toBeLessThan(0.01);
+    // just below it the API is cheaper (by $3 at 1M tokens below)
+    const below = be - 1 * M;
+    expect(apiMonthlyUsd(hostedApi, below)).toBeLessThan(selfHostedMonthlyUsd(selfHosted, below));
+    expect(selfHostedMonthlyUsd(selfHosted, below) - apiMonthlyUsd(hostedApi, below)).toBeCloseTo(3, 6);
+  });
+
+  it("moves with the traffic shape: at peak-to-mean 1.2 a node carries 833.3M on average", () => {
+    // With $800 of fixed cost: steady, one node ($2,800) breaks even at $2,800 / $3 per 1M = 933.3M, within its 1B.
+    // At 1.2: k = 1: 933.3M > 833.3M, past what one node carries; k = 2: $4,800 → 1.6B, within (833.3M, 1.667B].
+    const self = { ...SELF, fixedMonthlyUsd: 800 };
+    const d = decide(input(1 * B, { selfHosted: self, peakToMean: 1.2 }));
+    expect(d.breakEvenMonthlyOutputTokens).toBeCloseTo(4800 / 3e-6, 0);
+    expect(d.steadyBreakEvenMonthlyOutputTokens).toBeCloseTo(2800 / 3e-6, 0);
+    expect(breakEvenMonthlyOutputTokens({ ...self, peakToMean: 1.2 }, d.models.hostedApi)).toBe(d.breakEvenMonthlyOutputTokens);
+  });
+
+  it("is undefined when a GPU node costs more than the API charges for what it produces", () => {
+    const d = decide(input(1 * B, { apiPrice: { inputUsdPerMTok: 0.5, outputUsdPerMTok: 1 } })); // $1.50 × 1B = $1,500 < $2,000
+    expect(d.breakEvenMonthlyOutputTokens).toBeUndefined();
+    expect(d.recommendation).toBe("api");
+    expect(d.reasons[1]!.text).toMatch(/the API costs less at every volume: one GPU node costs \$2,000\.00 a month, more than the API charges \(\$1,500\.00\)/);
+  });
+});
+
+describe("the cost-versus-volume series", () => {
+  it("runs from 0 to at least twice the volume and the break-even, stepping exactly where nodes are added", () => {
+    // Peak-to-mean 2: a node carries 500M on average, so self-hosting steps up $2,000 at every multiple of 500M.
+    const d = decide(input(3 * B, { peakToMean: 2 }));
+    const s = d.series;
+    expect(s[0]!.monthlyOutputTokens).toBe(0);
+    const last = s[s.length - 1]!.monthlyOutputTokens;
+    expect(last).toBeGreaterThanOrEqual(2 * Math.max(3 * B, d.steadyBreakEvenMonthlyOutputTokens!));
+    expect(last).toBe(niceCeil(6 * B)); // 10B
+    const stepsShown = new Set(s.map((p) => p.nodes)).size;
+    expect(stepsShown).toBe(21); // 0 … 20 nodes
+    for (let i = 1; i < s.length; i++) {
+      const [a, b] = [s[i - 1]!, s[i]!];
+      const crossed = Math.ceil(b.monthlyOutputTokens / (500 * M) - 1e-9) - Math.ceil(a.monthlyOutputTokens / (500 * M) - 1e-9);
+      expect(b.nodes - a.nodes, `between ${a.monthlyOutputTokens} and ${b.monthlyOutputTokens}`).toBe(crossed);
+      expect(b.selfHostedUsd - a.selfHostedUsd).toBeCloseTo(crossed * 2000, 6);
+      expect(b.apiUsd - a.apiUsd).toBeCloseTo(((b.monthlyOutputTokens - a.monthlyOutputTokens) / M) * 3, 6);
+    }
+    // dense enough that each flat run is several samples long: at least 4 points per 500M step
+    expect(s.length - 1).toBeGreaterThanOrEqual(4 * (last / (500 * M)));
+  });
+
+  it("covers the break-even when it is far above the volume", () => {
+    const d = decide(input(10 * M));
+    expect(d.series[d.series.length - 1]!.monthlyOutputTokens).toBeGreaterThanOrEqual(2 * d.breakEvenMonthlyOutputTokens!);
+  });
+});
+
+describe("hard constraints and the team", () => {
+  it("a data-residency constraint gives self-hosting whatever the volume, even 1,000 tokens a month", () => {
+    const d = decide(input(1000, { dataResidency: true, ops: { availableHours: 0, neededHours: 40 }, schedule: { shipWeeks: 0.5 } }));
+    expect(d.recommendation).toBe("self-host");
+    expect(d.later).toBeUndefined();
+    expect(d.atVolume.apiUsd).toBeCloseTo(0.003, 9); // the API would cost a third of a cent
+    expect(d.reasons[0]).toMatchObject({ rule: "data-residency", outcome: "decides", text: "data must stay in your environment: self-hosting decides whatever the volume, the team or the deadline" });
+    expect(d.reasons.slice(1).every((r) => r.outcome === "no change" && r.recommendation === "self-host")).toBe(true);
+    expect(d.reasons.find((r) => r.rule === "ops-capacity")!.text).toMatch(/staff the 40 missing hours/);
+  });
+
+  it("evaluates the rules in the articles' order and reports every one", () => {
+    const d = decide(input(3 * B));
+    expect(d.reasons.map((r) => r.rule)).toEqual(DECISION_TABLE.map((r) => r.id));
+    expect(DECISION_TABLE.map((r) => r.id)).toEqual(["data-residency", "volume-and-steadiness", "model-pinning", "ops-capacity", "time-to-ship"]);
+    expect(d.reasons.filter((r) => r.outcome === "not checked").map((r) => r.rule)).toEqual(["ops-capacity", "time-to-ship"]);
+  });
+
+  it("pinning a model version pushes the API and hybrid to self-hosting", () => {
+    const low = decide(input(100 * M, { pinModel: true }));
+    expect(low.recommendation).toBe("self-host");
+    expect(low.reasons[2]).toMatchObject({ rule: "model-pinning", outcome: "changes" });
+    expect(low.reasons[2]!.text).toMatch(/1 GPU node, \$2,500\.00 a month against \$300\.00 on the API/);
+    const spiky = decide(input(3 * B, { peakToMean: 2, pinModel: true }));
+    expect(spiky.recommendation).toBe("self-host");
+    expect(spiky.reasons[2]!.text).toMatch(/a burst to it would serve another model/);
+    expect(decide(input(3 * B, { pinModel: true })).reasons[2]!.outcome).toBe("no change");
+  });
+
+  it("too little operations capacity sends self-hosting and hybrid to the API; enough changes nothing", () => {
+    const short = decide(input(3 * B, { ops: { availableHours: 10, neededHours: 40 } }));
+    expect(short.recommendation).toBe("api");
+    expect(short.reasons[3]).toMatchObject({ rule: "ops-capacity", outcome: "changes" });
+    expect(short.reasons[3]!.text).toBe("not enough operations capacity (10 engineer hours a month available, 40 needed to run it): the API buys you focus");
+    expect(decide(input(3 * B, { peakToMean: 2, ops: { availableHours: 10, neededHours: 40 } })).recommendation).toBe("api");
+    expect(decide(input(3 * B, { ops: { availableHours: 40, neededHours: 40 } })).recommendation).toBe("self-host");
+    // it overrides pinning too (only the hard constraint survives it)
+    expect(decide(input(3 * B, { pinModel: true, ops: { availableHours: 0, neededHours: 40 } })).recommendation).toBe("api");
+  });
+
+  it("shipping sooner than a deployment takes, or this week, starts on the API and moves later", () => {
+    const soon = decide(input(3 * B, { schedule: { shipWeeks: 2, setupWeeks: 6 } }));
+    expect(soon).toMatchObject({ recommendation: "api", later: "self-host" });
+    expect(soon.reasons[4]!.text).toMatch(/^shipping before a deployment can be live \(live in 2 weeks, a first self-hosted deployment takes 6\): start on the API now and move to self-hosting/);
+    expect(decide(input(3 * B, { peakToMean: 2, schedule: { shipWeeks: 2, setupWeeks: 6 } }))).toMatchObject({ recommendation: "api", later: "hybrid" });
+    expect(decide(input(3 * B, { schedule: { shipWeeks: 1 } }))).toMatchObject({ recommendation: "api", later: "self-host" }); // "this week"
+    const enough = decide(input(3 * B, { schedule: { shipWeeks: 8, setupWeeks: 6 } }));
+    expect(enough.recommendation).toBe("self-host");
+    expect(enough.later).toBeUndefined();
+    expect(decide(input(3 * B, { schedule: { shipWeeks: 3 } })).reasons[4]!.outcome).toBe("not checked");
+    // already on the API: nothing to move
+    expect(decide(input(100 * M, { schedule: { shipWeeks: 1 } })).later).toBeUndefined();
+  });
+});
+
+describe("the spiky-traffic threshold", () => {
+  it("is the most peak-to-mean whose peak capacity the API's bill still pays for", () => {
+    // $9,000 - $500 leaves room for 4 nodes strictly under budget → 4B of capacity over 3B of volume
+    expect(maxSelfHostPeakToMean(SELF, 9000, 3 * B)).toBeCloseTo(4 / 3, 9);
+    // $8,500 exactly: 4 nodes would tie, which goes to the API → 3 nodes → 1
+    expect(maxSelfHostPeakToMean(SELF, 8500, 3 * B)).toBeCloseTo(1, 9);
+    expect(maxSelfHostPeakToMean(SELF, 2000, 3 * B)).toBeUndefined();
+    // just above and below the threshold flips the decision between self-host and hybrid
+    expect(decide(input(3 * B, { peakToMean: 4 / 3 })).recommendation).toBe("self-host");
+    expect(decide(input(3 * B, { peakToMean: 1.34 })).recommendation).toBe("hybrid");
+  });
+
+  it("rejects impossible inputs", () => {
+    expect(() => decide(input(3 * B, { peakToMean: 0.5 }))).toThrow(/peakToMean must be at least 1/);
+    expect(() => decide(input(0))).toThrow(/monthlyOutputTokens must be a number above 0/);
+  });
+});
