@@ -1,10 +1,10 @@
-import { parseArgs } from "node:util";
 import { ConfigError } from "../infra/config/errors";
 import { CANARY_HELP, parseCanaryArgs, processCanaryIo, runCanary } from "./commands/canary";
 import { runCost } from "./commands/cost";
 import { runDecide } from "./commands/decide";
 import { PLAN_HELP, runPlan } from "./commands/plan";
 import { parseTeardownArgs, runTeardown, TEARDOWN_HELP } from "./commands/teardown";
+import { parseFlags } from "./lib/flags";
 import { UsageError } from "./lib/usage";
 
 const HELP = `hostwise — self-host an open-weight LLM on AWS EKS with vLLM, with the cost next to the stack
@@ -33,19 +33,14 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         out(HELP);
         return command === undefined ? 2 : 0;
       case "plan": {
-        const { values } = parseArgs({
-          args: [...rest],
-          options: {
-            stack: { type: "string", default: "dev" },
-            dir: { type: "string", default: process.cwd() },
-            config: { type: "string", multiple: true, default: [] },
-            json: { type: "boolean", default: false },
-            markdown: { type: "boolean", default: false },
-            all: { type: "boolean", default: false },
-            help: { type: "boolean", short: "h", default: false },
-          },
-          strict: true,
-          allowPositionals: false,
+        const values = parseFlags("plan", rest, {
+          stack: { type: "string", default: "dev" },
+          dir: { type: "string", default: process.cwd() },
+          config: { type: "string", multiple: true, default: [] as string[] },
+          json: { type: "boolean", default: false },
+          markdown: { type: "boolean", default: false },
+          all: { type: "boolean", default: false },
+          help: { type: "boolean", short: "h", default: false },
         });
         if (values.help) {
           out(PLAN_HELP);
@@ -87,11 +82,6 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
     }
     if (e instanceof UsageError) {
       err(`hostwise: ${e.message}\n  fix: ${e.hint}`);
-      return 2;
-    }
-    // parseArgs reports unknown or malformed flags with a code; those are usage errors too.
-    if (e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) {
-      err(`hostwise: ${e.message}\n  fix: run 'hostwise ${command} --help' for the options`);
       return 2;
     }
     throw e;

@@ -1,11 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { loadPromptFile, syntheticPrompts, type PromptSource } from "../canary/prompts";
 import { reportJson, renderMarkdown, renderSummary, type CostInputs } from "../canary/report";
 import { listModels } from "../canary/request";
 import { maxRunSeconds, runLoad, type LoadPlan, type Progress } from "../canary/run";
 import { PulumiCliError, readStackOutputs } from "../lib/pulumi-cli";
+import { parseFlags } from "../lib/flags";
 import { UsageError } from "../lib/usage";
 import { connectToStack, costOfRunningReplicas, realKubectl, stackTargetFromOutputs, type KubectlDeps, type StackConnection, type StackTarget } from "../canary/stack-target";
 
@@ -143,42 +143,29 @@ function parseUrl(text: string | undefined): string {
 
 /** Reads and checks the command line of `hostwise canary`; throws UsageError naming the flag. */
 export function parseCanaryArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd: string = process.cwd()): CanaryArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        url: { type: "string" },
-        "api-key": { type: "string" },
-        model: { type: "string" },
-        concurrency: { type: "string" },
-        requests: { type: "string" },
-        duration: { type: "string" },
-        timeout: { type: "string" },
-        "prompt-tokens": { type: "string" },
-        "output-tokens": { type: "string" },
-        "stop-at-eos": { type: "boolean", default: false },
-        prompts: { type: "string" },
-        "hourly-usd": { type: "string" },
-        "modeled-usd-per-mtok": { type: "string" },
-        "api-price": { type: "string" },
-        "api-name": { type: "string" },
-        "min-stream-tokens-per-second": { type: "string" },
-        "out-dir": { type: "string" },
-        json: { type: "boolean", default: false },
-        stack: { type: "string" },
-        dir: { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    if (e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) {
-      throw new UsageError(e.message, "run 'hostwise canary --help' for the options");
-    }
-    throw e;
-  }
+  const values = parseFlags("canary", argv, {
+    url: { type: "string" },
+    "api-key": { type: "string" },
+    model: { type: "string" },
+    concurrency: { type: "string" },
+    requests: { type: "string" },
+    duration: { type: "string" },
+    timeout: { type: "string" },
+    "prompt-tokens": { type: "string" },
+    "output-tokens": { type: "string" },
+    "stop-at-eos": { type: "boolean", default: false },
+    prompts: { type: "string" },
+    "hourly-usd": { type: "string" },
+    "modeled-usd-per-mtok": { type: "string" },
+    "api-price": { type: "string" },
+    "api-name": { type: "string" },
+    "min-stream-tokens-per-second": { type: "string" },
+    "out-dir": { type: "string" },
+    json: { type: "boolean", default: false },
+    stack: { type: "string" },
+    dir: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (values.help) return { help: true };
   if (values.stack !== undefined && values.url !== undefined) {
     throw new UsageError("--stack and --url: give one target", "--stack reaches the stack's private endpoint itself; drop --url");

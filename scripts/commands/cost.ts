@@ -1,8 +1,8 @@
 import { readFile, writeFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { crossedThresholds, diffPreview, type Thresholds } from "../preview/diff";
 import { parsePreview, PreviewError, type ParsedPreview } from "../preview/parse";
 import { headline, renderJson, renderMarkdown } from "../preview/render";
+import { parseFlags } from "../lib/flags";
 import { UsageError } from "../lib/usage";
 
 export const COST_HELP = `hostwise cost — what a Pulumi preview does to the monthly bill, as a pull-request comment
@@ -60,30 +60,16 @@ function fileFlag(flag: string, value: string | undefined): string | undefined {
 
 /** Parses the command line; throws UsageError naming the flag. `undefined` = --help. */
 export function parseCostArgs(argv: readonly string[]): CostOptions | undefined {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        preview: { type: "string" },
-        baseline: { type: "string" },
-        out: { type: "string" },
-        json: { type: "boolean", default: false },
-        region: { type: "string" },
-        "fail-above": { type: "string" },
-        "fail-increase": { type: "string" },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    // parseArgs names the flag in its message; its codes mark command-line mistakes.
-    if (e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) {
-      throw new UsageError(e.message, "run 'hostwise cost --help' for the options");
-    }
-    throw e;
-  }
+  const values = parseFlags("cost", argv, {
+    preview: { type: "string" },
+    baseline: { type: "string" },
+    out: { type: "string" },
+    json: { type: "boolean", default: false },
+    region: { type: "string" },
+    "fail-above": { type: "string" },
+    "fail-increase": { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (values.help) return undefined;
   const preview = fileFlag("--preview", values.preview);
   if (preview === undefined) throw new UsageError("--preview: required", "pass the JSON of `pulumi preview --json > preview.json`: --preview preview.json");

@@ -1,4 +1,3 @@
-import { parseArgs } from "node:util";
 import { findHostedApi, HOSTED_API_PRICES, type HostedApiPrice } from "../../infra/catalog/hosted-apis";
 import { ConfigError } from "../../infra/config/errors";
 import { costAt, niceCeil, type CostPoint } from "../../infra/decide/series";
@@ -8,6 +7,7 @@ import {
 import { tokens } from "../lib/cost-render";
 import { stackCost, type StackCost } from "../lib/stack-cost";
 import { renderTable, usd } from "../lib/table";
+import { parseFlags } from "../lib/flags";
 import { UsageError } from "../lib/usage";
 
 /** The catalog's API ids, wrapped under the --api option. */
@@ -115,37 +115,26 @@ function number(flag: string, text: string | undefined, min: number, inclusive: 
 
 /** Reads and checks the command line; throws UsageError naming the flag. Stack-dependent checks come later. */
 export function parseDecideArgs(argv: readonly string[], cwd: string = process.cwd()): DecideOptions | { readonly help: true } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        "monthly-input-tokens": { type: "string" },
-        "monthly-output-tokens": { type: "string" },
-        "peak-to-mean": { type: "string" },
-        "data-residency": { type: "boolean", default: false },
-        "pin-model": { type: "boolean", default: false },
-        "ops-hours-available": { type: "string" },
-        "ops-hours-needed": { type: "string" },
-        "ship-weeks": { type: "string" },
-        "setup-weeks": { type: "string" },
-        api: { type: "string" },
-        "api-input-price": { type: "string" },
-        "api-output-price": { type: "string" },
-        stack: { type: "string", default: "dev" },
-        dir: { type: "string", default: cwd },
-        config: { type: "string", multiple: true, default: [] },
-        json: { type: "boolean", default: false },
-        markdown: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    if (e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) throw new UsageError(e.message, "run 'hostwise decide --help' for the options");
-    throw e;
-  }
+  const values = parseFlags("decide", argv, {
+    "monthly-input-tokens": { type: "string" },
+    "monthly-output-tokens": { type: "string" },
+    "peak-to-mean": { type: "string" },
+    "data-residency": { type: "boolean", default: false },
+    "pin-model": { type: "boolean", default: false },
+    "ops-hours-available": { type: "string" },
+    "ops-hours-needed": { type: "string" },
+    "ship-weeks": { type: "string" },
+    "setup-weeks": { type: "string" },
+    api: { type: "string" },
+    "api-input-price": { type: "string" },
+    "api-output-price": { type: "string" },
+    stack: { type: "string", default: "dev" },
+    dir: { type: "string", default: cwd },
+    config: { type: "string", multiple: true, default: [] as string[] },
+    json: { type: "boolean", default: false },
+    markdown: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (values.help) return { help: true };
 
   const required = (flag: "monthly-input-tokens" | "monthly-output-tokens") => {

@@ -1,6 +1,6 @@
-import { parseArgs } from "node:util";
 import { shortType } from "../lib/inventory";
 import { usd } from "../lib/table";
+import { parseFlags } from "../lib/flags";
 import { UsageError } from "../lib/usage";
 import { pulumiWorkspace } from "../teardown/pulumi-workspace";
 import { selectStacks, stackInfo, type Decision } from "../teardown/select";
@@ -37,25 +37,14 @@ export interface TeardownOptions {
 }
 
 export function parseTeardownArgs(argv: readonly string[], cwd = process.cwd()): TeardownOptions | { help: true } {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        "dry-run": { type: "boolean", default: false },
-        stack: { type: "string" },
-        force: { type: "boolean", default: false },
-        dir: { type: "string", default: cwd },
-        json: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    if (e instanceof Error && "code" in e && String(e.code).startsWith("ERR_PARSE_ARGS")) throw new UsageError(e.message, "run 'hostwise teardown --help' for the options");
-    throw e;
-  }
+  const values = parseFlags("teardown", argv, {
+    "dry-run": { type: "boolean", default: false },
+    stack: { type: "string" },
+    force: { type: "boolean", default: false },
+    dir: { type: "string", default: cwd },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  });
   if (values.help) return { help: true };
   if (values.force && values.stack === undefined) throw new UsageError("--force: only with --stack NAME", "name the one stack to force, e.g. --stack dev --force");
   return { dryRun: values["dry-run"], force: values.force, dir: values.dir, json: values.json, ...(values.stack !== undefined ? { stack: values.stack } : {}) };
