@@ -14,8 +14,8 @@ import { Addons } from "./k8s/addons";
 import { Inference } from "./k8s/inference";
 import { resolveStack, type ResolvedStack } from "./resolve";
 
-// The hostwise program: config → sizing → AWS components → Kubernetes add-ons and workload → outputs. Wiring only: every decision is made in
-// infra/config and infra/sizing before the first resource is registered.
+// The hostwise program: config → sizing → AWS components → Kubernetes add-ons and workload → outputs.
+// Wiring only: every decision is made in infra/config and infra/sizing before the first resource exists.
 
 function resolve(): ResolvedStack {
   try {
