@@ -74,6 +74,7 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["an unpinned vLLM image", { vllmImage: "vllm/vllm-openai:latest" }, "hostwise:vllmImage", /is not pinned to a version tag or digest/],
   ["an internet-facing endpoint without an allowlist", { loadBalancer: "internet-facing" }, "hostwise:inferenceAllowedCidrs", /an internet-facing load balancer needs an allowlist/],
   ["an endpoint open to everyone", { loadBalancer: "internet-facing", inferenceAllowedCidrs: ["0.0.0.0/0"] }, "hostwise:inferenceAllowedCidrs", /would open the endpoint to everyone/],
+  ["an internet-facing endpoint without internet egress", { loadBalancer: "internet-facing", inferenceAllowedCidrs: ["203.0.113.0/24"], egress: "none" }, "hostwise:loadBalancer", /internet-facing needs public subnets and an internet gateway/],
   ["a bad client namespace", { inferenceClientNamespaces: ["Team_A"] }, "hostwise:inferenceClientNamespaces", /"Team_A" is not a Kubernetes namespace name/],
   ["a KV-cache target above 1", { kvCacheUsageTarget: "1.2" }, "hostwise:kvCacheUsageTarget", /must be at most 1/],
   ["a negative activation threshold", { scaleActivationThreshold: "-1" }, "hostwise:scaleActivationThreshold", /must be at least 0/],

@@ -380,6 +380,10 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
   const network = readNetwork(r, trial);
   const cluster = readCluster(r, options.now);
   const nodes = readNodes(r);
+  if (inference?.loadBalancer === "internet-facing" && network?.egress === "none") {
+    r.fail("loadBalancer", "internet-facing needs public subnets and an internet gateway, which egress none rules out",
+      "use loadBalancer internal (reach it from peered networks), or egress nat");
+  }
   const usage = readUsage(r);
   if (nodes && placement) checkSystemPrice(r, nodes, placement);
   const hostedApi = readHostedApi(r, model);
