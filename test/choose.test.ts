@@ -97,7 +97,7 @@ describe("choosing the plan", () => {
   it("emits every vLLM flag the plan implies", () => {
     const plan = planSizing(specFor({ model: "meta-llama/Llama-2-13b-chat-hf", quantization: "awq", checkpoint: "TheBloke/Llama-2-13B-chat-AWQ", kvCacheDtype: "fp8", maxModelLen: 4096, enablePrefixCaching: false }));
     expect(plan.vllmArgs).toEqual([
-      "--model=TheBloke/Llama-2-13B-chat-AWQ",
+      "TheBloke/Llama-2-13B-chat-AWQ",
       "--served-model-name=llama-2-13b-chat-hf",
       "--tensor-parallel-size=1",
       "--max-model-len=4096",

@@ -10,12 +10,13 @@ export interface VllmArgsInput {
 }
 
 /**
- * The vLLM server arguments a plan implies, every one explicit so the running server matches the plan
- * whatever vLLM's defaults become. `--api-key` is added by the Kubernetes layer from a secret.
+ * The arguments of `vllm serve` a plan implies: the checkpoint (positional: `vllm serve` deprecates
+ * `--model`), then every flag explicit so the running server matches the plan whatever vLLM's defaults
+ * become. `--api-key` is added by the Kubernetes layer from a secret.
  */
 export function vllmArgs(i: VllmArgsInput): string[] {
   const args = [
-    `--model=${i.model.checkpoint}`,
+    i.model.checkpoint,
     `--served-model-name=${i.model.servedModelName}`,
     `--tensor-parallel-size=${i.tensorParallelSize}`,
     `--max-model-len=${i.serving.maxModelLen}`,

@@ -163,7 +163,7 @@ function renderPlan(spec: StackSpec, plan: SizingPlan, p: Preview, o: PlanOption
     `  ${usd(c.usdPerMillionOutputTokensAtCapacity)} per 1M output tokens with the peak fleet busy at capacity; ` +
       `hosted ${spec.hostedApi.id}: ${usd(spec.hostedApi.outputUsdPerMTok)} per 1M output tokens${spec.hostedApi.overridden ? " (price from config)" : ""}`,
     "",
-    "vLLM flags",
+    "vLLM flags (vllm serve <checkpoint> <flags>)",
     ...plan.vllmArgs.map((a) => `  ${a}`),
     "",
     `Alternatives (${alternatives.length} of ${plan.alternatives.length}, best first${o.all ? "" : "; --all lists every one"})`,
