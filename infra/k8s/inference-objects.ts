@@ -68,12 +68,17 @@ export function terminationGraceSeconds(spec: StackSpec): number {
   return Math.min(longest, MAX_DRAIN_SECONDS) + DEREGISTRATION_SECONDS;
 }
 
-/** The vLLM server's readiness: /v1/models answers once the model is served, and it needs the API key. */
+/**
+ * Probes run inside the container (exec), so the namespace's NetworkPolicy never has to admit the kubelet.
+ * Readiness: /v1/models answers once the model is served, and it needs the API key. Liveness: /health
+ * answers while the engine is alive.
+ */
 const MODELS_PROBE = [
   "python3",
   "-c",
   "import os,urllib.request as u;u.urlopen(u.Request('http://127.0.0.1:8000/v1/models',headers={'Authorization':'Bearer '+os.environ['VLLM_API_KEY']}),timeout=5)",
 ];
+const HEALTH_PROBE = ["python3", "-c", "import urllib.request as u;u.urlopen('http://127.0.0.1:8000/health',timeout=4)"];
 
 export function vllmDeployment({ spec, plan }: InferenceInputs): k8s.apps.v1.Deployment {
   const resources = replicaResources(plan);
@@ -133,7 +138,7 @@ export function vllmDeployment({ spec, plan }: InferenceInputs): k8s.apps.v1.Dep
             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
             startupProbe: { exec: { command: MODELS_PROBE }, periodSeconds: 10, timeoutSeconds: 8, failureThreshold: startupFailureThreshold(spec) },
             readinessProbe: { exec: { command: MODELS_PROBE }, periodSeconds: 10, timeoutSeconds: 8, failureThreshold: 3 },
-            livenessProbe: { httpGet: { path: "/health", port: "http" }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
+            livenessProbe: { exec: { command: HEALTH_PROBE }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
             lifecycle: { preStop: { exec: { command: ["sleep", String(DEREGISTRATION_SECONDS)] } } },
             volumeMounts: [
               { name: "dshm", mountPath: "/dev/shm" },
