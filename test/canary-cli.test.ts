@@ -132,6 +132,7 @@ describe("parseCanaryArgs", () => {
       [["--stack", "dev", "--url", "http://h"], /^--stack and --url: give one target/],
       [["--url", "http://h", "--dir", "x"], /^--dir: only with --stack/],
       [["--stack", ""], /^--stack: empty/],
+      [["--url", "http://h", "--wake"], /^--wake: only with --stack/],
       [["--url", "http://h", "--bogus"], /Unknown option '--bogus'/],
       [["--url", "http://h", "extra"], /Unexpected argument 'extra'/],
     ];
@@ -145,7 +146,7 @@ describe("CANARY_HELP", () => {
     for (const flag of [
       "--url", "--api-key", "HOSTWISE_API_KEY", "--model", "--concurrency", "--requests", "--duration", "--timeout", "--prompt-tokens",
       "--output-tokens", "--stop-at-eos", "--prompts", "--hourly-usd", "--modeled-usd-per-mtok", "--api-price", "--api-name",
-      "--min-stream-tokens-per-second", "--out-dir", "--json", "--stack", "--dir", "--help",
+      "--min-stream-tokens-per-second", "--out-dir", "--json", "--stack", "--dir", "--wake", "--wake-timeout", "--help",
     ]) {
       expect(CANARY_HELP).toContain(flag);
     }

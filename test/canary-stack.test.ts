@@ -107,6 +107,33 @@ describe("canary --stack", () => {
   it("says how to wake a stack that scaled to zero", async () => {
     const { io: recIo, rec } = io();
     expect(await runCanary(options(), recIo, deps("", []))).toBe(1);
-    expect(rec.err.join("\n")).toMatch(/no vLLM replica is ready[\s\S]*autoscaling\.keda\.sh\/paused-replicas="1"/);
+    expect(rec.err.join("\n")).toMatch(/no vLLM replica is ready[\s\S]*pass --wake[\s\S]*autoscaling\.keda\.sh\/paused-replicas="1"/);
+  });
+
+  it("--wake pins one replica for the run, waits for it, and hands the stack back to KEDA after", async () => {
+    const calls: string[][] = [];
+    let woken = false;
+    const d = deps("", calls);
+    const wakingKubectl: CanaryDeps = {
+      ...d,
+      kubectl: {
+        ...d.kubectl,
+        kubectl: (args) => {
+          calls.push([...args]);
+          if (args.includes("annotate") && args.some((a) => a.endsWith("paused-replicas=1"))) woken = true;
+          return args.includes("get") ? (woken ? "1" : "") : "";
+        },
+      },
+    };
+    const { io: recIo } = io();
+    expect(await runCanary(options({ wake: true, wakeTimeoutSeconds: 600 }), recIo, wakingKubectl)).toBe(0);
+    const verbs = calls.map((c) => c.slice(4).join(" "));
+    expect(verbs).toEqual([
+      "get deployment vllm -o jsonpath={.status.readyReplicas}",
+      "annotate scaledobject vllm autoscaling.keda.sh/paused-replicas=1 --overwrite",
+      "rollout status deployment/vllm --timeout=600s",
+      "get deployment vllm -o jsonpath={.status.readyReplicas}",
+      "annotate scaledobject vllm autoscaling.keda.sh/paused-replicas-",
+    ]);
   });
 });

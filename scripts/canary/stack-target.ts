@@ -77,18 +77,45 @@ export function realKubectl(args: readonly string[]): string {
   return r.stdout;
 }
 
-/** Writes the stack's kubeconfig (owner-only), counts ready replicas, and forwards a local port to the Service. */
-export async function connectToStack(stack: string, t: StackTarget, deps: KubectlDeps, signal?: AbortSignal): Promise<StackConnection> {
+/** KEDA pins the replica count while this annotation is on the ScaledObject (how a stack at zero is woken). */
+const PAUSED_REPLICAS = "autoscaling.keda.sh/paused-replicas";
+
+export interface WakeOptions {
+  /** Scale a stack at zero to one replica for the run, and hand it back to KEDA afterwards. */
+  readonly wake: boolean;
+  /** How long a woken replica may take to become ready (node, image pull, weights). */
+  readonly timeoutSeconds: number;
+}
+
+/**
+ * Writes the stack's kubeconfig (owner-only), counts ready replicas — waking a stack at zero when asked —
+ * and forwards a local port to the Service. close() stops the forward, hands a woken stack back to KEDA
+ * and removes the kubeconfig.
+ */
+export async function connectToStack(stack: string, t: StackTarget, deps: KubectlDeps, wake: WakeOptions, signal?: AbortSignal): Promise<StackConnection> {
   const dir = mkdtempSync(join(tmpdir(), "hostwise-canary-"));
   const kubeconfigPath = join(dir, "kubeconfig.json");
   writeFileSync(kubeconfigPath, t.kubeconfig, { mode: 0o600 });
-  const cleanup = () => rmSync(dir, { recursive: true, force: true });
+  const kubectl = (...args: string[]) => deps.kubectl(["--kubeconfig", kubeconfigPath, "-n", INFERENCE_NAMESPACE, ...args]);
+  const readyReplicas = () => Number(kubectl("get", "deployment", VLLM_NAME, "-o", "jsonpath={.status.readyReplicas}").trim() || "0");
+  let woke = false;
+  const release = () => {
+    if (woke) kubectl("annotate", "scaledobject", VLLM_NAME, `${PAUSED_REPLICAS}-`);
+    rmSync(dir, { recursive: true, force: true });
+  };
   try {
-    const ready = Number(deps.kubectl(["--kubeconfig", kubeconfigPath, "-n", INFERENCE_NAMESPACE, "get", "deployment", VLLM_NAME, "-o", "jsonpath={.status.readyReplicas}"]).trim() || "0");
+    let ready = readyReplicas();
+    if (!(ready > 0) && wake.wake) {
+      kubectl("annotate", "scaledobject", VLLM_NAME, `${PAUSED_REPLICAS}=1`, "--overwrite");
+      woke = true;
+      kubectl("rollout", "status", `deployment/${VLLM_NAME}`, `--timeout=${Math.round(wake.timeoutSeconds)}s`);
+      ready = readyReplicas();
+    }
     if (!(ready > 0)) {
       throw new UsageError(
         `--stack ${stack}: no vLLM replica is ready (the stack may have scaled to zero)`,
-        `wake it: kubectl -n ${INFERENCE_NAMESPACE} annotate scaledobject ${VLLM_NAME} autoscaling.keda.sh/paused-replicas="1" --overwrite, wait for 'kubectl -n ${INFERENCE_NAMESPACE} rollout status deploy/${VLLM_NAME}', then run the canary again`,
+        "pass --wake to scale it to one replica for the run (KEDA takes it back afterwards), or wake it yourself: " +
+          `kubectl -n ${INFERENCE_NAMESPACE} annotate scaledobject ${VLLM_NAME} ${PAUSED_REPLICAS}="1" --overwrite`,
       );
     }
     const pf = await startPortForward({
@@ -104,11 +131,11 @@ export async function connectToStack(stack: string, t: StackTarget, deps: Kubect
       readyReplicas: ready,
       close: async () => {
         await pf.stop();
-        cleanup();
+        release();
       },
     };
   } catch (e) {
-    cleanup();
+    release();
     throw e;
   }
 }

@@ -31,6 +31,9 @@ Options:
                                 takes the model, the API key, the hourly cost of the running replicas, the
                                 modeled $/1M tokens and the hosted API's price from the stack (flags override)
   --dir PATH                    with --stack: the project directory (default: the current directory)
+  --wake                        with --stack: if no replica is ready (scaled to zero), pin one for the run
+                                (KEDA paused-replicas), wait for it, and hand the stack back to KEDA after
+  --wake-timeout SECONDS        how long a woken replica may take to become ready (default: 1800)
   --api-key KEY                 sent as "Authorization: Bearer KEY" (default: $HOSTWISE_API_KEY; none if unset).
                                 Prefer the variable: a flag is visible to other users in the process list
   --model NAME                  served model name (default: the first id of GET {url}/v1/models)
@@ -61,6 +64,9 @@ run, aborts the requests in flight and still writes the partial report.
 Exit codes: 0 done and at least one level qualified, 1 no level qualified or the server could not be reached
 (or the report not written), 2 bad command line, 130 stopped by Ctrl-C (partial report written).`;
 
+/** A woken replica needs a node, the ~10 GB image and the weights: half an hour covers a 70B-class model. */
+const DEFAULT_WAKE_TIMEOUT_SECONDS = 1800;
+
 const DEFAULTS = {
   concurrency: [1, 4, 16],
   requests: 32,
@@ -75,6 +81,9 @@ export interface CanaryOptions {
   /** Exactly one of url and stack. */
   readonly url?: string;
   readonly stack?: { readonly name: string; readonly dir: string };
+  /** With stack: scale a stack at zero to one replica for the run. */
+  readonly wake?: boolean;
+  readonly wakeTimeoutSeconds?: number;
   readonly apiKey?: string;
   readonly model?: string;
   readonly concurrency: readonly number[];
@@ -164,6 +173,8 @@ export function parseCanaryArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     json: { type: "boolean", default: false },
     stack: { type: "string" },
     dir: { type: "string" },
+    wake: { type: "boolean", default: false },
+    "wake-timeout": { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return { help: true };
@@ -171,9 +182,15 @@ export function parseCanaryArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     throw new UsageError("--stack and --url: give one target", "--stack reaches the stack's private endpoint itself; drop --url");
   }
   if (values.dir !== undefined && values.stack === undefined) throw new UsageError("--dir: only with --stack", "drop --dir, or add --stack NAME");
+  if ((values.wake || values["wake-timeout"] !== undefined) && values.stack === undefined) throw new UsageError("--wake: only with --stack", "add --stack NAME, or drop --wake");
+  const wakeTimeout = positiveNumber("--wake-timeout", values["wake-timeout"], "1800");
   if (values.stack !== undefined && values.stack.trim() === "") throw new UsageError("--stack: empty", "give the stack name, e.g. --stack dev");
   const target = values.stack !== undefined
-    ? { stack: { name: values.stack, dir: resolve(cwd, values.dir ?? ".") } }
+    ? {
+        stack: { name: values.stack, dir: resolve(cwd, values.dir ?? ".") },
+        ...(values.wake ? { wake: true } : {}),
+        ...(wakeTimeout !== undefined ? { wakeTimeoutSeconds: wakeTimeout } : {}),
+      }
     : { url: parseUrl(values.url) };
   const concurrency = parseConcurrency(values.concurrency);
   const requests = wholeNumber("--requests", values.requests, DEFAULTS.requests, "32");
@@ -297,7 +314,7 @@ export async function runCanary(options: CanaryOptions, io: CanaryIo = processCa
   }
   let connection: StackConnection;
   try {
-    connection = await connectToStack(stack, target, deps.kubectl);
+    connection = await connectToStack(stack, target, deps.kubectl, { wake: options.wake ?? false, timeoutSeconds: options.wakeTimeoutSeconds ?? DEFAULT_WAKE_TIMEOUT_SECONDS });
   } catch (e) {
     if (e instanceof UsageError) return fail(io, e.message, e.hint, 1);
     return fail(io, `--stack ${stack}: cannot reach the endpoint: ${(e as Error).message}`, "check that kubectl is installed and that this machine reaches the cluster API (see the README's 'Reaching the endpoint')", 1);
