@@ -72,8 +72,6 @@ export function instanceHourlyPrice(type: string, ctx: PriceContext): Price | un
   return system === undefined ? undefined : { usd: system, unit: "instance-hour", source: SYSTEM_INSTANCE_SOURCE };
 }
 
-const GIB_TO_GB_MONTH = 1; // EBS bills provisioned GiB as "GB-month"
-
 const nodeGroup: Entry = (r, ctx) => {
   const scaling = r.props.scalingConfig ?? {};
   const count: Scaled = {
@@ -88,7 +86,8 @@ const nodeGroup: Entry = (r, ctx) => {
   const disk = ctx.launchTemplateDiskGiB[r.name] ?? Number(r.props.diskSize ?? 20);
   return [
     component(`${type} instances (${spot ? "spot, priced at on-demand: an upper bound" : "on-demand"})`, hours(count), price),
-    component(`root volumes (gp3, ${disk} GiB each)`, times(count, disk * GIB_TO_GB_MONTH), AWS_PRICES.ebsGp3GbMonth),
+    // EBS bills each provisioned GiB as a "GB-month".
+    component(`root volumes (gp3, ${disk} GiB each)`, times(count, disk), AWS_PRICES.ebsGp3GbMonth),
   ];
 };
 
