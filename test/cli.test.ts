@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it, vi } from "vitest";
 
 import { NOW } from "./helpers";
@@ -81,6 +81,13 @@ describe("hostwise plan", () => {
     const help = await run("plan", "--help");
     expect(help.code).toBe(0);
     for (const flag of ["--stack", "--config", "--json", "--all", "--dir"]) expect(help.out).toContain(flag);
+  });
+
+  it("runs teardown from the bundle and explains a missing Pulumi CLI instead of crashing", async () => {
+    const env = { ...process.env, PATH: dirname(process.execPath) }; // node only: no pulumi on this PATH
+    const r = spawnSync("node", ["scripts/run.js", "teardown", "--dry-run"], { cwd: ROOT, encoding: "utf8", env });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^hostwise: teardown cannot list the stacks: the Pulumi CLI is not installed or not on PATH/);
   });
 
   it("runs as `npm run plan` does: a real process, offline, exit codes intact", async () => {

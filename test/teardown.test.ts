@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseTeardownArgs, runTeardown, TEARDOWN_HELP, type TeardownOptions } from "../scripts/commands/teardown";
+import { cliProblem, parseTeardownArgs, runTeardown, TEARDOWN_HELP, type TeardownOptions } from "../scripts/commands/teardown";
 import { UsageError } from "../scripts/lib/usage";
 import { selectStacks, stackInfo } from "../scripts/teardown/select";
 import type { TeardownWorkspace } from "../scripts/teardown/workspace";
@@ -114,6 +114,17 @@ describe("hostwise teardown", () => {
     const json = JSON.parse(r.out);
     expect(json.results).toEqual([{ stack: "dated-config", destroyed: true }, { stack: "old-trial", destroyed: true }]);
     expect(json.decisions.find((d: { stack: string }) => d.stack === "prod").destroy).toBe(false);
+  });
+
+  it("says what is missing when the stacks cannot be listed (no Pulumi CLI, no backend)", async () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runTeardown({ dryRun: true, force: false, dir: "/work", json: false }, { out: (s) => out.push(s), err: (s) => err.push(s) }, async () => {
+      throw new Error("code: -2\n stdout: \n stderr: Command failed with ENOENT: pulumi version\nspawn pulumi ENOENT\n");
+    }, NOW);
+    expect(code).toBe(1);
+    expect(err.join("\n")).toMatch(/^hostwise: teardown cannot list the stacks: the Pulumi CLI is not installed or not on PATH\n  fix: install the Pulumi CLI/);
+    expect(cliProblem(new Error("code: 255\n stdout: \n stderr: error: PULUMI_ACCESS_TOKEN must be set for login\n"))).toBe("error: PULUMI_ACCESS_TOKEN must be set for login");
   });
 
   it("rejects an unknown stack and --force without --stack, and has complete help", async () => {

@@ -25,8 +25,8 @@ Options:
   --json         print the decisions and results as JSON
   -h, --help     show this help
 
-Exit codes: 0 done (or nothing to do), 1 a destroy failed (the others still run), 2 bad command line or a
-stack that does not exist.`;
+Exit codes: 0 done (or nothing to do), 1 a destroy failed (the others still run) or the stacks could not be
+listed, 2 bad command line or a stack that does not exist.`;
 
 export interface TeardownOptions {
   readonly dryRun: boolean;
@@ -48,6 +48,13 @@ export function parseTeardownArgs(argv: readonly string[], cwd = process.cwd()):
   if (values.help) return { help: true };
   if (values.force && values.stack === undefined) throw new UsageError("--force: only with --stack NAME", "name the one stack to force, e.g. --stack dev --force");
   return { dryRun: values["dry-run"], force: values.force, dir: values.dir, json: values.json, ...(values.stack !== undefined ? { stack: values.stack } : {}) };
+}
+
+/** The Automation API's errors are the CLI's output ("code: -2\n stdout: …\n stderr: …"): keep what says why. */
+export function cliProblem(e: Error): string {
+  if (/ENOENT/.test(e.message)) return "the Pulumi CLI is not installed or not on PATH";
+  const stderr = /stderr: ([^\n]+)/.exec(e.message)?.[1]?.trim();
+  return stderr || e.message.split("\n").find((l) => l.trim() !== "")?.trim() || "unknown error";
 }
 
 interface Result {
@@ -77,8 +84,15 @@ export async function runTeardown(
   openWorkspace: (dir: string) => Promise<TeardownWorkspace> = pulumiWorkspace,
   now = new Date(),
 ): Promise<number> {
-  const ws = await openWorkspace(o.dir);
-  const names = await ws.listStacks();
+  let ws: TeardownWorkspace;
+  let names: string[];
+  try {
+    ws = await openWorkspace(o.dir);
+    names = await ws.listStacks();
+  } catch (e) {
+    io.err(`hostwise: teardown cannot list the stacks: ${cliProblem(e as Error)}\n  fix: install the Pulumi CLI, log in to the stacks' backend (pulumi login), and run from the project directory (--dir)`);
+    return 1;
+  }
   if (o.stack !== undefined && !names.includes(o.stack)) {
     io.err(`hostwise: --stack: no stack "${o.stack}" in this project\n  fix: stacks here: ${names.join(", ") || "none"}`);
     return 2;

@@ -5,7 +5,9 @@ import type { TeardownWorkspace } from "./workspace";
  * the Pulumi CLI, so it is the one part of teardown that needs the CLI and the stacks' backend.
  */
 export async function pulumiWorkspace(workDir: string): Promise<TeardownWorkspace> {
-  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
+  // Loaded on demand (it is large), with require: the CLI bundle is CommonJS, and Node's ESM loader refuses
+  // the package's directory import.
+  const { LocalWorkspace } = require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
   const workspace = await LocalWorkspace.create({ workDir });
   const select = (stackName: string) => LocalWorkspace.selectStack({ stackName, workDir });
   return {
