@@ -1,3 +1,4 @@
+import { PRICED_REGION } from "./instances";
 import type { Source } from "./source";
 
 /** A unit price with where it came from. */
@@ -46,6 +47,11 @@ export const SYSTEM_INSTANCE_PRICES: Readonly<Record<string, number>> = {
   "t3.large": 0.0832,
   "t3.xlarge": 0.1664,
 };
+
+/** The catalog price of a system instance type in a region; undefined outside the table or the priced region. */
+export function systemInstanceHourlyPrice(type: string, region: string): number | undefined {
+  return region === PRICED_REGION ? SYSTEM_INSTANCE_PRICES[type] : undefined;
+}
 
 export const SYSTEM_INSTANCE_SOURCE: Source = {
   ref: "AWS EC2 On-Demand pricing, us-east-1, Linux, shared tenancy (the list prices quoted alike across public price tables)",

@@ -11,7 +11,7 @@ import { CONFIG_KEYS, REGION_KEY } from "./schema";
 import type {
   Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, NodesSpec, PlacementSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec, UsageSpec,
 } from "./spec";
-import { SYSTEM_INSTANCE_PRICES } from "../catalog/aws-prices";
+import { SYSTEM_INSTANCE_PRICES, systemInstanceHourlyPrice } from "../catalog/aws-prices";
 
 /** maxModelLen when the stack gives none: the model's context, capped so the KV cache stays affordable. */
 export const DEFAULT_MAX_MODEL_LEN_CAP = 8192;
@@ -334,8 +334,7 @@ function readUsage(r: ConfigReader): UsageSpec | undefined {
 function checkSystemPrice(r: ConfigReader, nodes: NodesSpec, placement: PlacementSpec): void {
   const type = nodes.systemInstanceType;
   if (placement.region !== PRICED_REGION && Object.keys(placement.instancePrices).length === 0) return; // reported on aws:region
-  const catalog = placement.region === PRICED_REGION ? SYSTEM_INSTANCE_PRICES[type] : undefined;
-  if (catalog === undefined && placement.instancePrices[type] === undefined) {
+  if (systemInstanceHourlyPrice(type, placement.region) === undefined && placement.instancePrices[type] === undefined) {
     r.fail("systemInstanceType", `${type} has no price in the catalog for ${placement.region}`,
       `add it to hostwise:instancePrices (["${type}=<usd per hour>"]) or use one of ${Object.keys(SYSTEM_INSTANCE_PRICES).join(", ")}`);
   }

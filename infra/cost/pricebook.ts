@@ -1,4 +1,4 @@
-import { AWS_PRICES, HOURS_PER_MONTH, SYSTEM_INSTANCE_PRICES, SYSTEM_INSTANCE_SOURCE, type Price } from "../catalog/aws-prices";
+import { AWS_PRICES, HOURS_PER_MONTH, SYSTEM_INSTANCE_SOURCE, systemInstanceHourlyPrice, type Price } from "../catalog/aws-prices";
 import { supportTier } from "../catalog/eks-versions";
 import { catalogHourlyPrice, findInstanceType, INSTANCE_SOURCE } from "../catalog/instances";
 import type { Source } from "../catalog/source";
@@ -68,7 +68,7 @@ export function instanceHourlyPrice(type: string, ctx: PriceContext): Price | un
     const usd = catalogHourlyPrice(gpu, ctx.region);
     return usd === undefined ? undefined : { usd, unit: "instance-hour", source: INSTANCE_SOURCE };
   }
-  const system = ctx.region === "us-east-1" ? SYSTEM_INSTANCE_PRICES[type] : undefined;
+  const system = systemInstanceHourlyPrice(type, ctx.region);
   return system === undefined ? undefined : { usd: system, unit: "instance-hour", source: SYSTEM_INSTANCE_SOURCE };
 }
 

@@ -1,6 +1,6 @@
 import { HOURS_PER_MONTH } from "../catalog/aws-prices";
 import { GPUS } from "../catalog/gpus";
-import { catalogHourlyPrice, INSTANCE_TYPES, type InstanceType } from "../catalog/instances";
+import { catalogHourlyPrice, INSTANCE_TYPES, PRICED_REGION, type InstanceType } from "../catalog/instances";
 import type { ModelArchitecture } from "../catalog/models";
 import { ConfigError, type ConfigIssue } from "../config/errors";
 import { qualified } from "../config/read";
@@ -105,7 +105,7 @@ export function hourlyPrice(instance: InstanceType, placement: PlacementSpec): {
 export function exclusionReason(instance: InstanceType, placement: PlacementSpec): string | undefined {
   if (!GPUS[instance.gpuName]) return `no confirmed specs for the ${instance.gpuName} GPU`;
   if (!hourlyPrice(instance, placement)) {
-    return instance.onDemandUsdPerHourUsEast1 === null && placement.region === "us-east-1"
+    return instance.onDemandUsdPerHourUsEast1 === null && placement.region === PRICED_REGION
       ? "no On-Demand price (Capacity Blocks only); set hostwise:instancePrices to use it"
       : `no price for ${placement.region}; set hostwise:instancePrices to use it`;
   }

@@ -86,13 +86,8 @@ export interface RunResult {
   readonly startedAt: string;
   readonly baseUrl: string;
   readonly model: string;
-  readonly settings: {
-    readonly concurrency: readonly number[];
-    readonly requestsPerLevel: number;
-    readonly durationSeconds: number;
-    readonly timeoutSeconds: number;
-    readonly maxTokens: number;
-    readonly ignoreEos: boolean;
+  /** The plan's settings, with the prompts described rather than included. */
+  readonly settings: Pick<LoadPlan, "concurrency" | "requestsPerLevel" | "durationSeconds" | "timeoutSeconds" | "maxTokens" | "ignoreEos"> & {
     readonly prompts: string;
   };
   /** True when the run stopped before its last level ended by itself (Ctrl-C or the time cap). */
