@@ -1,8 +1,9 @@
 import { findInstanceType } from "../catalog/instances";
-import { CHECKPOINT_BYTES_PER_PARAM, STARTUP_BUDGET } from "../catalog/node-disk";
+import { STARTUP_BUDGET } from "../catalog/node-disk";
 import type { StackSpec } from "../config/spec";
 import { GPU_TAINT, gpuNodeLabels } from "../aws/nodegroups";
 import type { SizingPlan } from "../sizing/choose";
+import { checkpointBytes, GiB } from "../sizing/memory";
 import type { input as k8s } from "@pulumi/kubernetes/types";
 import type { Input } from "@pulumi/pulumi";
 import { appLabels, selectorLabels } from "./labels";
@@ -17,7 +18,6 @@ export const CREDENTIALS_SECRET = "vllm-credentials";
 /** Namespace Prometheus scrapes from (see charts/prometheus). */
 export const MONITORING_NAMESPACE = "monitoring";
 
-const GiB = 1024 ** 3;
 /** Share of a node's allocatable CPU and memory the replicas on it request; the rest is for daemonsets. */
 const NODE_SHARE = 0.75;
 /** Seconds the pod keeps serving after it is removed from endpoints, so load balancers stop sending to it. */
@@ -53,7 +53,7 @@ export function replicaResources(plan: SizingPlan): { cpu: string; memory: strin
 
 /** Size on disk of the checkpoint vLLM downloads, GB. */
 export function checkpointGB(spec: StackSpec): number {
-  return (spec.model.architecture.paramsBillions * 1e9 * CHECKPOINT_BYTES_PER_PARAM[spec.serving.quantization]) / 1e9;
+  return checkpointBytes(spec.model.architecture, spec.serving.quantization) / 1e9;
 }
 
 /** Startup probe failures allowed at a 10 s period: a budget that grows with the checkpoint. */

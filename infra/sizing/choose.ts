@@ -6,8 +6,8 @@ import { ConfigError, type ConfigIssue } from "../config/errors";
 import { qualified } from "../config/read";
 import type { ModelSpec, PlacementSpec, ServingSpec, StackSpec } from "../config/spec";
 import { checkHardware, instanceBandwidthGBps, tensorParallelOptions, type HardwareFit } from "./candidates";
-import { GiB, memoryBudget, type MemoryBudget } from "./memory";
-import { CHECKPOINT_BYTES_PER_PARAM, NODE_DISK } from "../catalog/node-disk";
+import { checkpointBytes, GiB, memoryBudget, type MemoryBudget } from "./memory";
+import { NODE_DISK } from "../catalog/node-disk";
 import { modelClass } from "./model-class";
 import { maxConcurrency, operatingPoint, pointForLoad, type BatchLimit, type OperatingPoint, type ReplicaShape } from "./throughput";
 import { vllmArgs } from "./vllm-args";
@@ -178,7 +178,7 @@ export function evaluateCandidate(spec: StackSpec, instance: InstanceType, tp: n
 
 /** Root volume size for a GPU node, rounded up to 10 GiB. */
 export function nodeDiskGiB(spec: StackSpec, replicasPerNode: number): number {
-  const checkpointGiB = (spec.model.architecture.paramsBillions * 1e9 * CHECKPOINT_BYTES_PER_PARAM[spec.serving.quantization]) / GiB;
+  const checkpointGiB = checkpointBytes(spec.model.architecture, spec.serving.quantization) / GiB;
   const needed = (NODE_DISK.osAndAddOnImagesGiB + NODE_DISK.vllmImageGiB + checkpointGiB * replicasPerNode) * NODE_DISK.headroom;
   return Math.ceil(needed / 10) * 10;
 }

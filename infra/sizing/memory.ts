@@ -5,6 +5,7 @@ import {
   RUNTIME_OVERHEAD_CALIBRATION,
   WEIGHT_BYTES_PER_PARAM,
 } from "../catalog/efficiency";
+import { CHECKPOINT_BYTES_PER_PARAM } from "../catalog/node-disk";
 import type { KvCacheDtype, Quantization } from "../config/spec";
 
 export const GiB = 1024 ** 3;
@@ -13,6 +14,11 @@ export const MiB = 1024 ** 2;
 /** Bytes all the weights occupy. */
 export function weightBytes(arch: ModelArchitecture, quantization: Quantization): number {
   return arch.paramsBillions * 1e9 * WEIGHT_BYTES_PER_PARAM[quantization];
+}
+
+/** Bytes of the checkpoint vLLM downloads (fp8 is quantized at load time from a 16-bit checkpoint). */
+export function checkpointBytes(arch: ModelArchitecture, quantization: Quantization): number {
+  return arch.paramsBillions * 1e9 * CHECKPOINT_BYTES_PER_PARAM[quantization];
 }
 
 /** Bytes of weights read per decode step: only the active experts of a mixture-of-experts model. */
