@@ -4,6 +4,12 @@ import { CONFIG_NAMESPACE, findConfigKey, type ConfigKeySpec } from "./schema";
 /** Raw stack config: hostwise keys without their namespace, provider keys (`aws:region`) with theirs. */
 export type RawConfig = Readonly<Record<string, unknown>>;
 
+/** "hostwise:maxModelLen" → "maxModelLen"; other namespaces (aws:region) stay as they are. */
+export function unqualified(key: string): string {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  return key.startsWith(prefix) ? key.slice(prefix.length) : key;
+}
+
 export function qualified(key: string): string {
   return key.includes(":") ? key : `${CONFIG_NAMESPACE}:${key}`;
 }

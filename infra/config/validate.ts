@@ -188,7 +188,7 @@ function readServing(r: ConfigReader, model: ModelSpec | undefined): ServingSpec
 /** Instance types whose price a stack may give: GPU catalog types, and any well-formed type for the system group. */
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 
-function readInstancePrices(r: ConfigReader): Record<string, number> {
+export function readInstancePrices(r: ConfigReader): Record<string, number> {
   const prices: Record<string, number> = {};
   for (const entry of r.stringList("instancePrices")) {
     const m = /^\s*([a-z0-9.-]+)\s*=\s*([0-9]*\.?[0-9]+)\s*$/.exec(entry);
@@ -309,7 +309,7 @@ function readScaling(r: ConfigReader): ScalingSpec | undefined {
   return { minReplicas, maxReplicas, queueDepthPerReplica, kvCacheUsageTarget, activationThreshold, scaleToZeroCooldownSeconds };
 }
 
-function readUsage(r: ConfigReader): UsageSpec | undefined {
+export function readUsage(r: ConfigReader): UsageSpec | undefined {
   const expectedUtilization = r.number("expectedUtilization", { above: 0, atMost: 1 });
   const natDataGbPerMonth = r.number("natDataGbPerMonth", { atLeast: 0 });
   const endpointDataGbPerMonth = r.number("endpointDataGbPerMonth", { atLeast: 0 });

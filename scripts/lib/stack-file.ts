@@ -1,8 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import type { RawConfig } from "../../infra/config/read";
-import { CONFIG_NAMESPACE } from "../../infra/config/schema";
+import { unqualified, type RawConfig } from "../../infra/config/read";
 import { UsageError } from "./usage";
 import { SECRET_PLACEHOLDER } from "../../infra/config/secret";
 
@@ -28,7 +27,7 @@ export function readStackFile(projectDir: string, stack: string): RawConfig {
   const doc = parse(readFileSync(path, "utf8")) as { config?: Record<string, unknown> } | null;
   const raw: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(doc?.config ?? {})) {
-    const short = key.startsWith(`${CONFIG_NAMESPACE}:`) ? key.slice(CONFIG_NAMESPACE.length + 1) : key;
+    const short = unqualified(key);
     const secret = typeof value === "object" && value !== null && "secure" in value;
     raw[short] = secret ? SECRET_PLACEHOLDER : value;
   }
@@ -42,8 +41,7 @@ export function applyOverrides(raw: RawConfig, overrides: readonly string[]): Ra
     const eq = o.indexOf("=");
     if (eq <= 0) throw new UsageError(`--config: "${o}" is not key=value`, "write --config maxModelLen=4096");
     const key = o.slice(0, eq);
-    const short = key.startsWith(`${CONFIG_NAMESPACE}:`) ? key.slice(CONFIG_NAMESPACE.length + 1) : key;
-    out[short] = o.slice(eq + 1);
+    out[unqualified(key)] = o.slice(eq + 1);
   }
   return out;
 }

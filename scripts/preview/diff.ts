@@ -1,9 +1,10 @@
 import { isDeepStrictEqual } from "node:util";
 import { HOURS_PER_MONTH } from "../../infra/catalog/aws-prices";
 import { ConfigError, formatIssues } from "../../infra/config/errors";
-import { ConfigReader, type RawConfig } from "../../infra/config/read";
+import { ConfigReader, unqualified, type RawConfig } from "../../infra/config/read";
 import { CONFIG_NAMESPACE, REGION_KEY } from "../../infra/config/schema";
 import type { UsageSpec } from "../../infra/config/spec";
+import { readInstancePrices, readUsage } from "../../infra/config/validate";
 import { estimateCost, type CostEstimate } from "../../infra/cost/estimate";
 import { PRICE_BOOK, priceResources, sumScaled, type CostComponent, type PriceContext, type Scaled } from "../../infra/cost/pricebook";
 import { resolveStack } from "../../infra/resolve";
@@ -75,39 +76,20 @@ const isFiniteScaled = (s: Scaled) => [s.min, s.expected, s.max].every(Number.is
 
 /** The preview's config as hostwise reads stack config: hostwise keys without their namespace, provider keys with theirs. */
 export function rawConfigOf(config: Readonly<Record<string, string>>): Record<string, unknown> {
-  const prefix = `${CONFIG_NAMESPACE}:`;
-  return Object.fromEntries(Object.entries(config).map(([k, v]) => [k.startsWith(prefix) ? k.slice(prefix.length) : k, v]));
+  return Object.fromEntries(Object.entries(config).map(([k, v]) => [unqualified(k), v]));
 }
 
 function configError(source: string, issues: ConfigReader["issues"]): PreviewError {
   return new PreviewError(`${source}: the preview's config has ${formatIssues(issues)}`, "correct the stack config (Pulumi.<stack>.yaml) and preview again");
 }
 
-/** Usage assumptions with the stack defaults of infra/config/schema.ts (ConfigReader applies them). */
-function readUsage(raw: RawConfig, source: string): UsageSpec {
+/** The price book's stack settings from the preview's config, with the schema's defaults (config validation's readers). */
+function readPricingConfig(raw: RawConfig, source: string): { usage: UsageSpec; instancePrices: Record<string, number> } {
   const r = new ConfigReader(raw);
-  const usage = {
-    expectedUtilization: r.number("expectedUtilization", { above: 0, atMost: 1 }),
-    natDataGbPerMonth: r.number("natDataGbPerMonth", { atLeast: 0 }),
-    endpointDataGbPerMonth: r.number("endpointDataGbPerMonth", { atLeast: 0 }),
-    logIngestionGbPerMonth: r.number("logIngestionGbPerMonth", { atLeast: 0 }),
-    nlbCapacityUnits: r.number("nlbCapacityUnits", { atLeast: 0 }),
-  };
-  if (r.issues.length > 0) throw configError(source, r.issues);
-  return usage as UsageSpec; // every key has a schema default, so none is undefined without an issue
-}
-
-/** hostwise:instancePrices: ["g6e.xlarge=2.10", …] (Pulumi hands arrays over as JSON text). */
-function readInstancePrices(raw: RawConfig, source: string): Record<string, number> {
-  const r = new ConfigReader(raw);
-  const prices: Record<string, number> = {};
-  for (const entry of r.stringList("instancePrices")) {
-    const m = /^\s*([a-z0-9.-]+)\s*=\s*([0-9]*\.?[0-9]+)\s*$/.exec(entry);
-    if (m && Number(m[2]) > 0) prices[m[1]!] = Number(m[2]);
-    else r.fail("instancePrices", `entry "${entry}" is not "instance-type=usd-per-hour"`, `write entries like "g6e.xlarge=2.10"`);
-  }
-  if (r.issues.length > 0) throw configError(source, r.issues);
-  return prices;
+  const usage = readUsage(r);
+  const instancePrices = readInstancePrices(r);
+  if (r.issues.length > 0 || !usage) throw configError(source, r.issues);
+  return { usage, instancePrices };
 }
 
 /** Root volume size per launch template, and the templates whose size is unknown until apply. */
@@ -210,7 +192,7 @@ function sideFor(preview: ParsedPreview, states: readonly ResourceState[], regio
   const { sizes, unknown } = launchTemplateDisks(states);
   return {
     // expectedNodes is empty: node groups are priced at their declared desiredSize.
-    ctx: { region, now, usage: readUsage(raw, preview.source), instancePrices: readInstancePrices(raw, preview.source), expectedNodes: {}, launchTemplateDiskGiB: sizes },
+    ctx: { region, now, ...readPricingConfig(raw, preview.source), expectedNodes: {}, launchTemplateDiskGiB: sizes },
     unknownDisks: unknown,
   };
 }
@@ -274,7 +256,7 @@ export function diffPreview(preview: ParsedPreview, options: DiffOptions): CostD
   const beforeSide = needsRegion ? sideFor(beforeFrom, befores, beforeRegion!, now) : undefined;
   const afterSide = needsRegion ? sideFor(preview, afters, region!, now) : undefined;
   // Without a priced type nothing reads the context; free and unknown types price without one.
-  const noContext: Side = { ctx: { region: "", now, usage: readUsage({}, preview.source), instancePrices: {}, expectedNodes: {}, launchTemplateDiskGiB: {} }, unknownDisks: new Set() };
+  const noContext: Side = { ctx: { region: "", now, ...readPricingConfig({}, preview.source), expectedNodes: {}, launchTemplateDiskGiB: {} }, unknownDisks: new Set() };
 
   const resources: ResourceDiff[] = pairs.map((p) => {
     const before = priceSide(p.before, p.component, beforeSide ?? noContext);
