@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { policies } from "../infra/policy/policies";
+import type { PolicyResource, ResourceValidationPolicy, StackValidationArgs } from "@pulumi/policy";
+import { dependenciesOf } from "../infra/policy/graph";
+import { policies, stackPolicy } from "../infra/policy/policies";
 import {
-  encryptionAtRest, gpuNodesTainted, imdsV2Required, noOpenIngress, noWildcardIam, privateClusterEndpoint, requiredTags, RULES, type ResourceView,
+  encryptionAtRest, gpuNodesTainted, imdsV2Required, noOpenIngress, noWildcardIam, privateClusterEndpoint, requiredTags, RULES, STACK_RULES, type ResourceView, type StackRule,
 } from "../infra/policy/rules";
 
 const TAGS = { stack: "s", environment: "e", owner: "o", "cost-center": "c" };
@@ -70,8 +72,8 @@ describe("policy rules catch violations", () => {
 
 describe("the policy pack", () => {
   it("wraps every rule as a mandatory policy that reports through validateResource", () => {
-    expect(policies.map((p) => p.name)).toEqual(RULES.map((r) => r.name));
-    const imds = policies.find((p) => p.name === "imdsv2-required")!;
+    expect(policies.map((p) => p.name)).toEqual([...RULES, ...STACK_RULES].map((r) => r.name));
+    const imds = policies.find((p) => p.name === "imdsv2-required") as ResourceValidationPolicy;
     expect(imds.enforcementLevel).toBe("mandatory");
     const reported: string[] = [];
     const args = {
@@ -88,5 +90,46 @@ describe("the policy pack", () => {
     const validate = imds.validateResource as (a: unknown, report: (m: string) => void) => void;
     validate(args, (m) => reported.push(m));
     expect(reported).toEqual(['metadataOptions.httpTokens is not "required" (IMDSv1 stays reachable)']);
+  });
+});
+
+describe("stack rules", () => {
+  it("see the engine's resources with keys, dependencies (provider included), parents and timeouts", () => {
+    const seen: string[] = [];
+    const rule: StackRule = {
+      name: "probe",
+      description: "reports what it sees",
+      check: (resources) => resources.map((r) => `${r.key} <- [${r.dependencies.join(", ")}] parent=${r.parent ?? "-"} create=${r.opts?.customTimeouts?.create ?? "-"}`),
+    };
+    const resource = (type: string, name: string, extra: Partial<PolicyResource> = {}): PolicyResource =>
+      ({ type, name, urn: `urn:${name}`, props: {}, opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 } }, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined, ...extra }) as unknown as PolicyResource;
+    const component = resource("hostwise:k8s:Inference", "dev");
+    const release = resource("kubernetes:helm.sh/v3:Release", "dev-keda");
+    const deployment = resource("kubernetes:apps/v1:Deployment", "dev-vllm", {
+      parent: component,
+      dependencies: [release],
+      provider: { type: "pulumi:providers:kubernetes", name: "dev-k8s" } as PolicyResource["provider"],
+      opts: { protect: false, ignoreChanges: [], aliases: [], additionalSecretOutputs: [], customTimeouts: { createSeconds: 2400, updateSeconds: 2400, deleteSeconds: 0 } },
+    });
+    const validate = stackPolicy(rule).validateStack as (a: StackValidationArgs, report: (m: string) => void) => void;
+    validate({ resources: [component, release, deployment] } as unknown as StackValidationArgs, (m) => seen.push(m));
+    expect(seen).toEqual([
+      "hostwise:k8s:Inference::dev <- [] parent=- create=-",
+      "kubernetes:helm.sh/v3:Release::dev-keda <- [] parent=- create=-",
+      "kubernetes:apps/v1:Deployment::dev-vllm <- [kubernetes:helm.sh/v3:Release::dev-keda, pulumi:providers:kubernetes::dev-k8s] parent=hostwise:k8s:Inference::dev create=2400s",
+    ]);
+  });
+
+  it("follow dependencies through parents and into components' children", () => {
+    const r = (key: string, dependencies: string[] = [], parent?: string) => ({ type: key.split("::")[0]!, name: key.split("::")[1]!, key, props: {}, dependencies, ...(parent ? { parent } : {}) });
+    const graph = [
+      r("c::addons"),
+      r("release::keda", [], "c::addons"),
+      r("c::inference", ["c::addons"]),
+      r("deployment::vllm", [], "c::inference"),
+      r("unrelated::x"),
+    ];
+    expect([...dependenciesOf(graph, "deployment::vllm")].sort()).toEqual(["c::addons", "release::keda"]);
+    expect(dependenciesOf(graph, "unrelated::x").size).toBe(0);
   });
 });

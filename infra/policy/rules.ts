@@ -1,17 +1,27 @@
 import { findInstanceType } from "../catalog/instances";
 import { REQUIRED_TAG_KEYS } from "../aws/tags";
-import type { ResourceView } from "../resource-view";
+import type { ResourceView, StackResourceView } from "../resource-view";
 
 // The kit's guardrails as pure functions over a resource's type and inputs: tests run them in-process over
 // what the program registers, and policies.ts wraps them for `pulumi preview --policy-pack infra/policy`.
 
-export type { ResourceView } from "../resource-view";
+export type { ResourceView, StackResourceView } from "../resource-view";
 
 export interface Rule {
   readonly name: string;
   readonly description: string;
   /** Violation messages; empty when the resource complies or the rule does not apply to it. */
   check(resource: ResourceView): string[];
+}
+
+/**
+ * A guardrail over the whole evaluated program: for constraints between resources (what waits for what, a
+ * timeout against a budget another resource implies). Violation messages name the resource they are about.
+ */
+export interface StackRule {
+  readonly name: string;
+  readonly description: string;
+  check(resources: readonly StackResourceView[]): string[];
 }
 
 /** AWS resource types that take no tags. */
@@ -159,3 +169,6 @@ export const RULES: readonly Rule[] = [
   requiredTags,
   noWildcardIam,
 ];
+
+/** Rules over the whole stack (see StackRule). */
+export const STACK_RULES: readonly StackRule[] = [];

@@ -1,5 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RawConfig } from "../../infra/config/read";
+import { dependenciesOf as graphDependencies } from "../../infra/policy/graph";
+import type { ResourceOptionsView, StackResourceView } from "../../infra/resource-view";
 
 /**
  * One resource the program registered: its type, logical name, resolved inputs, and — as `type::name` keys,
@@ -14,6 +16,8 @@ export interface Registered {
   readonly parent?: string;
   readonly provider?: string;
   readonly dependsOn: string[];
+  /** The resource options rules read (timeouts, ignored fields, retain on delete …). */
+  readonly opts: ResourceOptionsView;
 }
 
 type ResourceInternals = { __pulumiType?: string; __name?: string };
@@ -120,6 +124,13 @@ export async function evaluateProgram(stack: string, raw: RawConfig): Promise<{ 
         parent: keyOf(a.opts.parent),
         provider: keyOf(a.opts.provider),
         dependsOn: dependsOn.map((d) => keyOf(d) ?? "?"),
+        opts: {
+          ...(a.opts.customTimeouts ? { customTimeouts: a.opts.customTimeouts } : {}),
+          ...(a.opts.ignoreChanges ? { ignoreChanges: a.opts.ignoreChanges } : {}),
+          ...(a.opts.retainOnDelete !== undefined ? { retainOnDelete: a.opts.retainOnDelete } : {}),
+          ...("deleteBeforeReplace" in a.opts && a.opts.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: Boolean(a.opts.deleteBeforeReplace) } : {}),
+          ...(a.opts.protect !== undefined ? { protect: a.opts.protect } : {}),
+        },
       });
       return undefined;
     });
@@ -129,26 +140,20 @@ export async function evaluateProgram(stack: string, raw: RawConfig): Promise<{ 
   return { resources: [...byKey.values()], outputs: (outputs ?? {}) as Record<string, unknown> };
 }
 
-/**
- * Everything a resource waits for, as type::name keys: its explicit dependencies, its provider, what its
- * parents wait for (children inherit a component's dependsOn), and every child of a component it waits for.
- */
+/** The registered resources as stack-level policy rules see them (infra/policy STACK_RULES). */
+export function stackView(resources: readonly Registered[]): StackResourceView[] {
+  return resources.map((r) => ({
+    type: r.type,
+    name: r.name,
+    key: r.key,
+    props: r.inputs,
+    opts: r.opts,
+    dependencies: [...r.dependsOn, ...(r.provider ? [r.provider] : [])],
+    ...(r.parent ? { parent: r.parent } : {}),
+  }));
+}
+
+/** Everything a resource waits for, as type::name keys (see infra/policy/graph.ts). */
 export function dependenciesOf(resources: readonly Registered[], key: string): Set<string> {
-  const byKey = new Map(resources.map((r) => [r.key, r]));
-  const seen = new Set<string>();
-  const visit = (k: string) => {
-    const r = byKey.get(k);
-    if (!r) return;
-    for (const d of [...r.dependsOn, ...(r.provider ? [r.provider] : [])]) {
-      if (seen.has(d)) continue;
-      seen.add(d);
-      visit(d);
-      for (const child of resources.filter((c) => c.parent === d)) {
-        seen.add(child.key);
-        visit(child.key);
-      }
-    }
-  };
-  for (let k: string | undefined = key; k; k = byKey.get(k)?.parent) visit(k);
-  return seen;
+  return graphDependencies(stackView(resources), key);
 }

@@ -1,15 +1,18 @@
 import { expect } from "vitest";
-import { RULES } from "../../infra/policy/rules";
+import { RULES, STACK_RULES } from "../../infra/policy/rules";
+import { stackView } from "../../scripts/lib/evaluate-program";
 import { REQUIRED_TAG_KEYS } from "../../infra/aws/tags";
 import { UNTAGGABLE_TYPES } from "../../infra/policy/rules";
 import { ofType, one, type Registered } from "./program";
 
-/** Every policy rule passes on every registered resource. */
+/** Every policy rule passes on every registered resource, and every stack rule on the whole program. */
 export function expectPoliciesPass(resources: readonly Registered[]): void {
   const violations = resources.flatMap((r) =>
-    RULES.flatMap((rule) => rule.check({ type: r.type, name: r.name, props: r.inputs }).map((m) => `${rule.name}: ${r.type} ${r.name}: ${m}`)),
+    RULES.flatMap((rule) => rule.check({ type: r.type, name: r.name, props: r.inputs, opts: r.opts }).map((m) => `${rule.name}: ${r.type} ${r.name}: ${m}`)),
   );
-  expect(violations).toEqual([]);
+  const view = stackView(resources);
+  const stackViolations = STACK_RULES.flatMap((rule) => rule.check(view).map((m) => `${rule.name}: ${m}`));
+  expect([...violations, ...stackViolations]).toEqual([]);
 }
 
 /** Every taggable AWS resource carries every required tag (and expires-at where given). */
