@@ -1,8 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Artifacts } from "./aws/artifacts";
 import { Cluster, clusterNameFor } from "./aws/cluster";
 import { Network } from "./aws/network";
+import { planSubnets } from "./aws/network-plan";
 import { NodeGroups } from "./aws/nodegroups";
 import { kitTags } from "./aws/tags";
 import { ConfigError } from "./config/errors";
@@ -12,6 +14,7 @@ import { estimateCost } from "./cost/estimate";
 import { expiresAt } from "./expiry";
 import { Addons } from "./k8s/addons";
 import { Inference } from "./k8s/inference";
+import { INFERENCE_NAMESPACE } from "./k8s/inference-objects";
 import { resolveStack, type ResolvedStack } from "./resolve";
 
 // The hostwise program: config → sizing → AWS components → Kubernetes add-ons and workload → outputs.
@@ -57,6 +60,15 @@ const nodeGroups = new NodeGroups(name, {
   tags,
 });
 const nodeAddons = cluster.installNodeAddons(name, [nodeGroups.system, nodeGroups.gpu], tags);
+// Image caches (egress none) and the weights bucket (weightsSource s3): what the pods pull besides EKS's own.
+const artifacts = new Artifacts(name, {
+  spec,
+  clusterName,
+  cluster: cluster.name,
+  nodeRoleArn: nodeGroups.gpu.nodeRoleArn,
+  namespace: INFERENCE_NAMESPACE,
+  tags,
+});
 
 // Kubernetes: the provider from the cluster outputs, the pinned add-ons, then the vLLM workload. Each layer
 // depends on the one before, so `pulumi destroy` removes the load balancer and volumes while their
@@ -68,17 +80,28 @@ const addons = new Addons(name, {
   cluster: cluster.name,
   region,
   vpcId: network.vpcId,
-  dependsOn: [...nodeAddons, cluster.podIdentityAgent],
+  dependsOn: [...nodeAddons, cluster.podIdentityAgent, ...artifacts.ready],
   tags,
+  imageFor: (upstream) => artifacts.imageFor(upstream),
+  pullThroughCache: spec.network.egress === "none",
 });
+// The NLB's subnets: public for internet-facing, private for internal (their ranges from the same plan).
+const subnetPlan = planSubnets(spec.network.vpcCidr, spec.network.availabilityZoneCount, spec.network.egress === "nat");
+const internetFacing = spec.inference.loadBalancer === "internet-facing";
 const inference = new Inference(name, {
   provider: k8sProvider,
   spec,
   plan,
   vpcCidr: network.vpcCidr,
-  huggingFaceToken: spec.inference.huggingFaceTokenSet ? secretConfig("huggingFaceToken") : undefined,
+  loadBalancerSubnets: {
+    ids: internetFacing ? network.publicSubnetIds : network.privateSubnetIds,
+    cidrs: subnetPlan.map((s) => (internetFacing ? s.publicCidr! : s.privateCidr)),
+  },
+  huggingFaceToken: spec.inference.huggingFaceTokenSet && spec.inference.weightsSource === "huggingface" ? secretConfig("huggingFaceToken") : undefined,
+  weightsUri: artifacts.weightsBucket ? pulumi.interpolate`s3://${artifacts.weightsBucket.bucket}/${spec.inference.weightsPrefix}` : undefined,
   tags,
   addons: Object.values(addons.releases),
+  awsDependencies: artifacts.ready,
 });
 
 export const eksClusterName = cluster.name;
@@ -87,6 +110,10 @@ export const lifecycle = { trial: spec.trial, ...(expiry ? { expiresAt: expiry }
 /** Secret: `pulumi stack output kubeconfig --show-secrets > kubeconfig.json` (authenticates with `aws eks get-token`). */
 export const kubeconfig = cluster.kubeconfig;
 export const vpcId = network.vpcId;
+/** The bucket vLLM streams the weights from (weightsSource s3): copy the checkpoint under weightsPrefix. */
+export const weights = artifacts.weightsBucket
+  ? { bucket: artifacts.weightsBucket.bucket, prefix: spec.inference.weightsPrefix, uri: pulumi.interpolate`s3://${artifacts.weightsBucket.bucket}/${spec.inference.weightsPrefix}` }
+  : { source: "huggingface", checkpoint: plan.model.checkpoint };
 /** How to reach the model: the in-cluster OpenAI base URL, the NLB hostname when there is one, the model name. */
 export const inferenceEndpoint = {
   url: inference.endpoint,

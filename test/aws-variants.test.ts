@@ -11,6 +11,9 @@ beforeAll(async () => {
     'clusterPublicAccessCidrs=["203.0.113.0/24"]',
     'clusterAdminArns=["arn:aws:iam::123456789012:role/platform-admin"]',
     "gpuCapacityType=spot",
+    "dockerHubCredentialArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf",
+    "ghcrCredentialArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/ghcr-AbCdEf",
+    "nvcrMirror=123456789012.dkr.ecr.us-east-1.amazonaws.com/nvcr",
   ]));
 });
 

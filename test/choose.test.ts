@@ -105,9 +105,14 @@ describe("choosing the plan", () => {
       "--dtype=float16",
       "--kv-cache-dtype=fp8",
       `--max-num-seqs=${plan.maxNumSeqs}`,
-      "--quantization=awq",
+      // no --quantization=awq: the checkpoint says awq and vLLM picks its Marlin kernels; forcing awq would not
+      "--chat-template=/etc/hostwise/chat-template.jinja", // TheBloke's Llama 2 AWQ tokenizer has no chat template
       "--no-enable-prefix-caching",
     ]);
+    // fp8 is quantized at load time: only that method is passed
+    const fp8 = planSizing(specFor({ model: "Qwen/Qwen2.5-7B-Instruct", quantization: "fp8" }));
+    expect(fp8.vllmArgs).toContain("--quantization=fp8");
+    expect(fp8.vllmArgs.join(" ")).not.toContain("--chat-template");
     expect(plan.maxNumSeqs).toBe(plan.throughput.maxConcurrency);
     expect(plan.modelClass).toBe("13B class");
   });

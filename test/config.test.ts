@@ -124,7 +124,11 @@ describe("config validation", () => {
     });
     expect(spec.traffic).toEqual({ given: "none", peakRequestsPerSecond: undefined, meanPromptTokens: 1024, meanOutputTokens: 256, minTokensPerSecondPerStream: 10 });
     expect(spec.scaling).toEqual({ minReplicas: 1, maxReplicas: undefined, queueDepthPerReplica: 2, kvCacheUsageTarget: 0.85, activationThreshold: 0, scaleToZeroCooldownSeconds: 900 });
-    expect(spec.inference).toEqual({ image: "vllm/vllm-openai:v0.31.0", loadBalancer: "none", allowedCidrs: [], clientNamespaces: [], huggingFaceTokenSet: true });
+    expect(spec.inference).toEqual({
+      image: "vllm/vllm-openai:v0.31.0", loadBalancer: "none", allowedCidrs: [], clientNamespaces: [], huggingFaceTokenSet: true,
+      weightsSource: "huggingface", weightsPrefix: "meta-llama/Llama-3.1-8B-Instruct",
+    });
+    expect(spec.network.registries).toEqual({});
     expect(spec.hostedApi).toEqual({ id: "bedrock/llama-3.1-8b", inputUsdPerMTok: 0.22, outputUsdPerMTok: 0.22, overridden: false });
   });
 

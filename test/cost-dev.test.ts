@@ -16,7 +16,7 @@ describe("dev stack cost", () => {
       2 * 0.096 * 730 + // two m6i.large system nodes
       2 * 50 * 0.08 + //   their 50 GiB gp3 root volumes
       20 * 0.08; //        Prometheus's 20 GiB volume
-    const gpuNode = 0.8048 * 730 + 50 * 0.08; // g6.xlarge and its 50 GiB root volume
+    const gpuNode = 0.8048 * 730 + 30 * 0.08; // g6.xlarge and its 30 GiB root volume (the model cache is on NVMe)
     expect(plan.nodes).toEqual({ min: 0, peak: 1, max: 2 });
     expect(cost.monthlyUsd.min).toBeCloseTo(fixed, 6);
     expect(cost.monthlyUsd.expected).toBeCloseTo(fixed + 0.5 * gpuNode, 6); // half the month at peak (1 node)

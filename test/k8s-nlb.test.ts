@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { expectPoliciesPass } from "./support/aws-assertions";
 import { expectKubernetesObjectsValid, expectTeardownOrder } from "./support/k8s-assertions";
-import { dependenciesOf, evaluateProgram, one, type Registered } from "./support/program";
+import { dependenciesOf, evaluateProgram, ofType, one, type Registered } from "./support/program";
 
 // The dev stack exposed through an internet-facing NLB for an allowlist, with an in-cluster client namespace.
 
@@ -11,6 +11,7 @@ beforeAll(async () => {
     "loadBalancer=internet-facing",
     'inferenceAllowedCidrs=["203.0.113.0/24"]',
     'inferenceClientNamespaces=["apps"]',
+    "inferenceCertificateArn=arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
   ]));
 });
 
@@ -22,20 +23,41 @@ describe("an endpoint behind a Network Load Balancer", () => {
       "service.beta.kubernetes.io/aws-load-balancer-type": "external",
       "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
       "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
+      // pinned to the two public subnets, so the NetworkPolicy can admit exactly their ranges
+      "service.beta.kubernetes.io/aws-load-balancer-subnets": "dev-public-0-id,dev-public-1-id",
+      "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "preserve_client_ip.enabled=false",
     });
     // the NLB carries the kit's tags, so cost allocation and teardown find it
     const tags = nlb.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags"];
     for (const key of ["stack=dev", "owner=platform-team", "cost-center=ml-trials", "environment=dev", "expires-at="]) expect(tags).toContain(key);
   });
 
-  it("lets the client namespace, the allowlist and the NLB's VPC addresses reach port 8000", () => {
+  it("terminates TLS on 443 with the stack's ACM certificate and a TLS 1.2+ policy: the key never crosses in clear", () => {
+    const nlb = one(resources, "kubernetes:core/v1:Service", "dev-vllm-nlb").inputs;
+    expect(nlb.metadata.annotations).toMatchObject({
+      "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789",
+      "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": "https",
+      "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    });
+    expect(nlb.spec.ports).toEqual([{ name: "https", port: 443, targetPort: "http", protocol: "TCP" }]);
+  });
+
+  it("adds NLB target-health readiness gates to new pods, so a rollout waits for the load balancer", () => {
+    const namespace = ofType(resources, "kubernetes:core/v1:Namespace").find((n) => n.inputs.metadata.name === "inference")!;
+    expect(namespace.inputs.metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"]).toBe("enabled");
+  });
+
+  it("lets the client namespace and the NLB's own subnets reach port 8000, not the whole VPC", () => {
     const allow = one(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "dev-allow-inference").inputs.spec;
+    // the public subnets of a 10.0.0.0/16 VPC over two zones: the top two /24s
     expect(allow.ingress[0].from).toEqual([
       { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } },
       { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } },
-      { ipBlock: { cidr: "203.0.113.0/24" } },
-      { ipBlock: { cidr: "10.0.0.0/16" } },
+      { ipBlock: { cidr: "10.0.255.0/24" } },
+      { ipBlock: { cidr: "10.0.254.0/24" } },
     ]);
+    const subnets = ofType(resources, "aws:ec2/subnet:Subnet").filter((x) => x.inputs.tags.tier === "public").map((x) => x.inputs.cidrBlock);
+    expect(subnets).toEqual(["10.0.255.0/24", "10.0.254.0/24"]);
   });
 
   it("keeps every controller alive until what it created is gone (pulumi destroy deletes dependents first)", () => {

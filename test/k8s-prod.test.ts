@@ -24,20 +24,29 @@ describe("prod stack in Kubernetes", () => {
     expect(container.resources.limits["nvidia.com/gpu"]).toBe("8");
     expect(container.args).toContain("--tensor-parallel-size=8");
     expect(pod.volumes[0]).toEqual({ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "16Gi" } });
-    // 300 s + 72.7e9 × 2 B = 145.4 GB × 11 s/GB = 1,899.4 s → 190 probes of 10 s
-    expect(container.startupProbe.failureThreshold).toBe(190);
+    // 72.7e9 × 2 B = 145.4 GB from Hugging Face at 100 MB/s (1,454 s) + read from NVMe at 1,000 MB/s (146 s)
+    // + engine 120 s = 1,720 s × 1.5 = 2,580 s → 258 probes of 10 s
+    expect(container.startupProbe.failureThreshold).toBe(258);
+    // 135.4 GiB × 1.2 + 5 GiB = 167.5 → 168 GiB of model cache on the p5's 30.4 TB NVMe array
+    expect(pod.volumes).toContainEqual({ name: "models", emptyDir: { sizeLimit: "168Gi" } });
     // 8,192 tokens at 20 tokens/s = 410 s + 15 s
     expect(pod.terminationGracePeriodSeconds).toBe(425);
     // one replica per node: 75 % of p5.48xlarge's 191,450m CPU and 1,938,410 MiB
     expect(container.resources.requests).toMatchObject({ cpu: "143587m", memory: "1453807Mi" });
   });
 
-  it("keeps at least one replica, surges on rollout, and has a disruption budget", () => {
+  it("keeps at least one replica, rolls one replica at a time when no GPU slot is spare, and has a disruption budget", () => {
     const so = one(resources, "kubernetes:keda.sh/v1alpha1:ScaledObject").inputs.spec;
     expect(so.minReplicaCount).toBe(1);
     expect(so.maxReplicaCount).toBe(plan.replicas.max);
-    expect(one(resources, "kubernetes:policy/v1:PodDisruptionBudget").inputs.spec.maxUnavailable).toBe(1);
-    expect(one(resources, "kubernetes:apps/v1:Deployment").inputs.spec.strategy.rollingUpdate).toEqual({ maxSurge: 1, maxUnavailable: 0 });
+    // one replica per 8-GPU node and nodes.max × 1 = replicas.max: a surge pod at max would never schedule
+    expect(plan.nodes.max * plan.replicasPerNode).toBe(plan.replicas.max);
+    const deployment = one(resources, "kubernetes:apps/v1:Deployment");
+    expect(deployment.inputs.spec.strategy.rollingUpdate).toEqual({ maxSurge: 0, maxUnavailable: 1 });
+    // minReplicas 1: minAvailable 1 would block every node drain while one replica runs
+    expect(one(resources, "kubernetes:policy/v1:PodDisruptionBudget").inputs.spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+    // node 300 s + image 294 s + 1,720 s in the container = 2,314 s × 1.5 = 3,471 s → 58 min; update: 2 replicas
+    expect(deployment.opts.customTimeouts).toEqual({ create: "58m", update: "116m" });
   });
 
   it("stays private: no load balancer", () => {

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { findInstanceType } from "../catalog/instances";
 import type { NodesSpec } from "../config/spec";
 import type { SizingPlan } from "../sizing/choose";
+import type { NodeStorage } from "../sizing/node-storage";
+import { nodeConfigUserData } from "./node-user-data";
 import { MANAGED_POLICIES, serviceRole } from "./iam";
 import { named, type Tags } from "./tags";
 
@@ -91,7 +93,7 @@ export class NodeGroups extends pulumi.ComponentResource {
     }, parent);
 
     // GPU nodes: inference pods never need node credentials, so IMDS stays at one hop (unreachable from pods).
-    const gpuTemplate = this.launchTemplate(`${name}-gpu`, plan.nodeDiskGiB, 1, tags);
+    const gpuTemplate = this.launchTemplate(`${name}-gpu`, plan.nodeDiskGiB, 1, tags, plan.nodeStorage);
     const caTags = autoscalerTags(args.clusterName, plan);
     this.gpu = new aws.eks.NodeGroup(`${name}-gpu`, {
       clusterName: args.cluster,
@@ -125,15 +127,24 @@ export class NodeGroups extends pulumi.ComponentResource {
     this.registerOutputs({ system: this.system.nodeGroupName, gpu: this.gpu.nodeGroupName });
   }
 
-  /** A launch template with IMDSv2 required and an encrypted gp3 root volume; instances and volumes tagged. */
-  private launchTemplate(name: string, diskGiB: number, hopLimit: number, tags: Tags): aws.ec2.LaunchTemplate {
+  /**
+   * A launch template with IMDSv2 required and an encrypted gp3 root volume; instances and volumes tagged. GPU
+   * nodes (`storage`) get the root volume's throughput and IOPS the plan sized, and nodeadm user data that
+   * puts containerd and the kubelet (the model cache) on the local NVMe array where there is one.
+   */
+  private launchTemplate(name: string, diskGiB: number, hopLimit: number, tags: Tags, storage?: NodeStorage): aws.ec2.LaunchTemplate {
+    const userData = storage ? nodeConfigUserData(storage) : undefined;
     return new aws.ec2.LaunchTemplate(name, {
       description: `hostwise ${name} nodes`,
       metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: hopLimit },
       blockDeviceMappings: [{
         deviceName: "/dev/xvda", // the AL2023 root volume
-        ebs: { volumeSize: diskGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+        ebs: {
+          volumeSize: diskGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true",
+          ...(storage ? { throughput: storage.root.throughputMiBps, iops: storage.root.iops } : {}),
+        },
       }],
+      ...(userData ? { userData: Buffer.from(userData, "utf8").toString("base64") } : {}),
       tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: named(tags, name) })),
       updateDefaultVersion: true,
       tags: named(tags, name),

@@ -13,6 +13,11 @@ const INFRACOST_GOLDEN = (file: string): Source => ({
   date: "2026-08-01",
 });
 
+const EBS_PRICING: Source = {
+  ref: "Amazon EBS pricing, us-east-1, gp3: provisioned throughput over 125 MiB/s and IOPS over 3,000 per volume",
+  date: "2026-11-25",
+};
+
 /** us-east-1 list prices of everything hostwise creates besides GPU instances (those are in instances.ts). */
 export const AWS_PRICES = {
   eksClusterStandard: { usd: 0.1, unit: "cluster-hour", source: INFRACOST_GOLDEN("eks_cluster_test/*.golden") },
@@ -20,6 +25,8 @@ export const AWS_PRICES = {
   natGatewayHour: { usd: 0.045, unit: "hour", source: INFRACOST_GOLDEN("nat_gateway_test/*.golden") },
   natGatewayDataGb: { usd: 0.045, unit: "GB processed", source: INFRACOST_GOLDEN("nat_gateway_test/*.golden") },
   ebsGp3GbMonth: { usd: 0.08, unit: "GB-month", source: INFRACOST_GOLDEN("ebs_volume_test/*.golden") },
+  ebsGp3ThroughputMiBpsMonth: { usd: 0.04, unit: "MiB/s-month above 125 MiB/s", source: EBS_PRICING },
+  ebsGp3IopsMonth: { usd: 0.005, unit: "IOPS-month above 3,000", source: EBS_PRICING },
   nlbHour: { usd: 0.0225, unit: "hour", source: INFRACOST_GOLDEN("lb_test/*.golden") },
   nlbLcuHour: { usd: 0.006, unit: "NLCU-hour", source: INFRACOST_GOLDEN("lb_test/*.golden") },
   interfaceEndpointHour: { usd: 0.01, unit: "endpoint-ENI-hour (one per subnet)", source: INFRACOST_GOLDEN("vpc_endpoint_test/vpc_endpoint_test.golden") },

@@ -11,6 +11,8 @@ export interface InstanceType {
   readonly vcpu: number;
   readonly memoryMiB: number;
   readonly localNvmeGB: number;
+  /** Baseline network bandwidth, Mbit/s. */
+  readonly networkMbps: number;
   /** Usable memory per GPU as the instance reports it. */
   readonly gpuMemoryMiBPerGpu: number;
   /** What the kubelet can hand to pods. */

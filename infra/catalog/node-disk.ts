@@ -1,36 +1,76 @@
 import type { Source } from "./source";
 
-/**
- * What a GPU node's root volume holds besides model weights: the AL2023 NVIDIA AMI with its container
- * runtime and add-on images, and the vLLM image (about 10 GB, shared/reference/vllm.md). Weights are
- * downloaded once per replica on the node (each pod keeps its own cache), then 20 % headroom for logs,
- * compile caches and image updates.
- */
-export const NODE_DISK = {
-  osAndAddOnImagesGiB: 20,
-  vllmImageGiB: 10,
-  headroom: 1.2,
-  source: {
-    ref: "hostwise shared/reference/vllm.md (vLLM image about 10 GB); AL2023 EKS AMI root volume defaults to 20 GiB",
-    date: "2026-11-23",
-  } satisfies Source,
-} as const;
-
 /** Bytes per parameter of the checkpoint on disk: fp8 is quantized at load time from a 16-bit checkpoint. */
 export const CHECKPOINT_BYTES_PER_PARAM = { none: 2, fp8: 2, awq: 0.55, gptq: 0.55 } as const;
 
 /**
- * How long a replica may take to become ready, for the startup probe's failure budget: a fixed part (image
- * pull of about 10 GB, CUDA graph capture) plus download and load time per GB of checkpoint. The download
- * rate is a conservative assumption for Hugging Face or S3 from one node (about 100 MB/s), the load rate one
- * GB/s from the node's gp3 root volume; measure yours with `hostwise canary` and the pod events.
+ * The vLLM image: containerd keeps the compressed layers it downloaded and the unpacked snapshot while it
+ * pulls, so a node needs room for both. Sizes of recent vllm/vllm-openai releases (the pinned tag's exact
+ * figures: `crane manifest` / `docker manifest inspect`); hostwise budgets these for any vLLM image.
  */
-export const STARTUP_BUDGET = {
-  fixedSeconds: 300,
-  downloadSecondsPerGB: 10,
-  loadSecondsPerGB: 1,
+export const VLLM_IMAGE = {
+  compressedGB: 12.7,
+  unpackedGB: 25,
   source: {
-    ref: "assumption: shared/reference/vllm.md names image pull and weight download/load as the cold-start terms; rates chosen conservatively",
-    date: "2026-11-23",
+    ref: "compressed: 'Current vLLM docker image size is 12.64GB' (discuss.vllm.ai/t/1204, cited in vllm-project/vllm#27154, 2025-10-18); unpacked: vllm-project/vllm#17163 'up to 25GB … causing the ephemeral storage to run out in 50GB SSD nodes' (2025-04-25)",
+    date: "2026-11-25",
+  } satisfies Source,
+} as const;
+
+/**
+ * What else a GPU node's disks hold: the AL2023 EKS AMI's root filesystem (its snapshot is 20 GiB), logs,
+ * and the images of the add-ons that run on every GPU node (device plugin, DCGM exporter, VPC CNI, kube-proxy,
+ * Pod Identity agent). Each pod's cache volume also holds vLLM's torch.compile / Triton caches, the Hugging
+ * Face Xet shard cache (capped at 1 GiB by the pod's env) and the config and tokenizer files.
+ */
+export const NODE_DISK = {
+  osGiB: 20,
+  logsGiB: 10,
+  addOnImagesGB: 3,
+  podCachesGiB: 5,
+  xetShardCacheBytes: 1024 ** 3,
+  /** Margin on every estimate of bytes on disk. */
+  headroom: 1.2,
+  source: {
+    ref: "AL2023 EKS-optimized AMI root volume 20 GiB (awslabs/amazon-eks-ami); Hugging Face Xet caches: chunk cache 10 GB and shard cache 4 GB by default, set with HF_XET_CHUNK_CACHE_SIZE_BYTES and HF_XET_SHARD_CACHE_SIZE_LIMIT (huggingface_hub docs, storage backends); add-on images and compile caches: assumption",
+    date: "2026-11-25",
+  } satisfies Source,
+} as const;
+
+/** gp3: the baseline every volume gets, the most it can be provisioned with, and their prices' baseline. */
+export const GP3 = {
+  baselineMiBps: 125,
+  baselineIops: 3000,
+  maxMiBps: 1000,
+  /** Throughput may be at most 0.25 MiB/s per provisioned IOPS. */
+  mibpsPerIops: 0.25,
+  source: { ref: "Amazon EBS User Guide, General Purpose SSD volumes (gp3): baseline 3,000 IOPS and 125 MiB/s, throughput up to 0.25 MiB/s per IOPS", date: "2026-11-25" } satisfies Source,
+} as const;
+
+/**
+ * Rates and durations of a replica's cold start (see sizing/cold-start.ts). Measured where a measurement
+ * exists; the rest are conservative assumptions to be replaced by what `hostwise canary --wake` and the pod
+ * events show on your account.
+ */
+export const COLD_START = {
+  /** Pending pod → GPU node Ready with nvidia.com/gpu allocatable: scan, EC2 launch, boot, join, driver, device plugin. */
+  nodeSeconds: 300,
+  /** Image layers from the registry (or the ECR cache) to the node, per node. */
+  registryMBps: 100,
+  /** containerd decompressing and writing layers. */
+  unpackMBps: 150,
+  /** Hugging Face download per pod (hf_xet), before disk and network limits. */
+  huggingFaceMBps: 100,
+  /** Run:ai model streamer from S3 in the same region, concurrency 16: 15 GB in 8.45 s. */
+  s3StreamMBps: 1780,
+  /** Sequential read of the instance-store NVMe array the model cache sits on. */
+  nvmeReadMBps: 1000,
+  /** Engine start after the weights are in GPU memory: torch.compile, CUDA graph capture, first requests. */
+  engineSeconds: 120,
+  /** Margin on the whole estimate for probe budgets and `pulumi up` timeouts. */
+  headroom: 1.5,
+  source: {
+    ref: "s3StreamMBps: Run:ai Model Streamer benchmarks (run-ai/runai-model-streamer docs/src/benchmarks.md, Appendix C: Llama-3-8B 15 GB from S3 in 8.45 s at concurrency 16 on g5.12xlarge; vLLM ready 23 s after a 4.9 s load, so ~18 s engine start for vLLM 0.5.5). Node, registry, unpack, Hugging Face, NVMe and engine (torch.compile in vLLM V1) figures: assumptions",
+    date: "2026-11-25",
   } satisfies Source,
 } as const;

@@ -2,7 +2,7 @@ import { supportTier, EKS_VERSIONS } from "../catalog/eks-versions";
 import { parseCidr, isPrivate } from "./cidr";
 import type { ConfigReader } from "./read";
 import { setHint } from "./read";
-import type { ClusterSpec, InferenceSpec, ModelSpec, NetworkSpec, NodesSpec } from "./spec";
+import type { ClusterSpec, InferenceSpec, ModelSpec, NetworkSpec, NodesSpec, RegistrySpec } from "./spec";
 import { qualified } from "./read";
 
 // Readers for the deployment side of the stack config: network, cluster, node groups, inference endpoint.
@@ -10,13 +10,49 @@ import { qualified } from "./read";
 /** CloudWatch Logs accepts only these retention periods, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
-export function readNetwork(r: ConfigReader, trial: boolean | undefined): NetworkSpec | undefined {
+/** A pull-through cache credential: a Secrets Manager secret named ecr-pullthroughcache/… (AWS's constraint). */
+const CACHE_SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):\d{12}:secret:ecr-pullthroughcache\/[A-Za-z0-9/_+=.@-]+$/;
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[0-9a-f-]{36}$/;
+/** A private ECR registry path: <account>.dkr.ecr.<region>.amazonaws.com[/<prefix>]. */
+const ECR_PATH = /^\d{12}\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com((?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*)$/;
+
+/** An ARN or ECR path whose region must be the stack's (`region` undefined: reported on aws:region). */
+function readRegional(r: ConfigReader, key: string, pattern: RegExp, region: string | undefined, what: string, example: string): string | undefined {
+  const value = r.string(key);
+  if (value === undefined) return undefined;
+  const m = pattern.exec(value);
+  if (!m) return r.fail(key, `"${value}" is not ${what}`, setHint(key, example));
+  if (region && m[1] !== region) return r.fail(key, `${value} is in ${m[1]}, not the stack's region ${region}`, `use one in ${region}: ${setHint(key, example.replace("us-east-1", region))}`);
+  return value;
+}
+
+export function readRegistries(r: ConfigReader, region: string | undefined): RegistrySpec {
+  const secret = (key: string) => readRegional(r, key, CACHE_SECRET_ARN, region, "a Secrets Manager secret ARN named ecr-pullthroughcache/…",
+    "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/registry-AbCdEf");
+  const dockerHubCredentialArn = secret("dockerHubCredentialArn");
+  const ghcrCredentialArn = secret("ghcrCredentialArn");
+  const nvcrMirror = readRegional(r, "nvcrMirror", ECR_PATH, region, "an ECR registry path (<account>.dkr.ecr.<region>.amazonaws.com/<prefix>)",
+    "123456789012.dkr.ecr.us-east-1.amazonaws.com/nvcr");
+  return {
+    ...(dockerHubCredentialArn ? { dockerHubCredentialArn } : {}),
+    ...(ghcrCredentialArn ? { ghcrCredentialArn } : {}),
+    ...(nvcrMirror ? { nvcrMirror } : {}),
+  };
+}
+
+export function readNetwork(r: ConfigReader, trial: boolean | undefined, region: string | undefined): NetworkSpec | undefined {
   const egress = r.string("egress") as NetworkSpec["egress"] | undefined;
   let zones = r.integer("availabilityZoneCount", 1);
   if (zones !== undefined && (zones < 2 || zones > 3)) {
     zones = r.fail("availabilityZoneCount", `must be 2 or 3, got ${zones}`, setHint("availabilityZoneCount", 3));
   }
   const vpcCidr = r.string("vpcCidr");
+  const registries = readRegistries(r, region);
+  if (egress === "nat") {
+    for (const key of ["dockerHubCredentialArn", "ghcrCredentialArn", "nvcrMirror"]) {
+      if (r.isSet(key)) r.fail(key, "is only used with egress none (images then come through ECR); with NAT egress the nodes pull from the upstream registries", `pulumi config rm ${qualified(key)}, or ${setHint("egress", "none")}`);
+    }
+  }
   const cidr = vpcCidr === undefined ? undefined : parseCidr(vpcCidr);
   if (vpcCidr !== undefined && !cidr) r.fail("vpcCidr", `"${vpcCidr}" is not an IPv4 network in CIDR form`, setHint("vpcCidr", "10.0.0.0/16"));
   else if (cidr && (cidr.prefix < 16 || cidr.prefix > 20)) r.fail("vpcCidr", `/${cidr.prefix} is outside /16 to /20 (AWS allows /16 at most; /20 leaves room for three zones' subnets)`, setHint("vpcCidr", "10.0.0.0/16"));
@@ -26,6 +62,7 @@ export function readNetwork(r: ConfigReader, trial: boolean | undefined): Networ
     availabilityZoneCount: zones ?? (trial ? 2 : 3),
     vpcCidr: vpcCidr!,
     natGateways: egress === "none" ? "none" : trial ? "single" : "perZone",
+    registries,
   };
 }
 
@@ -79,7 +116,10 @@ export function readNodes(r: ConfigReader): NodesSpec | undefined {
 const PINNED_IMAGE = /^[a-z0-9][a-z0-9./_-]*(:v?\d+\.\d+\.\d+[A-Za-z0-9._-]*|@sha256:[a-f0-9]{64})$/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
-export function readInference(r: ConfigReader, model: ModelSpec | undefined): InferenceSpec | undefined {
+/** S3 object key prefix: printable key characters, no empty or ".." segment. */
+const S3_PREFIX = /^[A-Za-z0-9!_.*'()-]+(\/[A-Za-z0-9!_.*'()-]+)*$/;
+
+export function readInference(r: ConfigReader, model: ModelSpec | undefined, region: string | undefined, egress: string | undefined): InferenceSpec | undefined {
   const image = r.string("vllmImage");
   if (image !== undefined && !PINNED_IMAGE.test(image)) {
     r.fail("vllmImage", `"${image}" is not pinned to a version tag or digest`, setHint("vllmImage", "vllm/vllm-openai:v0.31.0"));
@@ -98,11 +138,38 @@ export function readInference(r: ConfigReader, model: ModelSpec | undefined): In
   for (const ns of clientNamespaces) {
     if (!DNS_LABEL.test(ns)) r.fail("inferenceClientNamespaces", `"${ns}" is not a Kubernetes namespace name`, "use lower-case letters, digits and '-'");
   }
+  const certificateArn = readRegional(r, "inferenceCertificateArn", CERTIFICATE_ARN, region, "an ACM certificate ARN",
+    "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789");
+  if (loadBalancer === "internet-facing" && !r.isSet("inferenceCertificateArn")) {
+    r.fail("inferenceCertificateArn", "is required for an internet-facing load balancer: without it the API key would cross the internet in plain HTTP",
+      `request or import a certificate in ACM for the endpoint's name, then ${setHint("inferenceCertificateArn", "arn:aws:acm:<region>:<account>:certificate/<id>")}`);
+  }
+  if (loadBalancer === "none" && r.isSet("inferenceCertificateArn")) {
+    r.fail("inferenceCertificateArn", "is set but there is no load balancer to terminate TLS on", `pulumi config rm ${qualified("inferenceCertificateArn")}, or ${setHint("loadBalancer", "internal")}`);
+  }
+  const weightsSource = (r.string("weightsSource") ?? (egress === "none" ? "s3" : "huggingface")) as InferenceSpec["weightsSource"];
+  if (egress === "none" && weightsSource === "huggingface") {
+    r.fail("weightsSource", "huggingface needs internet egress, and egress none has no route to Hugging Face",
+      `${setHint("weightsSource", "s3")} and copy the checkpoint into the stack's weights bucket (README: egress modes), or ${setHint("egress", "nat")}`);
+  }
+  const prefixText = r.string("weightsPrefix");
+  if (prefixText !== undefined && !S3_PREFIX.test(prefixText)) {
+    r.fail("weightsPrefix", `"${prefixText}" is not an S3 key prefix (no leading or trailing '/', no empty or '..' part)`, setHint("weightsPrefix", "TheBloke/Llama-2-13B-chat-AWQ"));
+  } else if (prefixText !== undefined && prefixText.split("/").includes("..")) {
+    r.fail("weightsPrefix", `"${prefixText}" has a '..' part`, setHint("weightsPrefix", "TheBloke/Llama-2-13B-chat-AWQ"));
+  }
+  if (prefixText !== undefined && weightsSource !== "s3") {
+    r.fail("weightsPrefix", "is only used when vLLM streams the weights from S3", `pulumi config rm ${qualified("weightsPrefix")}, or ${setHint("weightsSource", "s3")}`);
+  }
   const huggingFaceTokenSet = r.isSet("huggingFaceToken");
-  if (model && model.gated && model.checkpoint === model.id && !huggingFaceTokenSet) {
+  if (weightsSource === "huggingface" && model && model.gated && model.checkpoint === model.id && !huggingFaceTokenSet) {
     r.fail("huggingFaceToken", `${model.id} is gated on Hugging Face: vLLM needs a token of an account that accepted its licence`,
       `pulumi config set --secret ${qualified("huggingFaceToken")} hf_... (or point hostwise:checkpoint at an ungated copy)`);
   }
-  if (!image || !loadBalancer) return undefined;
-  return { image, loadBalancer, allowedCidrs, clientNamespaces, huggingFaceTokenSet };
+  if (!image || !loadBalancer || !model) return undefined;
+  return {
+    image, loadBalancer, allowedCidrs, clientNamespaces, huggingFaceTokenSet, weightsSource,
+    weightsPrefix: prefixText ?? model.checkpoint,
+    ...(certificateArn ? { certificateArn } : {}),
+  };
 }

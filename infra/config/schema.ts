@@ -37,6 +37,8 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Model", key: "huggingFaceToken", kind: "string", default: "", secret: true, description: "Hugging Face token (set with `pulumi config set --secret`); required when vLLM loads a gated catalog checkpoint (Llama)." },
   { group: "Model", key: "checkpoint", kind: "string", default: "", description: "Hugging Face repository vLLM loads; empty = `model`. Required for `awq`/`gptq` (a pre-quantized checkpoint)." },
   { group: "Model", key: "servedModelName", kind: "string", default: "", description: "Name clients send as `model`; empty = the last part of `model`, lower-cased." },
+  { group: "Model", key: "weightsSource", kind: "string", default: "", oneOf: ["huggingface", "s3"], description: "Where vLLM reads the weights: `huggingface` (downloaded when a replica starts) or `s3` (streamed from the stack's weights bucket with the Run:ai model streamer, after the one-shot copy in the README); empty = huggingface with NAT egress, s3 with egress none." },
+  { group: "Model", key: "weightsPrefix", kind: "string", default: "", description: "Key prefix of the checkpoint in the weights bucket (weightsSource s3); empty = the checkpoint's Hugging Face id." },
   { group: "Model", key: "customParamsBillions", kind: "number", default: "", description: "Custom architecture: total parameters, billions." },
   { group: "Model", key: "customActiveParamsBillions", kind: "number", default: "", description: "Custom architecture: parameters read per token (mixture-of-experts), billions; empty = all." },
   { group: "Model", key: "customLayers", kind: "optionalInteger", default: "", description: "Custom architecture: transformer layers." },
@@ -73,6 +75,9 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Scaling", key: "maxReplicas", kind: "optionalInteger", default: "", description: "Most inference replicas; empty = what the peak traffic needs." },
   // Network
   { group: "Network", key: "egress", kind: "string", default: "nat", oneOf: ["nat", "none"], description: "Outbound internet for the nodes: `nat` (one NAT gateway on trial stacks, one per zone otherwise) or `none` (no internet route; VPC endpoints for AWS APIs, model weights from S3)." },
+  { group: "Network", key: "dockerHubCredentialArn", kind: "string", default: "", description: "Egress none: Secrets Manager secret (name `ecr-pullthroughcache/…`, this region) with Docker Hub credentials, for the ECR pull-through cache of a Docker Hub vLLM image." },
+  { group: "Network", key: "ghcrCredentialArn", kind: "string", default: "", description: "Egress none: Secrets Manager secret (name `ecr-pullthroughcache/…`, this region) with a GitHub token, for the ECR pull-through cache of KEDA's ghcr.io images." },
+  { group: "Network", key: "nvcrMirror", kind: "string", default: "", description: "Egress none: ECR path (`<account>.dkr.ecr.<region>.amazonaws.com/<prefix>`) holding copies of the nvcr.io images (NVIDIA device plugin, DCGM exporter), which ECR cannot cache." },
   { group: "Network", key: "availabilityZoneCount", kind: "optionalInteger", default: "", description: "Availability zones the VPC spans (2 or 3); empty = 2 on trial stacks, 3 otherwise." },
   { group: "Network", key: "vpcCidr", kind: "string", default: "10.0.0.0/16", description: "IPv4 range of the VPC, /16 to /20." },
   // Cluster
@@ -87,6 +92,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   // Inference endpoint
   { group: "Inference endpoint", key: "vllmImage", kind: "string", default: "vllm/vllm-openai:v0.31.0", description: "vLLM server image, pinned to a version tag (never `latest`)." },
   { group: "Inference endpoint", key: "loadBalancer", kind: "string", default: "none", oneOf: ["none", "internal", "internet-facing"], description: "Expose the endpoint through a Network Load Balancer: `internal` (VPC and peered networks) or `internet-facing` (needs `inferenceAllowedCidrs`); `none` = in-cluster only." },
+  { group: "Inference endpoint", key: "inferenceCertificateArn", kind: "string", default: "", description: "ACM certificate (this region) the load balancer terminates TLS with, on port 443; required for internet-facing, optional for internal (plain HTTP on 8000 without it)." },
   { group: "Inference endpoint", key: "inferenceAllowedCidrs", kind: "stringArray", default: [], description: "CIDRs allowed to call the endpoint through the load balancer (never 0.0.0.0/0)." },
   { group: "Inference endpoint", key: "inferenceClientNamespaces", kind: "stringArray", default: [], description: "Namespaces whose pods may call the endpoint in-cluster (the NetworkPolicy denies all others)." },
   // Cost assumptions (usage-priced items; every output labels them as assumptions)

@@ -64,6 +64,21 @@ export interface InferenceSpec {
   readonly clientNamespaces: readonly string[];
   /** hostwise:huggingFaceToken is set (its value is read as a Pulumi secret where it is used). */
   readonly huggingFaceTokenSet: boolean;
+  /** ACM certificate the load balancer terminates TLS with (required for internet-facing). */
+  readonly certificateArn?: string;
+  /** Where vLLM reads the weights: downloaded from Hugging Face, or streamed from the stack's S3 bucket. */
+  readonly weightsSource: "huggingface" | "s3";
+  /** Key prefix of the checkpoint in the weights bucket (s3 only). */
+  readonly weightsPrefix: string;
+}
+
+/** Where images come from when the nodes have no internet route (egress none). */
+export interface RegistrySpec {
+  /** Secrets Manager secrets for the pull-through cache rules of registries that require credentials. */
+  readonly dockerHubCredentialArn?: string;
+  readonly ghcrCredentialArn?: string;
+  /** ECR path holding copies of the nvcr.io images (ECR cannot cache nvcr.io). */
+  readonly nvcrMirror?: string;
 }
 
 export interface NetworkSpec {
@@ -72,6 +87,7 @@ export interface NetworkSpec {
   readonly vpcCidr: string;
   /** One NAT gateway (trial stacks) or one per availability zone; none without NAT egress. */
   readonly natGateways: "single" | "perZone" | "none";
+  readonly registries: RegistrySpec;
 }
 
 export interface ClusterSpec {

@@ -12,6 +12,7 @@ import type {
   Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, NodesSpec, PlacementSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec, UsageSpec,
 } from "./spec";
 import { SYSTEM_INSTANCE_PRICES, systemInstanceHourlyPrice } from "../catalog/aws-prices";
+import { checkImagesWithoutEgress } from "./images";
 
 /** maxModelLen when the stack gives none: the model's context, capped so the KV cache stays affordable. */
 export const DEFAULT_MAX_MODEL_LEN_CAP = 8192;
@@ -375,8 +376,10 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
   if (model && serving && placement) checkPinnedInstance(r, model, serving, placement);
   const traffic = readTraffic(r, serving);
   const scaling = readScaling(r);
-  const inference = readInference(r, model);
-  const network = readNetwork(r, trial);
+  const egress = r.string("egress");
+  const inference = readInference(r, model, placement?.region, egress);
+  const network = readNetwork(r, trial, placement?.region);
+  if (network?.egress === "none" && inference) checkImagesWithoutEgress(r, network.registries, inference.image, placement?.region);
   const cluster = readCluster(r, options.now);
   const nodes = readNodes(r);
   if (inference?.loadBalancer === "internet-facing" && network?.egress === "none") {

@@ -51,9 +51,11 @@ export function expectedGpuNodes(plan: SizingPlan, utilization: number): number 
 
 export function priceContext(spec: StackSpec, plan: SizingPlan, resources: readonly ResourceView[], now: Date): PriceContext {
   const launchTemplateDiskGiB: Record<string, number> = {};
+  const launchTemplateGp3: Record<string, { throughputMiBps?: number; iops?: number }> = {};
   for (const r of resources.filter((x) => x.type === "aws:ec2/launchTemplate:LaunchTemplate")) {
-    const size = r.props.blockDeviceMappings?.[0]?.ebs?.volumeSize;
-    if (typeof size === "number") launchTemplateDiskGiB[r.name] = size;
+    const ebs = r.props.blockDeviceMappings?.[0]?.ebs;
+    if (typeof ebs?.volumeSize === "number") launchTemplateDiskGiB[r.name] = ebs.volumeSize;
+    launchTemplateGp3[r.name] = { throughputMiBps: ebs?.throughput, iops: ebs?.iops };
   }
   return {
     region: spec.placement.region,
@@ -62,6 +64,7 @@ export function priceContext(spec: StackSpec, plan: SizingPlan, resources: reado
     instancePrices: spec.placement.instancePrices,
     expectedNodes: { [GPU_NODE_GROUP(spec.stack)]: expectedGpuNodes(plan, spec.usage.expectedUtilization) },
     launchTemplateDiskGiB,
+    launchTemplateGp3,
   };
 }
 

@@ -1,6 +1,7 @@
 import { AWS_PRICES, HOURS_PER_MONTH, SYSTEM_INSTANCE_SOURCE, systemInstanceHourlyPrice, type Price } from "../catalog/aws-prices";
 import { supportTier } from "../catalog/eks-versions";
 import { catalogHourlyPrice, findInstanceType, INSTANCE_SOURCE } from "../catalog/instances";
+import { GP3 } from "../catalog/node-disk";
 import type { Source } from "../catalog/source";
 import type { UsageSpec } from "../config/spec";
 import type { ResourceView } from "../resource-view";
@@ -38,6 +39,8 @@ export interface PriceContext {
   readonly expectedNodes: Readonly<Record<string, number>>;
   /** Root volume GiB per launch template (logical name): node groups share their template's name. */
   readonly launchTemplateDiskGiB: Readonly<Record<string, number>>;
+  /** Provisioned gp3 throughput and IOPS per launch template, where set (billed above the gp3 baseline). */
+  readonly launchTemplateGp3?: Readonly<Record<string, { readonly throughputMiBps?: number; readonly iops?: number }>>;
 }
 
 type Entry = (r: ResourceView, ctx: PriceContext) => CostComponent[];
@@ -84,10 +87,16 @@ const nodeGroup: Entry = (r, ctx) => {
   if (!price) throw new UnpricedError(`no price for instance type ${type || "(unknown)"} in ${ctx.region}`);
   const spot = r.props.capacityType === "SPOT";
   const disk = ctx.launchTemplateDiskGiB[r.name] ?? Number(r.props.diskSize ?? 20);
+  const gp3 = ctx.launchTemplateGp3?.[r.name] ?? {};
+  const extraThroughput = Math.max(0, (gp3.throughputMiBps ?? GP3.baselineMiBps) - GP3.baselineMiBps);
+  const extraIops = Math.max(0, (gp3.iops ?? GP3.baselineIops) - GP3.baselineIops);
   return [
     component(`${type} instances (${spot ? "spot, priced at on-demand: an upper bound" : "on-demand"})`, hours(count), price),
     // EBS bills each provisioned GiB as a "GB-month".
     component(`root volumes (gp3, ${disk} GiB each)`, times(count, disk), AWS_PRICES.ebsGp3GbMonth),
+    // gp3 includes 125 MiB/s and 3,000 IOPS; what is provisioned above them is billed per volume-month.
+    ...(extraThroughput > 0 ? [component(`root volume throughput above ${GP3.baselineMiBps} MiB/s (${extraThroughput} MiB/s each)`, times(count, extraThroughput), AWS_PRICES.ebsGp3ThroughputMiBpsMonth)] : []),
+    ...(extraIops > 0 ? [component(`root volume IOPS above ${GP3.baselineIops} (${extraIops} each)`, times(count, extraIops), AWS_PRICES.ebsGp3IopsMonth)] : []),
   ];
 };
 
@@ -193,6 +202,13 @@ export const FREE_TYPES = new Set([
   "kubernetes:policy/v1:PodDisruptionBudget",
   "kubernetes:storage.k8s.io/v1:StorageClass",
   "kubernetes:keda.sh/v1alpha1:ScaledObject",
+  "kubernetes:core/v1:ServiceAccount",
+  "kubernetes:core/v1:ConfigMap",
+  "aws:ecr/pullThroughCacheRule:PullThroughCacheRule", // storage is billed on the cached repositories
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketPolicy:BucketPolicy",
 ]);
 
 /** Not a price: why a resource could not be priced (it is listed as "not priced"). */

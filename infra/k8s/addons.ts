@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { trustPolicy } from "../aws/iam";
 import { named, type Tags } from "../aws/tags";
 import { clusterAutoscalerPolicy, loadBalancerControllerPolicy } from "./addon-iam";
+import { CHART_FACTS, splitImage, type ChartFacts } from "./chart-facts";
 import { readChart } from "./charts";
 
 export interface AddonsArgs {
@@ -12,9 +13,13 @@ export interface AddonsArgs {
   readonly cluster: pulumi.Output<string>;
   readonly region: string;
   readonly vpcId: pulumi.Output<string>;
-  /** What the add-ons need running first: the EBS CSI driver (volumes) and the Pod Identity agent. */
+  /** What the add-ons need running first: the EBS CSI driver (volumes), the Pod Identity agent, image caches. */
   readonly dependsOn: pulumi.Resource[];
   readonly tags: Tags;
+  /** The reference each upstream image is pulled as (the ECR cache or mirror with egress none). */
+  readonly imageFor: (upstream: string) => pulumi.Input<string>;
+  /** Nodes pull through ECR pull-through caches (egress none): a first pull waits for ECR to fetch upstream. */
+  readonly pullThroughCache: boolean;
 }
 
 /** StorageClass for the add-ons' volumes: encrypted gp3 through the EBS CSI driver (EKS ships none). */
@@ -49,6 +54,42 @@ export const ADDONS: readonly AddonSpec[] = [
   },
 ];
 
+/** How long Helm may wait for a release: what its chart waits for, half as long again through a pull-through cache. */
+export function releaseTimeoutSeconds(facts: ChartFacts, pullThroughCache: boolean): number {
+  return Math.ceil(facts.installSeconds * (pullThroughCache ? 1.5 : 1));
+}
+
+/** The values that point a chart's images at where the cluster pulls them; nothing when that is upstream. */
+export function imageValues(facts: ChartFacts, imageFor: (upstream: string) => pulumi.Input<string>): Record<string, unknown> {
+  let values: Record<string, unknown> = {};
+  for (const image of facts.images) {
+    const pulled = imageFor(image.upstream);
+    if (pulled === image.upstream) continue;
+    const { repository, tag } = splitImage(image.upstream);
+    // The chart appends its own tag (the same as upstream) to a repository, or the repository to a registry.
+    const value = image.repositoryPath
+      ? pulumi.output(pulled).apply((ref) => ref.slice(0, -(tag.length + 1)))
+      : pulumi.output(pulled).apply((ref) => ref.slice(0, -(repository.length + tag.length + 2)));
+    values = deepMerge(values, nest(image.repositoryPath ?? image.registryPath!, value));
+  }
+  return values;
+}
+
+function nest(path: readonly string[], value: unknown): Record<string, unknown> {
+  return path.reduceRight<Record<string, unknown>>((inner, key) => ({ [key]: inner }), value as Record<string, unknown>) as Record<string, unknown>;
+}
+
+/** Values merged the way Helm merges a values file over a chart's: objects key by key, everything else replaced. */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v) && !pulumi.Output.isInstance(v);
+    out[key] = isObject(current) && isObject(value) ? deepMerge(current, value) : value;
+  }
+  return out;
+}
+
 /**
  * The third-party add-ons, each a Helm release of the chart pinned in charts/<folder> in a namespace of its
  * own, with least-privilege AWS access where it needs any. Everything here depends on the cluster, so
@@ -76,14 +117,19 @@ export class Addons extends pulumi.ComponentResource {
         metadata: { name: addon.namespace, labels: { "app.kubernetes.io/part-of": "hostwise" } },
       }, k8sOpts);
       const access = addon.aws ? [this.podIdentity(name, addon, args)] : [];
+      const facts = CHART_FACTS[addon.folder]!;
       this.releases[addon.folder] = new k8s.helm.v3.Release(`${name}-${addon.folder}`, {
         name: addon.folder,
         chart: chart.chart,
         version: chart.version,
         repositoryOpts: { repo: chart.repository },
         namespace: namespace.metadata.name,
-        values: { ...chart.values, ...(addon.stackValues?.(args) ?? {}) },
-        timeout: 900,
+        values: deepMerge(deepMerge(chart.values, addon.stackValues?.(args) ?? {}), imageValues(facts, args.imageFor)),
+        // A failed install is uninstalled and a failed upgrade rolled back, with what it created: no half-made
+        // release blocks the next `pulumi up` (Helm's --atomic --cleanup-on-fail; atomic implies --wait).
+        atomic: true,
+        cleanupOnFail: true,
+        timeout: releaseTimeoutSeconds(facts, args.pullThroughCache),
       }, { ...k8sOpts, dependsOn: [...args.dependsOn, storageClass, ...access] });
     }
     this.registerOutputs({});

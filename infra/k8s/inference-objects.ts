@@ -1,9 +1,10 @@
+import { CHAT_TEMPLATE_PATH, chatTemplateFor } from "../catalog/chat-templates";
 import { findInstanceType } from "../catalog/instances";
-import { STARTUP_BUDGET } from "../catalog/node-disk";
+import { NODE_DISK } from "../catalog/node-disk";
+import { contains, parseCidr } from "../config/cidr";
 import type { StackSpec } from "../config/spec";
 import { GPU_TAINT, gpuNodeLabels } from "../aws/nodegroups";
 import type { SizingPlan } from "../sizing/choose";
-import { checkpointBytes, GiB } from "../sizing/memory";
 import type { input as k8s } from "@pulumi/kubernetes/types";
 import type { Input } from "@pulumi/pulumi";
 import { appLabels, selectorLabels } from "./labels";
@@ -14,9 +15,25 @@ import { appLabels, selectorLabels } from "./labels";
 export const INFERENCE_NAMESPACE = "inference";
 export const VLLM_NAME = "vllm";
 export const VLLM_PORT = 8000;
+/** The load balancer's TLS listener (internet-facing, or internal with a certificate). */
+export const TLS_PORT = 443;
 export const CREDENTIALS_SECRET = "vllm-credentials";
+export const CHAT_TEMPLATE_CONFIGMAP = "vllm-chat-template";
 /** Namespace Prometheus scrapes from (see charts/prometheus). */
 export const MONITORING_NAMESPACE = "monitoring";
+/** The EKS Pod Identity agent's credential endpoint on every node (link-local, host network). */
+export const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 } as const;
+/** Namespace label that makes the load balancer controller add target-health readiness gates to new pods. */
+export const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
+/** Annotations carrying the plan's cold-start budget, so rules can check probes and timeouts against it. */
+export const COLD_START_ANNOTATION = "hostwise.dev/cold-start-seconds";
+export const STARTUP_ANNOTATION = "hostwise.dev/startup-seconds";
+/** Annotation that tells the Pulumi Kubernetes provider not to wait for the object to become ready. */
+export const SKIP_AWAIT = "pulumi.com/skipAwait";
+/** The TLS policy of the NLB's listener: TLS 1.3 and 1.2 only (the controller's default allows TLS 1.0). */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** Ranges never reached through the weights' route: the VPC, peered networks, link-local (IMDS). */
+const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
 
 /** Share of a node's allocatable CPU and memory the replicas on it request; the rest is for daemonsets. */
 const NODE_SHARE = 0.75;
@@ -24,10 +41,20 @@ const NODE_SHARE = 0.75;
 const DEREGISTRATION_SECONDS = 15;
 /** The longest a request may take to drain on shutdown. */
 const MAX_DRAIN_SECONDS = 600;
+/** Startup and readiness probe period. */
+const PROBE_PERIOD_SECONDS = 10;
+/** Run:ai streamer threads reading from S3: the measured rate in the cold-start catalog is at 16. */
+const S3_STREAM_CONCURRENCY = 16;
 
 export interface InferenceInputs {
   readonly spec: StackSpec;
   readonly plan: SizingPlan;
+}
+
+/** Where the weights come from at run time: the checkpoint on Hugging Face, or its copy in the stack's bucket. */
+export interface WeightsLocation {
+  /** s3://<bucket>/<prefix> when the weights are streamed from S3. */
+  readonly s3Uri?: Input<string>;
 }
 
 /** "3920m" → 3920, "4" → 4000. */
@@ -51,15 +78,30 @@ export function replicaResources(plan: SizingPlan): { cpu: string; memory: strin
   return { cpu: `${cpu}m`, memory: `${memoryMiB}Mi`, memoryMiB };
 }
 
-/** Size on disk of the checkpoint vLLM downloads, GB. */
-export function checkpointGB(spec: StackSpec): number {
-  return checkpointBytes(spec.model.architecture, spec.serving.quantization) / 1e9;
+/** Startup probe failures allowed at the probe period: the plan's in-container cold start, with headroom. */
+export function startupFailureThreshold(plan: SizingPlan): number {
+  return Math.ceil(plan.coldStart.startupSeconds / PROBE_PERIOD_SECONDS);
 }
 
-/** Startup probe failures allowed at a 10 s period: a budget that grows with the checkpoint. */
-export function startupFailureThreshold(spec: StackSpec): number {
-  const budget = STARTUP_BUDGET.fixedSeconds + checkpointGB(spec) * (STARTUP_BUDGET.downloadSecondsPerGB + STARTUP_BUDGET.loadSecondsPerGB);
-  return Math.ceil(budget / 10);
+/**
+ * How a rollout replaces replicas. A surge replica needs a free GPU slot at the plan's max replicas (nodes ×
+ * replicas per node above max replicas), or it stays Pending and the rollout never ends: without one — and on
+ * trial stacks, which never pay for a second GPU node to roll — replace one replica at a time instead.
+ */
+export function rolloutStrategy(spec: StackSpec, plan: SizingPlan): { maxSurge: number; maxUnavailable: number } {
+  const spareSlots = plan.nodes.max * plan.replicasPerNode - plan.replicas.max;
+  return spec.trial || spareSlots < 1 ? { maxSurge: 0, maxUnavailable: 1 } : { maxSurge: 1, maxUnavailable: 0 };
+}
+
+/**
+ * How long `pulumi up` may wait on the Deployment. Creating it waits for the first replica's cold start;
+ * a rollout replaces up to max replicas one at a time. With weights streamed from S3 the Deployment is not
+ * awaited at all: the weights are copied into the stack's bucket after the first `pulumi up` creates it.
+ */
+export function deploymentAwait(spec: StackSpec, plan: SizingPlan): { skip: true } | { skip: false; createSeconds: number; updateSeconds: number } {
+  if (spec.inference.weightsSource === "s3") return { skip: true };
+  const createSeconds = plan.coldStart.totalSeconds;
+  return { skip: false, createSeconds, updateSeconds: createSeconds * Math.max(1, plan.replicas.max) };
 }
 
 /** Grace period on shutdown: a full-length request at the latency floor, capped, plus deregistration. */
@@ -80,39 +122,75 @@ const MODELS_PROBE = [
 ];
 const HEALTH_PROBE = ["python3", "-c", "import urllib.request as u;u.urlopen('http://127.0.0.1:8000/health',timeout=4)"];
 
-export function vllmDeployment({ spec, plan }: InferenceInputs): k8s.apps.v1.Deployment {
+/** vLLM's arguments: the plan's flags, the S3 copy of the checkpoint when the weights are streamed, the port. */
+export function vllmContainerArgs(plan: SizingPlan, weights: WeightsLocation): Input<string>[] {
+  const [, ...flags] = plan.vllmArgs;
+  const model: Input<string> = weights.s3Uri ?? plan.vllmArgs[0]!;
+  const stream = weights.s3Uri
+    ? ["--load-format=runai_streamer", `--model-loader-extra-config={"concurrency":${S3_STREAM_CONCURRENCY}}`]
+    : [];
+  return [model, ...flags, ...stream, `--port=${VLLM_PORT}`];
+}
+
+function vllmEnv(spec: StackSpec, weights: WeightsLocation): k8s.core.v1.EnvVar[] {
+  const s3 = weights.s3Uri !== undefined;
+  return [
+    { name: "HOME", value: "/models/home" },
+    { name: "HF_HOME", value: "/models/huggingface" },
+    // Hugging Face's Xet client keeps a chunk cache (10 GB by default) and a shard cache (4 GB): weights are
+    // downloaded once per pod, so no chunk cache, and a bounded shard cache inside the sized volume.
+    { name: "HF_XET_CACHE", value: "/models/huggingface/xet" },
+    { name: "HF_XET_CHUNK_CACHE_SIZE_BYTES", value: "0" },
+    { name: "HF_XET_SHARD_CACHE_SIZE_LIMIT", value: String(NODE_DISK.xetShardCacheBytes) },
+    { name: "VLLM_CACHE_ROOT", value: "/models/vllm" },
+    { name: "VLLM_NO_USAGE_STATS", value: "1" },
+    { name: "DO_NOT_TRACK", value: "1" },
+    // vLLM authenticates every request with VLLM_API_KEY when no --api-key flag is given.
+    { name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key: "api-key" } } },
+    ...(s3
+      ? [
+          // Everything comes from the bucket (credentials through EKS Pod Identity): never call Hugging Face.
+          { name: "HF_HUB_OFFLINE", value: "1" },
+          { name: "AWS_REGION", value: spec.placement.region },
+        ]
+      : spec.inference.huggingFaceTokenSet
+        ? [{ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key: "hf-token" } } }]
+        : []),
+  ];
+}
+
+export function vllmDeployment({ spec, plan }: InferenceInputs, weights: WeightsLocation = {}): k8s.apps.v1.Deployment {
   const resources = replicaResources(plan);
   const tp = plan.tensorParallelSize;
   // NCCL needs a large /dev/shm for tensor parallelism; it counts against the memory request.
   const shmGiB = tp > 1 ? Math.min(16, Math.floor(resources.memoryMiB / 1024 / 4)) : 1;
-  const cacheGiB = Math.ceil(((checkpointGB(spec) * 1e9) / GiB) * 1.1) + 5; // weights + compile cache
-  const env = [
-    { name: "HOME", value: "/models/home" },
-    { name: "HF_HOME", value: "/models/huggingface" },
-    { name: "VLLM_CACHE_ROOT", value: "/models/vllm" },
-    { name: "VLLM_NO_USAGE_STATS", value: "1" },
-    { name: "DO_NOT_TRACK", value: "1" },
-    { name: "VLLM_API_KEY", valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key: "api-key" } } },
-    ...(spec.inference.huggingFaceTokenSet
-      ? [{ name: "HF_TOKEN", valueFrom: { secretKeyRef: { name: CREDENTIALS_SECRET, key: "hf-token" } } }]
-      : []),
-  ];
-  const trial = spec.trial;
+  const chatTemplate = chatTemplateFor(spec.model.checkpoint);
+  const wait = deploymentAwait(spec, plan);
   return {
     apiVersion: "apps/v1",
     kind: "Deployment",
-    metadata: { name: VLLM_NAME, namespace: INFERENCE_NAMESPACE, labels: appLabels("inference", spec.stack) },
+    metadata: {
+      name: VLLM_NAME,
+      namespace: INFERENCE_NAMESPACE,
+      labels: appLabels("inference", spec.stack),
+      annotations: {
+        [COLD_START_ANNOTATION]: String(plan.coldStart.totalSeconds),
+        [STARTUP_ANNOTATION]: String(plan.coldStart.startupSeconds),
+        ...(wait.skip ? { [SKIP_AWAIT]: "true" } : {}),
+      },
+    },
     spec: {
       // No `replicas`: KEDA owns the count (a later `pulumi up` must not reset it).
       selector: { matchLabels: selectorLabels(spec.stack) },
-      // Trial stacks replace in place (no second GPU node); others surge one replica so capacity never dips.
-      strategy: { type: "RollingUpdate", rollingUpdate: trial ? { maxSurge: 0, maxUnavailable: 1 } : { maxSurge: 1, maxUnavailable: 0 } },
+      strategy: { type: "RollingUpdate", rollingUpdate: rolloutStrategy(spec, plan) },
       template: {
         metadata: {
           labels: { ...appLabels("inference", spec.stack), ...selectorLabels(spec.stack) },
           annotations: { "prometheus.io/scrape": "true", "prometheus.io/port": String(VLLM_PORT), "prometheus.io/path": "/metrics" },
         },
         spec: {
+          serviceAccountName: VLLM_NAME,
+          automountServiceAccountToken: false, // vLLM never calls the Kubernetes API
           nodeSelector: gpuNodeLabels(plan),
           tolerations: [{ key: GPU_TAINT.key, operator: "Exists", effect: GPU_TAINT.effect }],
           topologySpreadConstraints: [{
@@ -128,31 +206,56 @@ export function vllmDeployment({ spec, plan }: InferenceInputs): k8s.apps.v1.Dep
             name: "vllm",
             image: spec.inference.image,
             command: ["vllm", "serve"],
-            args: [...plan.vllmArgs, `--port=${VLLM_PORT}`, "--api-key=$(VLLM_API_KEY)"],
+            args: vllmContainerArgs(plan, weights),
             ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
-            env,
+            env: vllmEnv(spec, weights),
             resources: {
               requests: { cpu: resources.cpu, memory: resources.memory, "nvidia.com/gpu": String(tp) },
               limits: { memory: resources.memory, "nvidia.com/gpu": String(tp) },
             },
             securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
-            startupProbe: { exec: { command: MODELS_PROBE }, periodSeconds: 10, timeoutSeconds: 8, failureThreshold: startupFailureThreshold(spec) },
-            readinessProbe: { exec: { command: MODELS_PROBE }, periodSeconds: 10, timeoutSeconds: 8, failureThreshold: 3 },
+            startupProbe: { exec: { command: MODELS_PROBE }, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 8, failureThreshold: startupFailureThreshold(plan) },
+            readinessProbe: { exec: { command: MODELS_PROBE }, periodSeconds: PROBE_PERIOD_SECONDS, timeoutSeconds: 8, failureThreshold: 3 },
             livenessProbe: { exec: { command: HEALTH_PROBE }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 4 },
             lifecycle: { preStop: { exec: { command: ["sleep", String(DEREGISTRATION_SECONDS)] } } },
             volumeMounts: [
               { name: "dshm", mountPath: "/dev/shm" },
               { name: "models", mountPath: "/models" },
+              ...(chatTemplate ? [{ name: "chat-template", mountPath: CHAT_TEMPLATE_PATH, subPath: "chat-template.jinja", readOnly: true }] : []),
             ],
           }],
           volumes: [
             { name: "dshm", emptyDir: { medium: "Memory", sizeLimit: `${shmGiB}Gi` } },
-            // Weights and vLLM's compile cache on the node's root volume (sized for them by the plan).
-            { name: "models", emptyDir: { sizeLimit: `${cacheGiB}Gi` } },
+            // The model cache: on the node's NVMe array where it has one (nodeadm RAID0 under the kubelet's
+            // directory), else on its gp3 root volume; sized for the weights (when downloaded) and the caches.
+            { name: "models", emptyDir: { sizeLimit: `${plan.nodeStorage.podCacheGiB}Gi` } },
+            ...(chatTemplate ? [{ name: "chat-template", configMap: { name: CHAT_TEMPLATE_CONFIGMAP } }] : []),
           ],
         },
       },
     },
+  };
+}
+
+/** vLLM's own service account (EKS Pod Identity maps it to the weights bucket's read role). */
+export function vllmServiceAccount(spec: StackSpec): k8s.core.v1.ServiceAccount {
+  return {
+    apiVersion: "v1",
+    kind: "ServiceAccount",
+    metadata: { name: VLLM_NAME, namespace: INFERENCE_NAMESPACE, labels: appLabels("inference", spec.stack) },
+    automountServiceAccountToken: false,
+  };
+}
+
+/** The chat template vLLM is given when the checkpoint carries none (see catalog/chat-templates). */
+export function chatTemplateConfigMap(spec: StackSpec): k8s.core.v1.ConfigMap | undefined {
+  const chatTemplate = chatTemplateFor(spec.model.checkpoint);
+  if (!chatTemplate) return undefined;
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: { name: CHAT_TEMPLATE_CONFIGMAP, namespace: INFERENCE_NAMESPACE, labels: appLabels("inference", spec.stack) },
+    data: { "chat-template.jinja": chatTemplate.template },
   };
 }
 
@@ -174,20 +277,35 @@ export function vllmService(spec: StackSpec): k8s.core.v1.Service {
   };
 }
 
-/**
- * A Network Load Balancer in front of the pods (IP targets), created by the AWS Load Balancer Controller;
- * only when the stack asks. Its security group admits the allowed CIDRs only (the VPC when none are given);
- * `resourceTags` (see tagAnnotation) become the NLB's AWS tags.
- */
 /** AWS tags as the load balancer controller's additional-resource-tags annotation: k1=v1,k2=v2. */
 export function tagAnnotation(tags: Record<string, string>): string {
   return Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(",");
 }
 
-export function vllmLoadBalancerService(spec: StackSpec, vpcCidr: string, resourceTags: Input<string>): k8s.core.v1.Service | undefined {
+/** The subnets a Network Load Balancer sits in: public for internet-facing, private for internal. */
+export interface LoadBalancerSubnets {
+  /** Comma-separated subnet IDs (the controller's annotation format). */
+  readonly ids: Input<string>;
+  /** Their ranges, from the network plan: the NLB's own addresses, the only sources its targets see. */
+  readonly cidrs: readonly string[];
+}
+
+/**
+ * A Network Load Balancer in front of the pods (IP targets), created by the AWS Load Balancer Controller;
+ * only when the stack asks. Pinned to `subnets`, so the NetworkPolicy can admit exactly their ranges: with IP
+ * targets the NLB does not preserve client addresses (made explicit here), so pods see the NLB's own. Its
+ * security group admits the allowed CIDRs only (the VPC when none are given). With a certificate it
+ * terminates TLS on 443 (TLS 1.2+); otherwise it is plain HTTP on 8000, which the config allows only for
+ * internal load balancers. `resourceTags` (see tagAnnotation) become its AWS tags.
+ */
+export function vllmLoadBalancerService(spec: StackSpec, vpcCidr: string, subnets: LoadBalancerSubnets, resourceTags: Input<string>): k8s.core.v1.Service | undefined {
   const scheme = spec.inference.loadBalancer;
   if (scheme === "none") return undefined;
   const sourceRanges = spec.inference.allowedCidrs.length > 0 ? [...spec.inference.allowedCidrs] : [vpcCidr];
+  const cert = spec.inference.certificateArn;
+  const port = cert
+    ? { name: "https", port: TLS_PORT, targetPort: "http", protocol: "TCP" }
+    : { name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" };
   return {
     apiVersion: "v1",
     kind: "Service",
@@ -199,7 +317,16 @@ export function vllmLoadBalancerService(spec: StackSpec, vpcCidr: string, resour
         "service.beta.kubernetes.io/aws-load-balancer-type": "external",
         "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
         "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
+        "service.beta.kubernetes.io/aws-load-balancer-subnets": subnets.ids,
+        "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "preserve_client_ip.enabled=false",
         "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": resourceTags,
+        ...(cert
+          ? {
+              "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": cert,
+              "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": port.name,
+              "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": TLS_POLICY,
+            }
+          : {}),
       },
     },
     spec: {
@@ -207,29 +334,48 @@ export function vllmLoadBalancerService(spec: StackSpec, vpcCidr: string, resour
       loadBalancerClass: "service.k8s.aws/nlb",
       loadBalancerSourceRanges: sourceRanges,
       selector: selectorLabels(spec.stack),
-      ports: [{ name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" }],
+      ports: [port],
     },
   };
 }
 
-/** Denies all ingress to the namespace: the allow policy below opens only what the endpoint needs. */
-export function denyAllIngress(spec: StackSpec): k8s.networking.v1.NetworkPolicy {
+/** The inference namespace: restricted Pod Security; NLB readiness gates when a load balancer targets the pods. */
+export function inferenceNamespace(spec: StackSpec): k8s.core.v1.Namespace {
+  return {
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: {
+      name: INFERENCE_NAMESPACE,
+      labels: {
+        ...appLabels("namespace", spec.stack),
+        "pod-security.kubernetes.io/enforce": "restricted",
+        // A rollout waits until the NLB reports the new pod healthy before it stops an old one.
+        ...(spec.inference.loadBalancer === "none" ? {} : { [READINESS_GATE_LABEL]: "enabled" }),
+      },
+    },
+  };
+}
+
+/** Denies all ingress and egress in the namespace: the policies below open only what vLLM needs. */
+export function denyAll(spec: StackSpec): k8s.networking.v1.NetworkPolicy {
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
-    metadata: { name: "default-deny-ingress", namespace: INFERENCE_NAMESPACE, labels: appLabels("network-policy", spec.stack) },
-    spec: { podSelector: {}, policyTypes: ["Ingress"] },
+    metadata: { name: "default-deny", namespace: INFERENCE_NAMESPACE, labels: appLabels("network-policy", spec.stack) },
+    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
   };
 }
 
 /**
- * Port 8000 of the vLLM pods, from: Prometheus (metrics), the configured client namespaces, the configured
- * CIDRs, and the VPC when a load balancer forwards to the pods (NLB IP targets see the NLB's VPC addresses).
+ * Port 8000 of the vLLM pods, from: Prometheus (metrics), the configured client namespaces, and the load
+ * balancer's subnets when an NLB forwards to the pods. Pods hold VPC addresses under the VPC CNI, so the VPC
+ * range would admit every pod and node: the NLB's subnets are the narrowest range its traffic comes from.
+ * Ports are numbers: the VPC CNI's policy agent cannot resolve named ports in CIDR rules.
  */
-export function allowInference(spec: StackSpec, vpcCidr: string): k8s.networking.v1.NetworkPolicy {
+export function allowInference(spec: StackSpec, nlbSubnetCidrs: readonly string[]): k8s.networking.v1.NetworkPolicy {
   const port = [{ protocol: "TCP", port: VLLM_PORT }];
   const namespaces = [MONITORING_NAMESPACE, ...spec.inference.clientNamespaces];
-  const cidrs = [...spec.inference.allowedCidrs, ...(spec.inference.loadBalancer === "none" ? [] : [vpcCidr])];
+  const cidrs = spec.inference.loadBalancer === "none" ? [] : [...nlbSubnetCidrs];
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -245,6 +391,39 @@ export function allowInference(spec: StackSpec, vpcCidr: string): k8s.networking
           ],
           ports: port,
         },
+      ],
+    },
+  };
+}
+
+/**
+ * What the vLLM pods may reach: cluster DNS (the policy agent adds the kube-dns Service's address for this
+ * pod selector), and the weights' source on 443 — Hugging Face, or S3 through the gateway endpoint — as any
+ * address outside private and link-local ranges (their addresses are not fixed), plus the node's Pod
+ * Identity agent when S3 credentials come from it. Nothing else: no other pod, node, or VPC endpoint.
+ */
+export function allowEgress(spec: StackSpec, vpcCidr: string): k8s.networking.v1.NetworkPolicy {
+  const s3 = spec.inference.weightsSource === "s3";
+  const vpc = parseCidr(vpcCidr);
+  const inPrivate = vpc !== undefined && PRIVATE_RANGES.some((range) => contains(parseCidr(range)!, vpc));
+  const except = inPrivate ? PRIVATE_RANGES : [...PRIVATE_RANGES, vpcCidr];
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "allow-egress", namespace: INFERENCE_NAMESPACE, labels: appLabels("network-policy", spec.stack) },
+    spec: {
+      podSelector: { matchLabels: selectorLabels(spec.stack) },
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [{
+            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
+          }],
+          ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+        },
+        { to: [{ ipBlock: { cidr: "0.0.0.0/0", except } }], ports: [{ protocol: "TCP", port: 443 }] },
+        ...(s3 ? [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] }] : []),
       ],
     },
   };
@@ -312,13 +491,24 @@ export function vllmScaledObject({ spec, plan }: InferenceInputs) {
   };
 }
 
-/** Production shapes keep all but one replica through voluntary disruptions (node drains, upgrades). */
-export function vllmDisruptionBudget(spec: StackSpec): k8s.policy.v1.PodDisruptionBudget | undefined {
+/**
+ * Production shapes (not trial stacks) keep a replica serving through voluntary disruptions: node drains,
+ * node group updates, scale-down. `minAvailable: 1` holds only while at least two replicas run by design
+ * (minReplicas ≥ 2): with one, it would block every drain (a managed node group update fails after 15
+ * minutes of PDB retries), so a single-replica stack lets drains take it, one at a time. Unready replicas
+ * never hold a drain back.
+ */
+export function vllmDisruptionBudget(spec: StackSpec, plan: SizingPlan): k8s.policy.v1.PodDisruptionBudget | undefined {
   if (spec.trial) return undefined;
+  const keepOne = plan.replicas.min >= 2;
   return {
     apiVersion: "policy/v1",
     kind: "PodDisruptionBudget",
     metadata: { name: VLLM_NAME, namespace: INFERENCE_NAMESPACE, labels: appLabels("inference", spec.stack) },
-    spec: { maxUnavailable: 1, selector: { matchLabels: selectorLabels(spec.stack) } },
+    spec: {
+      ...(keepOne ? { minAvailable: 1 } : { maxUnavailable: 1 }),
+      unhealthyPodEvictionPolicy: "AlwaysAllow",
+      selector: { matchLabels: selectorLabels(spec.stack) },
+    },
   };
 }

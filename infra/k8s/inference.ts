@@ -5,8 +5,9 @@ import type { StackSpec } from "../config/spec";
 import type { SizingPlan } from "../sizing/choose";
 import type { Tags } from "../aws/tags";
 import {
-  allowInference, CREDENTIALS_SECRET, denyAllIngress, INFERENCE_NAMESPACE, inClusterEndpoint, vllmDeployment,
-  tagAnnotation, vllmDisruptionBudget, vllmLoadBalancerService, vllmScaledObject, vllmService,
+  allowEgress, allowInference, chatTemplateConfigMap, CREDENTIALS_SECRET, deploymentAwait, denyAll, INFERENCE_NAMESPACE, inClusterEndpoint,
+  inferenceNamespace, tagAnnotation, vllmDeployment, vllmDisruptionBudget, vllmLoadBalancerService, vllmScaledObject, vllmService,
+  vllmServiceAccount, type LoadBalancerSubnets,
 } from "./inference-objects";
 import { appLabels } from "./labels";
 
@@ -15,18 +16,27 @@ export interface InferenceArgs {
   readonly spec: StackSpec;
   readonly plan: SizingPlan;
   readonly vpcCidr: string;
+  /** The subnets an NLB sits in (public for internet-facing, private for internal). */
+  readonly loadBalancerSubnets: { readonly ids: pulumi.Input<string>[]; readonly cidrs: readonly string[] };
   /** The Hugging Face token (a Pulumi secret), when the stack sets one. */
-  readonly huggingFaceToken?: pulumi.Output<string>;
+  readonly huggingFaceToken?: pulumi.Input<string>;
+  /** s3://bucket/prefix of the checkpoint when the weights are streamed from the stack's bucket. */
+  readonly weightsUri?: pulumi.Input<string>;
   /** AWS tags for the load balancer the controller creates. */
   readonly tags: Tags;
   /** The add-on releases: KEDA's CRDs, the load balancer controller and Prometheus must exist first. */
   readonly addons: pulumi.Resource[];
+  /** AWS resources the pods need first (image caches, the weights' pod identity). */
+  readonly awsDependencies: pulumi.Resource[];
 }
+
+/** "30m" from seconds, rounded up to whole minutes (Pulumi's custom timeout format). */
+const minutes = (seconds: number) => `${Math.ceil(seconds / 60)}m`;
 
 /**
  * The vLLM workload: namespace (restricted Pod Security), credentials, the Deployment the plan describes, a
  * ClusterIP Service, an optional internal or allowlisted Network Load Balancer, NetworkPolicies that deny all
- * other ingress, KEDA autoscaling, and a PodDisruptionBudget on production shapes. Every call needs the API
+ * other traffic, KEDA autoscaling, and a PodDisruptionBudget on production shapes. Every call needs the API
  * key, generated here and exported as a secret.
  */
 export class Inference extends pulumi.ComponentResource {
@@ -39,12 +49,7 @@ export class Inference extends pulumi.ComponentResource {
     const { spec, plan } = args;
     const k8sOpts = { parent: this, provider: args.provider, dependsOn: args.addons };
 
-    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, {
-      metadata: {
-        name: INFERENCE_NAMESPACE,
-        labels: { ...appLabels("namespace", spec.stack), "pod-security.kubernetes.io/enforce": "restricted" },
-      },
-    }, k8sOpts);
+    const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, inferenceNamespace(spec), k8sOpts);
     const inNamespace = { ...k8sOpts, dependsOn: [...args.addons, namespace] };
 
     this.apiKey = new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent: this }).result;
@@ -56,23 +61,36 @@ export class Inference extends pulumi.ComponentResource {
         ...(args.huggingFaceToken ? { "hf-token": args.huggingFaceToken } : {}),
       },
     }, inNamespace);
+    const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-vllm`, vllmServiceAccount(spec), inNamespace);
+    const templateObject = chatTemplateConfigMap(spec);
+    const chatTemplate = templateObject ? [new k8s.core.v1.ConfigMap(`${name}-chat-template`, templateObject, inNamespace)] : [];
 
-    const deployment = vllmDeployment({ spec, plan });
-    const vllm = new k8s.apps.v1.Deployment(`${name}-vllm`, deployment, { ...inNamespace, dependsOn: [...inNamespace.dependsOn, credentials] });
+    // Awaited for the plan's cold start (see deploymentAwait); the autoscaling objects do not wait for it.
+    const wait = deploymentAwait(spec, plan);
+    new k8s.apps.v1.Deployment(`${name}-vllm`, vllmDeployment({ spec, plan }, { s3Uri: args.weightsUri }), {
+      ...inNamespace,
+      dependsOn: [...inNamespace.dependsOn, credentials, serviceAccount, ...chatTemplate, ...args.awsDependencies],
+      ...(wait.skip ? {} : { customTimeouts: { create: minutes(wait.createSeconds), update: minutes(wait.updateSeconds) } }),
+    });
     new k8s.core.v1.Service(`${name}-vllm`, vllmService(spec), inNamespace);
     this.endpoint = inClusterEndpoint();
 
     const resourceTags = (pulumi.output(args.tags) as pulumi.Output<Record<string, string>>).apply(tagAnnotation);
-    const nlb = vllmLoadBalancerService(spec, args.vpcCidr, resourceTags);
+    const subnets: LoadBalancerSubnets = {
+      ids: pulumi.all(args.loadBalancerSubnets.ids).apply((ids) => ids.join(",")),
+      cidrs: args.loadBalancerSubnets.cidrs,
+    };
+    const nlb = vllmLoadBalancerService(spec, args.vpcCidr, subnets, resourceTags);
     if (nlb) {
       const service = new k8s.core.v1.Service(`${name}-vllm-nlb`, nlb, inNamespace);
       this.loadBalancerHostname = service.status.loadBalancer.ingress.apply((i) => i?.[0]?.hostname ?? "");
     }
 
-    new k8s.networking.v1.NetworkPolicy(`${name}-deny-ingress`, denyAllIngress(spec), inNamespace);
-    new k8s.networking.v1.NetworkPolicy(`${name}-allow-inference`, allowInference(spec, args.vpcCidr), inNamespace);
-    new k8s.apiextensions.CustomResource(`${name}-scaledobject`, vllmScaledObject({ spec, plan }), { ...inNamespace, dependsOn: [...inNamespace.dependsOn, vllm] });
-    const pdb = vllmDisruptionBudget(spec);
+    new k8s.networking.v1.NetworkPolicy(`${name}-deny-all`, denyAll(spec), inNamespace);
+    new k8s.networking.v1.NetworkPolicy(`${name}-allow-inference`, allowInference(spec, args.loadBalancerSubnets.cidrs), inNamespace);
+    new k8s.networking.v1.NetworkPolicy(`${name}-allow-egress`, allowEgress(spec, args.vpcCidr), inNamespace);
+    new k8s.apiextensions.CustomResource(`${name}-scaledobject`, vllmScaledObject({ spec, plan }), inNamespace);
+    const pdb = vllmDisruptionBudget(spec, plan);
     if (pdb) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, pdb, inNamespace);
 
     this.registerOutputs({ endpoint: this.endpoint, loadBalancerHostname: this.loadBalancerHostname });

@@ -31,6 +31,11 @@ export const UNTAGGABLE_TYPES = new Set([
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
   "aws:autoscaling/tag:Tag",
+  "aws:ecr/pullThroughCacheRule:PullThroughCacheRule",
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+  "aws:s3/bucketPolicy:BucketPolicy",
 ]);
 
 const OPEN_CIDRS = new Set(["0.0.0.0/0", "::/0"]);

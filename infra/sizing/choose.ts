@@ -6,8 +6,9 @@ import { ConfigError, type ConfigIssue } from "../config/errors";
 import { qualified } from "../config/read";
 import type { ModelSpec, PlacementSpec, ServingSpec, StackSpec } from "../config/spec";
 import { checkHardware, instanceBandwidthGBps, tensorParallelOptions, type HardwareFit } from "./candidates";
-import { checkpointBytes, GiB, memoryBudget, type MemoryBudget } from "./memory";
-import { NODE_DISK } from "../catalog/node-disk";
+import { coldStart, type ColdStart } from "./cold-start";
+import { memoryBudget, type MemoryBudget } from "./memory";
+import { nodeStorage, type NodeStorage } from "./node-storage";
 import { modelClass } from "./model-class";
 import { maxConcurrency, operatingPoint, pointForLoad, type BatchLimit, type OperatingPoint, type ReplicaShape } from "./throughput";
 import { vllmArgs } from "./vllm-args";
@@ -77,8 +78,12 @@ export interface SizingPlan {
   };
   readonly maxNumSeqs: number;
   readonly vllmArgs: readonly string[];
-  /** Root volume of a GPU node: OS, images and every replica's copy of the weights. */
+  /** Root volume of a GPU node, GiB (nodeStorage.root.sizeGiB). */
   readonly nodeDiskGiB: number;
+  /** Where a GPU node keeps the image and the model caches, and its disks' size and speed. */
+  readonly nodeStorage: NodeStorage;
+  /** A replica's cold start, term by term: the startup probe budget and `pulumi up` timeouts. */
+  readonly coldStart: ColdStart;
   readonly gpuCost: {
     readonly hourlyUsdPerNode: number;
     readonly priceSource: "catalog" | "instancePrices";
@@ -174,13 +179,6 @@ export function evaluateCandidate(spec: StackSpec, instance: InstanceType, tp: n
     rejections.push(`needs ${needed} replicas at peak; maxReplicas is ${spec.scaling.maxReplicas}`);
   }
   return { ...base, capacity, replicas, nodes, hourlyUsd: nodes * price.usd, rejections };
-}
-
-/** Root volume size for a GPU node, rounded up to 10 GiB. */
-export function nodeDiskGiB(spec: StackSpec, replicasPerNode: number): number {
-  const checkpointGiB = checkpointBytes(spec.model.architecture, spec.serving.quantization) / GiB;
-  const needed = (NODE_DISK.osAndAddOnImagesGiB + NODE_DISK.vllmImageGiB + checkpointGiB * replicasPerNode) * NODE_DISK.headroom;
-  return Math.ceil(needed / 10) * 10;
 }
 
 /** Output tokens/s the candidate's peak fleet delivers at capacity. */
@@ -310,6 +308,7 @@ export function planSizing(spec: StackSpec): SizingPlan {
   const perNode = chosen.hourlyUsdPerNode;
   const hourlyUsd: ScaleCounts = { min: nodes.min * perNode, peak: nodes.peak * perNode, max: nodes.max * perNode };
   const fleetTokensPerSecond = fleetCapacity(chosen);
+  const storage = nodeStorage(spec, instance, rpn);
   const maxNumSeqs = chosen.capacity.maxConcurrency;
 
   return {
@@ -333,7 +332,9 @@ export function planSizing(spec: StackSpec): SizingPlan {
     },
     maxNumSeqs,
     vllmArgs: vllmArgs({ model: spec.model, serving: spec.serving, dtype: chosen.fit.dtype, tensorParallelSize: tp, maxNumSeqs }),
-    nodeDiskGiB: nodeDiskGiB(spec, rpn),
+    nodeDiskGiB: storage.root.sizeGiB,
+    nodeStorage: storage,
+    coldStart: coldStart(spec, instance, rpn, storage),
     gpuCost: {
       hourlyUsdPerNode: perNode,
       priceSource: chosen.priceSource,

@@ -1,3 +1,4 @@
+import { CHAT_TEMPLATE_PATH, chatTemplateFor } from "../catalog/chat-templates";
 import type { ModelSpec, ServingSpec } from "../config/spec";
 
 export interface VllmArgsInput {
@@ -12,7 +13,7 @@ export interface VllmArgsInput {
 /**
  * The arguments of `vllm serve` a plan implies: the checkpoint (positional: `vllm serve` deprecates
  * `--model`), then every flag explicit so the running server matches the plan whatever vLLM's defaults
- * become. `--api-key` is added by the Kubernetes layer from a secret.
+ * become. The API key is never a flag (argv shows in /proc and logs): vLLM reads VLLM_API_KEY from the env.
  */
 export function vllmArgs(i: VllmArgsInput): string[] {
   const args = [
@@ -25,7 +26,10 @@ export function vllmArgs(i: VllmArgsInput): string[] {
     `--kv-cache-dtype=${i.serving.kvCacheDtype}`,
     `--max-num-seqs=${i.maxNumSeqs}`,
   ];
-  if (i.serving.quantization !== "none") args.push(`--quantization=${i.serving.quantization}`);
+  // Only fp8 is quantized at load time. AWQ and GPTQ checkpoints say so in their quantization_config, and vLLM
+  // then picks the Marlin kernels where the GPU has them; --quantization=awq|gptq would force the slow ones.
+  if (i.serving.quantization === "fp8") args.push("--quantization=fp8");
+  if (chatTemplateFor(i.model.checkpoint)) args.push(`--chat-template=${CHAT_TEMPLATE_PATH}`);
   args.push(i.serving.enablePrefixCaching ? "--enable-prefix-caching" : "--no-enable-prefix-caching");
   return args;
 }

@@ -112,6 +112,19 @@ function describePoint(p: OperatingPoint): string {
   );
 }
 
+function describeStorage(plan: SizingPlan): string {
+  const st = plan.nodeStorage;
+  const where = st.modelCache === "nvme" ? `local NVMe (${st.localNvmeGB.toLocaleString("en-US")} GB, RAID0 under containerd and the kubelet)` : `gp3 root volume (${st.root.throughputMiBps} MiB/s, ${st.root.iops} IOPS)`;
+  return `${st.podCacheGiB} GiB per replica on ${where}${st.weightsOnDisk ? "" : "; weights streamed from S3"}`;
+}
+
+function describeColdStart(plan: SizingPlan): string {
+  const c = plan.coldStart;
+  const min = (s: number) => `${Math.ceil(s / 60)} min`;
+  const terms = c.terms.map((t) => `${t.name} ${t.seconds} s`).join(" + ");
+  return `${terms}; budget ${min(c.totalSeconds)} with headroom (startup probe ${min(c.startupSeconds)})`;
+}
+
 function describeTraffic(spec: StackSpec): string {
   const t = spec.traffic;
   const shape = `${t.meanPromptTokens} prompt + ${t.meanOutputTokens} output tokens per request, floor ${t.minTokensPerSecondPerStream} tokens/s per stream`;
@@ -145,6 +158,8 @@ function renderPlan(spec: StackSpec, plan: SizingPlan, p: Preview, o: PlanOption
     `Chosen       ${plan.instanceType}: ${plan.gpu.perNode} × ${plan.gpu.name} (${round(plan.gpu.memoryGiB)} GiB each) · TP ${plan.tensorParallelSize}${shared}`,
     `Replicas     min ${plan.replicas.min} · peak ${plan.replicas.peak} · max ${plan.replicas.max}`,
     `Nodes        min ${plan.nodes.min} · peak ${plan.nodes.peak} · max ${plan.nodes.max} · ${plan.nodeDiskGiB} GiB root volume each`,
+    `Model cache  ${describeStorage(plan)}`,
+    `Cold start   ${describeColdStart(plan)}`,
     "",
     `Memory per GPU (GiB, at gpuMemoryUtilization ${s.gpuMemoryUtilization})`,
     `  usable ${round(m.usableGiB)} = weights ${round(m.weightsGiB)} + KV cache ${round(m.kvCacheGiB)} + runtime overhead ${round(m.overheadGiB)} + free ${round(m.freeGiB)}`,

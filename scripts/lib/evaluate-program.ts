@@ -52,7 +52,7 @@ const keyOf = (r: unknown): string | undefined => {
 export const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"];
 
 /** Outputs AWS computes that the program reads; placeholders shaped like the real ones. */
-function computedOutputs(type: string, name: string): Record<string, unknown> {
+function computedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
   const service = type.split(":")[1]?.split("/")[0] ?? "x";
   const common = { arn: `arn:aws:${service}:us-east-1:123456789012:${name}` };
   switch (type) {
@@ -66,6 +66,10 @@ function computedOutputs(type: string, name: string): Record<string, unknown> {
       return { result: `mock-${name}-0123456789abcdef` };
     case "aws:iam/role:Role":
       return { ...common, arn: `arn:aws:iam::123456789012:role/${name}`, name };
+    case "aws:s3/bucket:Bucket":
+      return { ...common, arn: `arn:aws:s3:::${name}-bucket`, bucket: `${name}-bucket` };
+    case "aws:ecr/repository:Repository":
+      return { ...common, arn: `arn:aws:ecr:us-east-1:123456789012:repository/${inputs.name}`, repositoryUrl: `123456789012.dkr.ecr.us-east-1.amazonaws.com/${inputs.name}` };
     default:
       return common;
   }
@@ -93,7 +97,7 @@ export async function evaluateProgram(stack: string, raw: RawConfig): Promise<{ 
       newResource: (args) => {
         const entry = byKey.get(`${args.type}::${args.name}`);
         if (entry) Object.assign(entry.inputs, unwrapSecrets(args.inputs));
-        return { id: `${args.name}-id`, state: { ...computedOutputs(args.type, args.name), ...args.inputs } };
+        return { id: `${args.name}-id`, state: { ...computedOutputs(args.type, args.name, args.inputs), ...args.inputs } };
       },
       call: (args) => {
         if (args.token === "aws:index/getAvailabilityZones:getAvailabilityZones") {
