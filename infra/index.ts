@@ -98,6 +98,7 @@ const inference = new Inference(name, {
     cidrs: subnetPlan.map((s) => (internetFacing ? s.publicCidr! : s.privateCidr)),
   },
   huggingFaceToken: spec.inference.huggingFaceTokenSet && spec.inference.weightsSource === "huggingface" ? secretConfig("huggingFaceToken") : undefined,
+  image: artifacts.imageFor(spec.inference.image),
   weightsUri: artifacts.weightsBucket ? pulumi.interpolate`s3://${artifacts.weightsBucket.bucket}/${spec.inference.weightsPrefix}` : undefined,
   tags,
   addons: Object.values(addons.releases),

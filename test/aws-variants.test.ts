@@ -29,13 +29,76 @@ describe("egress none", () => {
   it("reaches the AWS APIs through VPC endpoints: S3 as a gateway, the rest as private interfaces", () => {
     const endpoints = ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint");
     const services = endpoints.map((e) => e.inputs.serviceName.replace("com.amazonaws.us-east-1.", "")).sort();
-    expect(services).toEqual(["autoscaling", "ec2", "ecr.api", "ecr.dkr", "eks-auth", "elasticloadbalancing", "logs", "s3", "sts"]);
+    expect(services).toEqual(["autoscaling", "ec2", "ecr.api", "ecr.dkr", "eks", "eks-auth", "elasticloadbalancing", "logs", "s3", "sts"]);
     const s3 = endpoints.find((e) => e.inputs.serviceName.endsWith(".s3"))!;
     expect(s3.inputs.vpcEndpointType).toBe("Gateway");
     expect(s3.inputs.routeTableIds).toHaveLength(2);
     for (const e of endpoints.filter((x) => x !== s3)) expect(e.inputs).toMatchObject({ vpcEndpointType: "Interface", privateDnsEnabled: true });
     const sg = one(resources, "aws:ec2/securityGroup:SecurityGroup");
     expect(sg.inputs.ingress).toEqual([expect.objectContaining({ fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] })]);
+  });
+});
+
+describe("egress none pulls everything through ECR and S3", () => {
+  const ECR = "123456789012.dkr.ecr.us-east-1.amazonaws.com";
+
+  it("creates one pull-through cache rule per upstream registry, under a prefix of the stack's own, with credentials where AWS needs them", () => {
+    const rules = ofType(resources, "aws:ecr/pullThroughCacheRule:PullThroughCacheRule").map((r) => r.inputs);
+    expect(rules.map((r) => [r.ecrRepositoryPrefix, r.upstreamRegistryUrl, r.credentialArn]).sort()).toEqual([
+      ["hw-dev/docker-hub", "registry-1.docker.io", "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf"],
+      ["hw-dev/ecr-public", "public.ecr.aws", undefined],
+      ["hw-dev/ghcr", "ghcr.io", "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/ghcr-AbCdEf"],
+      ["hw-dev/k8s", "registry.k8s.io", undefined],
+      ["hw-dev/quay", "quay.io", undefined],
+    ]);
+    // the cached repositories belong to the stack, so `pulumi destroy` deletes them and their images
+    const repositories = ofType(resources, "aws:ecr/repository:Repository").map((r) => r.inputs);
+    expect(repositories.map((r) => r.name).sort()).toEqual([
+      "hw-dev/docker-hub/vllm/vllm-openai", "hw-dev/ecr-public/eks/aws-load-balancer-controller", "hw-dev/ghcr/kedacore/keda",
+      "hw-dev/ghcr/kedacore/keda-admission-webhooks", "hw-dev/ghcr/kedacore/keda-metrics-apiserver",
+      "hw-dev/k8s/autoscaling/cluster-autoscaler", "hw-dev/quay/prometheus-operator/prometheus-config-reloader", "hw-dev/quay/prometheus/prometheus",
+    ]);
+    for (const r of repositories) expect(r).toMatchObject({ forceDelete: true, imageTagMutability: "MUTABLE" });
+    // first pulls import from upstream: the node role may do that on these repositories only
+    const importPolicy = JSON.parse(one(resources, "aws:iam/policy:Policy", "dev-image-import").inputs.policy);
+    expect(importPolicy.Statement).toEqual([expect.objectContaining({ Action: ["ecr:BatchImportUpstreamImage"] })]);
+    expect(importPolicy.Statement[0].Resource).toHaveLength(8);
+  });
+
+  it("points every chart and vLLM at the cache, and the nvcr.io images at their mirror", () => {
+    const values = (chart: string) => ofType(resources, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chart)!.inputs.values;
+    expect(values("keda").global.image.registry).toBe(`${ECR}/hw-dev/ghcr`);
+    expect(values("prometheus").server.image.repository).toBe(`${ECR}/hw-dev/quay/prometheus/prometheus`);
+    expect(values("prometheus").server.retention).toBe("7d"); // the chart values stay: images are merged in
+    expect(values("aws-load-balancer-controller").image.repository).toBe(`${ECR}/hw-dev/ecr-public/eks/aws-load-balancer-controller`);
+    expect(values("cluster-autoscaler").image.repository).toBe(`${ECR}/hw-dev/k8s/autoscaling/cluster-autoscaler`);
+    expect(values("nvidia-device-plugin").image.repository).toBe(`${ECR}/nvcr/nvidia/k8s-device-plugin`);
+    expect(values("dcgm-exporter").image.repository).toBe(`${ECR}/nvcr/nvidia/k8s/dcgm-exporter`);
+    const container = one(resources, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
+    expect(container.image).toBe(`${ECR}/hw-dev/docker-hub/vllm/vllm-openai:v0.31.0`);
+  });
+
+  it("streams the weights from a private, encrypted bucket of the stack, read through vLLM's pod identity", () => {
+    const bucket = one(resources, "aws:s3/bucket:Bucket").inputs;
+    expect(bucket).toMatchObject({ bucketPrefix: "hw-dev-weights-", forceDestroy: true });
+    expect(one(resources, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(one(resources, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules).toEqual([{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+    const read = JSON.parse(one(resources, "aws:iam/policy:Policy", "dev-vllm").inputs.policy);
+    expect(read.Statement.map((x: any) => x.Action)).toEqual([["s3:GetObject"], ["s3:ListBucket"]]);
+    expect(read.Statement[0].Resource).toBe("arn:aws:s3:::dev-weights-bucket/TheBloke/Llama-2-13B-chat-AWQ/*");
+    expect(ofType(resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation").map((a) => `${a.inputs.namespace}/${a.inputs.serviceAccount}`)).toContain("inference/vllm");
+
+    const deployment = one(resources, "kubernetes:apps/v1:Deployment");
+    const container = deployment.inputs.spec.template.spec.containers[0];
+    expect(container.args.slice(0, 1)).toEqual(["s3://dev-weights-bucket/TheBloke/Llama-2-13B-chat-AWQ"]);
+    expect(container.args).toEqual(expect.arrayContaining(["--load-format=runai_streamer", '--model-loader-extra-config={"concurrency":16}']));
+    expect(container.env).toEqual(expect.arrayContaining([{ name: "HF_HUB_OFFLINE", value: "1" }, { name: "AWS_REGION", value: "us-east-1" }]));
+    // the weights are copied in after the bucket exists: `pulumi up` does not wait for the first replica
+    expect(deployment.inputs.metadata.annotations["pulumi.com/skipAwait"]).toBe("true");
+    expect(deployment.opts.customTimeouts).toBeUndefined();
+    // egress: DNS, S3 on 443, and the node's Pod Identity agent for the credentials
+    const egress = one(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "dev-allow-egress").inputs.spec.egress;
+    expect(egress[2]).toEqual({ to: [{ ipBlock: { cidr: "169.254.170.23/32" } }], ports: [{ protocol: "TCP", port: 80 }] });
   });
 });
 

@@ -66,12 +66,12 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     expect(text.out).toMatch(/^hostwise decide — stack dev \(g6\.xlarge, us-east-1\) against bedrock\/llama-3\.1-8b\n\nRecommendation: the hosted API \(bedrock\/llama-3\.1-8b\)\n/);
     const reasons = [...text.out.matchAll(/^ {2}(\d)\. ([a-z ]+) \(/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(reasons).toEqual(["1 data residency", "2 volume and steadiness", "3 model pinning", "4 operations capacity", "5 time to ship"]);
-    // API: 50 × $0.22 + 100 × $0.22 = $33.00. Self-hosted: one GPU node for 50M tokens, 0.8048 × 730 + 50 GiB × $0.08
-    // = $591.50, plus the rest of the stack: $269.76 (the hand sum in cost-dev.test.ts) = $861.26.
-    expect(text.out).toMatch(/\n {2}API {10}\$33\.00\n {2}self-hosted {2}\$861\.26 \(1 GPU node for peak-to-mean 1\)\n/);
+    // API: 50 × $0.22 + 100 × $0.22 = $33.00. Self-hosted: one GPU node for 50M tokens, 0.8048 × 730 + 30 GiB × $0.08
+    // = $589.90, plus the rest of the stack: $269.76 (the hand sum in cost-dev.test.ts) = $859.66.
+    expect(text.out).toMatch(/\n {2}API {10}\$33\.00\n {2}self-hosted {2}\$859\.66 \(1 GPU node for peak-to-mean 1\)\n/);
     expect(text.out).toMatch(/\nBreak-even {3}none: the API stays cheaper at every volume/);
     expect(text.out).toMatch(/\n {2}output tokens\/month {2}input tokens\/month {2}GPU nodes {2}self-hosted +API {2}cheaper\n/);
-    expect(text.out).toMatch(/\n +50M +100M +1 +\$861\.26 +\$33\.00 +API +your volume\n/);
+    expect(text.out).toMatch(/\n +50M +100M +1 +\$859\.66 +\$33\.00 +API +your volume\n/);
 
     // JSON: 2B output + 4B input tokens against OpenAI GPT-4.1 mini ($0.40 in / $1.60 out): $4,800 a month on the API.
     const json = await run("--monthly-input-tokens", "4B", "--monthly-output-tokens", "2B", "--api", "openai/gpt-4.1-mini", "--json");
@@ -83,7 +83,7 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     const d = m.decision;
     const self = d.models.selfHosted;
     expect(self.fixedMonthlyUsd).toBeCloseTo(269.76, 6);
-    expect(self.gpuNodeMonthlyUsd).toBeCloseTo(0.8048 * 730 + 50 * 0.08, 6);
+    expect(self.gpuNodeMonthlyUsd).toBeCloseTo(0.8048 * 730 + 30 * 0.08, 6);
     expect(d.models.hostedApi.inputPerOutputToken).toBe(2);
     expect(d.atVolume.apiUsd).toBeCloseTo(2000 * 1.6 + 4000 * 0.4, 6);
     const nodes = Math.ceil(2e9 / self.outputTokensPerNodeMonth);
@@ -112,7 +112,7 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     expect(api.length).toBeGreaterThanOrEqual(41);
     expect(api[0]).toBe(0);
     expect(selfHosted[0]).toBeCloseTo(269.76, 2); // no GPU node at zero volume (minReplicas 0)
-    expect(selfHosted.at(-1)).toBeCloseTo(269.76 + 591.5, 1); // one node carries it all
+    expect(selfHosted.at(-1)).toBeCloseTo(269.76 + 589.9, 1); // one node carries it all
     expect(Math.max(...api, ...selfHosted)).toBeLessThanOrEqual(chart.yMax);
 
     // One real evaluation of the program served all three.

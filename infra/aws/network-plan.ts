@@ -31,4 +31,5 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   "logs", // CloudWatch Logs
   "autoscaling", // cluster-autoscaler resizes the GPU node group
   "eks-auth", // EKS Pod Identity credentials
+  "eks", // cluster-autoscaler reads the managed node groups (eks:DescribeNodegroup) to scale them from zero
 ] as const;

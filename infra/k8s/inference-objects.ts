@@ -51,9 +51,11 @@ export interface InferenceInputs {
   readonly plan: SizingPlan;
 }
 
-/** Where the weights come from at run time: the checkpoint on Hugging Face, or its copy in the stack's bucket. */
-export interface WeightsLocation {
-  /** s3://<bucket>/<prefix> when the weights are streamed from S3. */
+/** What the pod pulls, known only once the AWS side exists. */
+export interface RuntimeInputs {
+  /** The vLLM image as the nodes pull it (the ECR pull-through cache with egress none); default the stack's. */
+  readonly image?: Input<string>;
+  /** s3://<bucket>/<prefix> when the weights are streamed from S3; absent: from Hugging Face. */
   readonly s3Uri?: Input<string>;
 }
 
@@ -123,7 +125,7 @@ const MODELS_PROBE = [
 const HEALTH_PROBE = ["python3", "-c", "import urllib.request as u;u.urlopen('http://127.0.0.1:8000/health',timeout=4)"];
 
 /** vLLM's arguments: the plan's flags, the S3 copy of the checkpoint when the weights are streamed, the port. */
-export function vllmContainerArgs(plan: SizingPlan, weights: WeightsLocation): Input<string>[] {
+export function vllmContainerArgs(plan: SizingPlan, weights: RuntimeInputs): Input<string>[] {
   const [, ...flags] = plan.vllmArgs;
   const model: Input<string> = weights.s3Uri ?? plan.vllmArgs[0]!;
   const stream = weights.s3Uri
@@ -132,7 +134,7 @@ export function vllmContainerArgs(plan: SizingPlan, weights: WeightsLocation): I
   return [model, ...flags, ...stream, `--port=${VLLM_PORT}`];
 }
 
-function vllmEnv(spec: StackSpec, weights: WeightsLocation): k8s.core.v1.EnvVar[] {
+function vllmEnv(spec: StackSpec, weights: RuntimeInputs): k8s.core.v1.EnvVar[] {
   const s3 = weights.s3Uri !== undefined;
   return [
     { name: "HOME", value: "/models/home" },
@@ -159,7 +161,7 @@ function vllmEnv(spec: StackSpec, weights: WeightsLocation): k8s.core.v1.EnvVar[
   ];
 }
 
-export function vllmDeployment({ spec, plan }: InferenceInputs, weights: WeightsLocation = {}): k8s.apps.v1.Deployment {
+export function vllmDeployment({ spec, plan }: InferenceInputs, weights: RuntimeInputs = {}): k8s.apps.v1.Deployment {
   const resources = replicaResources(plan);
   const tp = plan.tensorParallelSize;
   // NCCL needs a large /dev/shm for tensor parallelism; it counts against the memory request.
@@ -204,7 +206,7 @@ export function vllmDeployment({ spec, plan }: InferenceInputs, weights: Weights
           securityContext: { runAsNonRoot: true, runAsUser: 2000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: "RuntimeDefault" } },
           containers: [{
             name: "vllm",
-            image: spec.inference.image,
+            image: weights.image ?? spec.inference.image,
             command: ["vllm", "serve"],
             args: vllmContainerArgs(plan, weights),
             ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
@@ -492,14 +494,14 @@ export function vllmScaledObject({ spec, plan }: InferenceInputs) {
 }
 
 /**
- * Production shapes (not trial stacks) keep a replica serving through voluntary disruptions: node drains,
- * node group updates, scale-down. `minAvailable: 1` holds only while at least two replicas run by design
- * (minReplicas ≥ 2): with one, it would block every drain (a managed node group update fails after 15
- * minutes of PDB retries), so a single-replica stack lets drains take it, one at a time. Unready replicas
+ * Stacks that never scale to zero (production shapes) keep a replica serving through voluntary disruptions:
+ * node drains, node group updates, scale-down. `minAvailable: 1` holds only while at least two replicas run
+ * by design (minReplicas ≥ 2): with one, it would block every drain (a managed node group update fails after
+ * 15 minutes of PDB retries), so a single-replica stack lets drains take it, one at a time. Unready replicas
  * never hold a drain back.
  */
 export function vllmDisruptionBudget(spec: StackSpec, plan: SizingPlan): k8s.policy.v1.PodDisruptionBudget | undefined {
-  if (spec.trial) return undefined;
+  if (plan.replicas.min < 1) return undefined;
   const keepOne = plan.replicas.min >= 2;
   return {
     apiVersion: "policy/v1",

@@ -22,6 +22,8 @@ export interface InferenceArgs {
   readonly huggingFaceToken?: pulumi.Input<string>;
   /** s3://bucket/prefix of the checkpoint when the weights are streamed from the stack's bucket. */
   readonly weightsUri?: pulumi.Input<string>;
+  /** The vLLM image as the nodes pull it. */
+  readonly image: pulumi.Input<string>;
   /** AWS tags for the load balancer the controller creates. */
   readonly tags: Tags;
   /** The add-on releases: KEDA's CRDs, the load balancer controller and Prometheus must exist first. */
@@ -67,7 +69,7 @@ export class Inference extends pulumi.ComponentResource {
 
     // Awaited for the plan's cold start (see deploymentAwait); the autoscaling objects do not wait for it.
     const wait = deploymentAwait(spec, plan);
-    new k8s.apps.v1.Deployment(`${name}-vllm`, vllmDeployment({ spec, plan }, { s3Uri: args.weightsUri }), {
+    new k8s.apps.v1.Deployment(`${name}-vllm`, vllmDeployment({ spec, plan }, { image: args.image, s3Uri: args.weightsUri }), {
       ...inNamespace,
       dependsOn: [...inNamespace.dependsOn, credentials, serviceAccount, ...chatTemplate, ...args.awsDependencies],
       ...(wait.skip ? {} : { customTimeouts: { create: minutes(wait.createSeconds), update: minutes(wait.updateSeconds) } }),
