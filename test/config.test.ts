@@ -82,6 +82,21 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["half of the people cost", { engineerHoursPerMonth: "20" }, "hostwise:engineerHourlyUsd", /is needed with its pair/],
   ["a utilization above 1", { expectedUtilization: "1.5" }, "hostwise:expectedUtilization", /must be at most 1/],
   ["maxNumSeqs below the guaranteed sequences", { minConcurrentSequences: 8, maxNumSeqs: 4 }, "hostwise:maxNumSeqs", /4 is below minConcurrentSequences \(8\)/],
+  // deployability (issue #9): TLS, egress none, weights
+  ["an internet-facing endpoint without a certificate", { loadBalancer: "internet-facing", inferenceAllowedCidrs: ["203.0.113.0/24"] }, "hostwise:inferenceCertificateArn", /required for an internet-facing load balancer: without it the API key would cross the internet in plain HTTP/],
+  ["a certificate that is not an ACM ARN", { loadBalancer: "internal", inferenceCertificateArn: "arn:aws:iam::123456789012:server-certificate/x" }, "hostwise:inferenceCertificateArn", /is not an ACM certificate ARN/],
+  ["a certificate in another region", { loadBalancer: "internal", inferenceCertificateArn: `arn:aws:acm:eu-west-1:123456789012:certificate/${"0a1b2c3d-4e5f-6789-abcd-ef0123456789"}` }, "hostwise:inferenceCertificateArn", /is in eu-west-1, not the stack's region us-east-1/],
+  ["a certificate without a load balancer", { inferenceCertificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789" }, "hostwise:inferenceCertificateArn", /no load balancer to terminate TLS on/],
+  ["Hugging Face weights without egress", { egress: "none", weightsSource: "huggingface" }, "hostwise:weightsSource", /huggingface needs internet egress/],
+  ["egress none without the nvcr.io mirror", { egress: "none" }, "hostwise:nvcrMirror", /cannot pull nvcr\.io\/nvidia\/k8s-device-plugin:v0\.20\.0 .*ECR pull-through cache does not support nvcr\.io/],
+  ["egress none without ghcr.io credentials", { egress: "none" }, "hostwise:ghcrCredentialArn", /pulls ghcr\.io\/kedacore\/keda:2\.20\.2 .*ECR caches ghcr\.io only with credentials/],
+  ["egress none without Docker Hub credentials", { egress: "none" }, "hostwise:dockerHubCredentialArn", /pulls vllm\/vllm-openai:v0\.31\.0/],
+  ["egress none with an image from an uncacheable registry", { egress: "none", vllmImage: "registry.example.com/vllm:v0.31.0" }, "hostwise:vllmImage", /ECR pull-through cache does not support registry\.example\.com/],
+  ["a pull-through credential that is not named ecr-pullthroughcache/", { egress: "none", ghcrCredentialArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:github-AbCdEf" }, "hostwise:ghcrCredentialArn", /is not a Secrets Manager secret ARN named ecr-pullthroughcache\//],
+  ["an nvcr.io mirror in another region", { egress: "none", nvcrMirror: "123456789012.dkr.ecr.us-west-2.amazonaws.com/nvcr" }, "hostwise:nvcrMirror", /is in us-west-2, not the stack's region us-east-1/],
+  ["registry keys with NAT egress", { nvcrMirror: "123456789012.dkr.ecr.us-east-1.amazonaws.com/nvcr" }, "hostwise:nvcrMirror", /is only used with egress none/],
+  ["a weights prefix with an empty part", { weightsSource: "s3", weightsPrefix: "models//llama" }, "hostwise:weightsPrefix", /is not an S3 key prefix/],
+  ["a weights prefix without S3 weights", { weightsPrefix: "models/llama" }, "hostwise:weightsPrefix", /only used when vLLM streams the weights from S3/],
 ];
 
 describe("config validation", () => {
@@ -91,6 +106,19 @@ describe("config validation", () => {
     expect(issue, `issues: ${JSON.stringify(issues)}`).toBeDefined();
     expect(issue!.message).toMatch(message);
     expect(issue!.hint.length).toBeGreaterThan(10);
+  });
+
+  it("accepts egress none with its registries, streams the weights from S3, and needs no Hugging Face token then", () => {
+    const spec = specFor({
+      egress: "none",
+      huggingFaceToken: "",
+      dockerHubCredentialArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf",
+      ghcrCredentialArn: "arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/ghcr-AbCdEf",
+      nvcrMirror: "123456789012.dkr.ecr.us-east-1.amazonaws.com/nvcr",
+    });
+    expect(spec.inference).toMatchObject({ weightsSource: "s3", weightsPrefix: "meta-llama/Llama-3.1-8B-Instruct", huggingFaceTokenSet: false });
+    // a vLLM image already in this region's ECR needs no Docker Hub credential
+    expect(issuesFor({ egress: "none", vllmImage: "123456789012.dkr.ecr.us-east-1.amazonaws.com/vllm-openai:v0.31.0" }).map((i) => i.key)).not.toContain("hostwise:dockerHubCredentialArn");
   });
 
   it("reports every error at once, not only the first", () => {
