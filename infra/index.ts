@@ -85,6 +85,7 @@ const addons = new Addons(name, {
   imageFor: (upstream) => artifacts.imageFor(upstream),
   pullThroughCache: spec.network.egress === "none",
 });
+const weightsUri = artifacts.weightsBucket ? pulumi.interpolate`s3://${artifacts.weightsBucket.bucket}/${spec.inference.weightsPrefix}` : undefined;
 // The NLB's subnets: public for internet-facing, private for internal (their ranges from the same plan).
 const subnetPlan = planSubnets(spec.network.vpcCidr, spec.network.availabilityZoneCount, spec.network.egress === "nat");
 const internetFacing = spec.inference.loadBalancer === "internet-facing";
@@ -99,7 +100,7 @@ const inference = new Inference(name, {
   },
   huggingFaceToken: spec.inference.huggingFaceTokenSet && spec.inference.weightsSource === "huggingface" ? secretConfig("huggingFaceToken") : undefined,
   image: artifacts.imageFor(spec.inference.image),
-  weightsUri: artifacts.weightsBucket ? pulumi.interpolate`s3://${artifacts.weightsBucket.bucket}/${spec.inference.weightsPrefix}` : undefined,
+  weightsUri,
   tags,
   addons: Object.values(addons.releases),
   awsDependencies: artifacts.ready,
@@ -113,7 +114,7 @@ export const kubeconfig = cluster.kubeconfig;
 export const vpcId = network.vpcId;
 /** The bucket vLLM streams the weights from (weightsSource s3): copy the checkpoint under weightsPrefix. */
 export const weights = artifacts.weightsBucket
-  ? { bucket: artifacts.weightsBucket.bucket, prefix: spec.inference.weightsPrefix, uri: pulumi.interpolate`s3://${artifacts.weightsBucket.bucket}/${spec.inference.weightsPrefix}` }
+  ? { source: "s3", bucket: artifacts.weightsBucket.bucket, prefix: spec.inference.weightsPrefix, uri: weightsUri }
   : { source: "huggingface", checkpoint: plan.model.checkpoint };
 /** How to reach the model: the in-cluster OpenAI base URL, the NLB hostname when there is one, the model name. */
 export const inferenceEndpoint = {

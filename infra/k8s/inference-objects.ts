@@ -125,17 +125,17 @@ const MODELS_PROBE = [
 const HEALTH_PROBE = ["python3", "-c", "import urllib.request as u;u.urlopen('http://127.0.0.1:8000/health',timeout=4)"];
 
 /** vLLM's arguments: the plan's flags, the S3 copy of the checkpoint when the weights are streamed, the port. */
-export function vllmContainerArgs(plan: SizingPlan, weights: RuntimeInputs): Input<string>[] {
+export function vllmContainerArgs(plan: SizingPlan, runtime: RuntimeInputs): Input<string>[] {
   const [, ...flags] = plan.vllmArgs;
-  const model: Input<string> = weights.s3Uri ?? plan.vllmArgs[0]!;
-  const stream = weights.s3Uri
+  const model: Input<string> = runtime.s3Uri ?? plan.vllmArgs[0]!;
+  const stream = runtime.s3Uri
     ? ["--load-format=runai_streamer", `--model-loader-extra-config={"concurrency":${S3_STREAM_CONCURRENCY}}`]
     : [];
   return [model, ...flags, ...stream, `--port=${VLLM_PORT}`];
 }
 
-function vllmEnv(spec: StackSpec, weights: RuntimeInputs): k8s.core.v1.EnvVar[] {
-  const s3 = weights.s3Uri !== undefined;
+function vllmEnv(spec: StackSpec, runtime: RuntimeInputs): k8s.core.v1.EnvVar[] {
+  const s3 = runtime.s3Uri !== undefined;
   return [
     { name: "HOME", value: "/models/home" },
     { name: "HF_HOME", value: "/models/huggingface" },
@@ -161,7 +161,7 @@ function vllmEnv(spec: StackSpec, weights: RuntimeInputs): k8s.core.v1.EnvVar[] 
   ];
 }
 
-export function vllmDeployment({ spec, plan }: InferenceInputs, weights: RuntimeInputs = {}): k8s.apps.v1.Deployment {
+export function vllmDeployment({ spec, plan }: InferenceInputs, runtime: RuntimeInputs = {}): k8s.apps.v1.Deployment {
   const resources = replicaResources(plan);
   const tp = plan.tensorParallelSize;
   // NCCL needs a large /dev/shm for tensor parallelism; it counts against the memory request.
@@ -206,11 +206,11 @@ export function vllmDeployment({ spec, plan }: InferenceInputs, weights: Runtime
           securityContext: { runAsNonRoot: true, runAsUser: 2000, runAsGroup: 2000, fsGroup: 2000, seccompProfile: { type: "RuntimeDefault" } },
           containers: [{
             name: "vllm",
-            image: weights.image ?? spec.inference.image,
+            image: runtime.image ?? spec.inference.image,
             command: ["vllm", "serve"],
-            args: vllmContainerArgs(plan, weights),
+            args: vllmContainerArgs(plan, runtime),
             ports: [{ name: "http", containerPort: VLLM_PORT, protocol: "TCP" }],
-            env: vllmEnv(spec, weights),
+            env: vllmEnv(spec, runtime),
             resources: {
               requests: { cpu: resources.cpu, memory: resources.memory, "nvidia.com/gpu": String(tp) },
               limits: { memory: resources.memory, "nvidia.com/gpu": String(tp) },
