@@ -1,12 +1,14 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Artifacts } from "./aws/artifacts";
 import { Cluster, clusterNameFor } from "./aws/cluster";
+import { deployerCidr } from "./aws/deployer-address";
+import { fitAwsNames } from "./aws/names";
 import { Network } from "./aws/network";
 import { planSubnets } from "./aws/network-plan";
 import { NodeGroups } from "./aws/nodegroups";
 import { kitTags } from "./aws/tags";
+import { usableZones } from "./aws/zones";
 import { ConfigError } from "./config/errors";
 import { readPulumiConfig, secretConfig } from "./config/pulumi-config";
 import { collectResourcesForPricing } from "./cost/collect";
@@ -32,22 +34,24 @@ function resolve(): ResolvedStack {
 
 const { spec, plan } = resolve();
 const pricedResources = collectResourcesForPricing(); // before any resource is registered
+// Long stack names would push autonamed IAM roles, node groups … past AWS's name limits: fit those names.
+pulumi.runtime.registerStackTransformation(fitAwsNames);
 const name = spec.stack;
 const region = spec.placement.region;
 const clusterName = clusterNameFor(pulumi.getProject(), spec.stack);
 const expiry = expiresAt(spec.expiry, new Date());
 const tags = kitTags(spec, expiry);
 
-const zones = aws.getAvailabilityZonesOutput({
-  state: "available",
-  filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }], // no Local Zones
-}).names;
-const network = new Network(name, { network: spec.network, region, zones, tags });
+// Zones where the plan's GPU type and the system type are offered.
+const nodeInstanceTypes = [plan.instanceType, spec.nodes.systemInstanceType];
+const zones = spec.network.existingVpc ? [] : usableZones(region, nodeInstanceTypes, spec.network.availabilityZoneCount);
+const network = new Network(name, { network: spec.network, region, zones, instanceTypes: nodeInstanceTypes, tags });
 const cluster = new Cluster(name, {
   clusterName,
   cluster: spec.cluster,
   region,
   privateSubnetIds: network.privateSubnetIds,
+  ...(spec.cluster.publicAccessFromDeployer ? { deployerCidr: deployerCidr() } : {}),
   tags,
 });
 const nodeGroups = new NodeGroups(name, {
@@ -57,6 +61,7 @@ const nodeGroups = new NodeGroups(name, {
   privateSubnetIds: network.privateSubnetIds,
   plan,
   nodes: spec.nodes,
+  dependsOn: cluster.networkingAddons,
   tags,
 });
 const nodeAddons = cluster.installNodeAddons(name, [nodeGroups.system, nodeGroups.gpu], tags);
@@ -73,7 +78,7 @@ const artifacts = new Artifacts(name, {
 // Kubernetes: the provider from the cluster outputs, the pinned add-ons, then the vLLM workload. Each layer
 // depends on the one before, so `pulumi destroy` removes the load balancer and volumes while their
 // controllers still run, and the add-ons before the nodes and the cluster.
-const k8sProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true }, { dependsOn: [nodeGroups] });
+const k8sProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true }, { dependsOn: [nodeGroups, ...cluster.networkingAddons] });
 const addons = new Addons(name, {
   provider: k8sProvider,
   clusterName,

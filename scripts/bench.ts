@@ -41,6 +41,7 @@ function benchSizing(runs: number) {
         owner: "bench",
         costCenter: "bench",
         huggingFaceToken: "[secret]", // gated Llama checkpoints
+        clusterPublicAccessCidrs: ["203.0.113.0/24"], // a deployer route (example range): config validation requires one
         model: model.id,
         maxModelLen: Math.min(model.maxContext, 8192),
         ...(traffic.peakRequestsPerSecond ? { peakRequestsPerSecond: traffic.peakRequestsPerSecond } : {}),

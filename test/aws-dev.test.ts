@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { resolveStack } from "../infra/resolve";
 import { readStackFile } from "../scripts/lib/stack-file";
 import { countByType, expectGpuNodesMatchPlan, expectPoliciesPass, expectTagged } from "./support/aws-assertions";
-import { evaluateProgram, ofType, one, ROOT, type Registered } from "./support/program";
+import { dependenciesOf, evaluateProgram, ofType, one, ROOT, type Registered } from "./support/program";
 
 // The dev stack (13B-class trial on one 24 GB GPU) as `pulumi up` would register it, under mocks.
 
@@ -28,21 +28,35 @@ describe("dev stack on AWS", () => {
     expect(egress.map((r) => r.inputs.natGatewayId)).toEqual(["dev-nat-0-id", "dev-nat-0-id"]);
   });
 
-  it("keeps the cluster endpoint private, encrypts secrets and logs the control plane", () => {
+  it("opens the API endpoint to the deployer's own address only, encrypts secrets and logs the control plane", () => {
     const cluster = one(resources, "aws:eks/cluster:Cluster");
-    expect(cluster.inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: false });
-    expect(cluster.inputs.vpcConfig.publicAccessCidrs).toBeUndefined();
+    // The deployer's address is resolved at the first pulumi up and kept in state; offline: 192.0.2.1 (RFC 5737).
+    expect(cluster.inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["192.0.2.1/32"] });
+    const kept = one(resources, "random:index/randomId:RandomId", "deployer-address");
+    expect(kept.opts.ignoreChanges).toEqual(["keepers"]);
+    expect(cluster.dependsOn).toContain(kept.key);
     expect(cluster.inputs.version).toBe("1.35");
+    expect(cluster.inputs.upgradePolicy).toEqual({ supportType: "STANDARD" });
     expect(cluster.inputs.accessConfig).toEqual({ authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
     expect(cluster.inputs.encryptionConfig.resources).toEqual(["secrets"]);
     expect(cluster.inputs.enabledClusterLogTypes).toEqual(["api", "audit", "authenticator", "controllerManager", "scheduler"]);
     expect(one(resources, "aws:kms/key:Key").inputs.enableKeyRotation).toBe(true);
-    expect(one(resources, "aws:cloudwatch/logGroup:LogGroup").inputs).toMatchObject({ name: "/aws/eks/hostwise-dev/cluster", retentionInDays: 30 });
+    const logGroup = one(resources, "aws:cloudwatch/logGroup:LogGroup");
+    expect(logGroup.inputs).toMatchObject({ name: "/aws/eks/hostwise-dev/cluster", retentionInDays: 30 });
+    expect(logGroup.opts.retainOnDelete).toBe(true); // EKS re-creates it during delete; teardown removes it after
   });
 
   it("installs the managed add-ons, network policy on, AWS access through pod identity", () => {
     const addons = Object.fromEntries(ofType(resources, "aws:eks/addon:Addon").map((a) => [a.inputs.addonName, a]));
     expect(Object.keys(addons).sort()).toEqual(["aws-ebs-csi-driver", "coredns", "eks-pod-identity-agent", "kube-proxy", "vpc-cni"]);
+    // kube-proxy and CoreDNS are built per Kubernetes version: pinned from infra/catalog/eks-addons.ts
+    expect(addons["kube-proxy"]!.inputs.addonVersion).toBe("v1.35.3-eksbuild.13");
+    expect(addons["coredns"]!.inputs.addonVersion).toBe("v1.14.3-eksbuild.3");
+    // nodes join with pod networking and pod credentials in place, and the Kubernetes layer waits for both
+    for (const waiter of ["aws:eks/nodeGroup:NodeGroup::dev-system", "aws:eks/nodeGroup:NodeGroup::dev-gpu", "pulumi:providers:kubernetes::dev-k8s"]) {
+      const deps = dependenciesOf(resources, waiter);
+      expect(deps.has(addons["vpc-cni"]!.key) && deps.has(addons["eks-pod-identity-agent"]!.key), waiter).toBe(true);
+    }
     expect(JSON.parse(addons["vpc-cni"]!.inputs.configurationValues)).toEqual({ enableNetworkPolicy: "true" });
     expect(addons["vpc-cni"]!.inputs.podIdentityAssociations[0].serviceAccount).toBe("aws-node");
     expect(addons["aws-ebs-csi-driver"]!.inputs.podIdentityAssociations[0].serviceAccount).toBe("ebs-csi-controller-sa");
@@ -60,9 +74,18 @@ describe("dev stack on AWS", () => {
     expect(cniTrust.Statement[0].Principal.Service).toBe("pods.eks.amazonaws.com");
   });
 
+  it("labels the GPU nodes as L4 accelerators and updates them without a surge", () => {
+    const gpu = one(resources, "aws:eks/nodeGroup:NodeGroup", "dev-gpu");
+    expect(gpu.inputs.labels["k8s.amazonaws.com/accelerator"]).toBe("nvidia-l4");
+    expect(gpu.inputs.updateConfig).toEqual({ maxUnavailable: 1, updateStrategy: "MINIMAL" });
+    expect(gpu.opts.ignoreChanges ?? []).toEqual([]); // the desired size is sent, derived from the live group
+    for (const t of ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate")) expect(t.inputs.metadataOptions.httpPutResponseHopLimit, t.name).toBe(1);
+  });
+
   it("tags the GPU Auto Scaling group so cluster-autoscaler can scale it up from zero", () => {
     const tags = Object.fromEntries(ofType(resources, "aws:autoscaling/tag:Tag").map((t) => [t.inputs.tag.key, t.inputs.tag.value]));
     expect(tags).toMatchObject({
+      "k8s.io/cluster-autoscaler/node-template/label/k8s.amazonaws.com/accelerator": "nvidia-l4",
       "k8s.io/cluster-autoscaler/enabled": "true",
       "k8s.io/cluster-autoscaler/hostwise-dev": "owned",
       "k8s.io/cluster-autoscaler/node-template/resources/nvidia.com/gpu": "1",

@@ -20,7 +20,8 @@ describe("prod stack on AWS", () => {
     expectGpuNodesMatchPlan(resources, "prod", plan);
     const group = one(resources, "aws:eks/nodeGroup:NodeGroup", "prod-gpu");
     expect(group.inputs.capacityType).toBe("ON_DEMAND");
-    expect(group.inputs.labels).toEqual({ "hostwise.dev/node-role": "gpu", "hostwise.dev/model-class": "70b", "hostwise.dev/plan": "p5.48xlarge-tp8" });
+    expect(group.inputs.labels).toEqual({ "hostwise.dev/node-role": "gpu", "hostwise.dev/model-class": "70b", "hostwise.dev/plan": "p5.48xlarge-tp8", "k8s.amazonaws.com/accelerator": "nvidia-h100" });
+    expect(group.inputs.updateConfig.updateStrategy).toBe("MINIMAL"); // no surge of p5s on an AMI update
   });
 
   it("spans three zones with a NAT gateway in each", () => {
@@ -32,8 +33,8 @@ describe("prod stack on AWS", () => {
     expect(egress).toEqual(["prod-nat-0-id", "prod-nat-1-id", "prod-nat-2-id"]);
   });
 
-  it("keeps the endpoint private and runs a fixed on-demand system group", () => {
-    expect(one(resources, "aws:eks/cluster:Cluster").inputs.vpcConfig.endpointPublicAccess).toBe(false);
+  it("opens the API endpoint to its allowlist only and runs a fixed on-demand system group", () => {
+    expect(one(resources, "aws:eks/cluster:Cluster").inputs.vpcConfig).toMatchObject({ endpointPrivateAccess: true, endpointPublicAccess: true, publicAccessCidrs: ["198.51.100.0/24"] });
     const system = one(resources, "aws:eks/nodeGroup:NodeGroup", "prod-system");
     expect(system.inputs).toMatchObject({ capacityType: "ON_DEMAND", instanceTypes: ["m6i.large"], scalingConfig: { minSize: 2, desiredSize: 2, maxSize: 2 } });
   });

@@ -2,19 +2,21 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { expectPoliciesPass, expectTagged } from "./support/aws-assertions";
 import { evaluateProgram, ofType, one, type Registered } from "./support/program";
 
-// The dev stack with no internet egress, a public endpoint for an allowlist, extra admins and spot GPUs.
+// The dev stack with no internet egress, a public endpoint for an allowlist, extra admins and spot GPUs, in
+// an account where the GPU type is not offered in us-east-1b.
 
 let resources: Registered[];
 beforeAll(async () => {
   ({ resources } = await evaluateProgram("dev", [
     "egress=none",
     'clusterPublicAccessCidrs=["203.0.113.0/24"]',
+    "clusterPublicAccessFromDeployer=false",
     'clusterAdminArns=["arn:aws:iam::123456789012:role/platform-admin"]',
     "gpuCapacityType=spot",
     "dockerHubCredentialArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf",
     "ghcrCredentialArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/ghcr-AbCdEf",
     "nvcrMirror=123456789012.dkr.ecr.us-east-1.amazonaws.com/nvcr",
-  ]));
+  ], { offeredIn: { "g6.xlarge": ["us-east-1a", "us-east-1c", "us-east-1d"] } }));
 });
 
 describe("egress none", () => {
@@ -119,9 +121,17 @@ describe("endpoint access, admins and spot", () => {
     });
   });
 
-  it("runs the GPU nodes on spot and the system nodes on demand", () => {
-    expect(one(resources, "aws:eks/nodeGroup:NodeGroup", "dev-gpu").inputs.capacityType).toBe("SPOT");
+  it("runs the GPU nodes on spot from every pool of the same GPU shape, and the system nodes on demand", () => {
+    const gpu = one(resources, "aws:eks/nodeGroup:NodeGroup", "dev-gpu");
+    expect(gpu.inputs.capacityType).toBe("SPOT");
+    // g6.2xlarge: one L4 too, more vCPUs and memory, $0.9776/h ≤ 1.5 × $0.8048/h; g6.4xlarge ($1.3232/h) is over
+    expect(gpu.inputs.instanceTypes).toEqual(["g6.xlarge", "g6.2xlarge"]);
     expect(one(resources, "aws:eks/nodeGroup:NodeGroup", "dev-system").inputs.capacityType).toBe("ON_DEMAND");
+  });
+
+  it("builds only in zones that offer the GPU type", () => {
+    const zones = ofType(resources, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone);
+    expect(zones).toEqual(["us-east-1a", "us-east-1c"]); // us-east-1b offers no g6.xlarge here
   });
 
   it("still tags everything and passes every policy rule", () => {

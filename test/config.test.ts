@@ -4,6 +4,9 @@ import { BASE, issuesFor, NOW, specFor } from "./helpers";
 import { validateConfig } from "../infra/config/validate";
 import { ConfigError } from "../infra/config/errors";
 
+/** A VPC the stack brings (ids shaped like AWS's; nothing here contacts AWS). */
+const BYO = { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"], vpcCidr: "10.40.0.0/16" };
+
 const CUSTOM = {
   model: "acme/house-model-13b",
   customParamsBillions: "13",
@@ -97,6 +100,19 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["registry keys with NAT egress", { nvcrMirror: "123456789012.dkr.ecr.us-east-1.amazonaws.com/nvcr" }, "hostwise:nvcrMirror", /is only used with egress none/],
   ["a weights prefix with an empty part", { weightsSource: "s3", weightsPrefix: "models//llama" }, "hostwise:weightsPrefix", /is not an S3 key prefix/],
   ["a weights prefix without S3 weights", { weightsPrefix: "models/llama" }, "hostwise:weightsPrefix", /only used when vLLM streams the weights from S3/],
+  // Deployer access (#9): the first pulumi up needs a route to the API.
+  ["no route to the API of a VPC the stack creates", { clusterPublicAccessCidrs: [] }, "hostwise:clusterPublicAccessCidrs", /nothing can reach the cluster API on the first pulumi up.*clusterPublicAccessFromDeployer.*vpcId/],
+  ["private access alone on a VPC the stack creates", { clusterPublicAccessCidrs: [], clusterPrivateAccessCidrs: ["10.20.0.0/16"] }, "hostwise:clusterPublicAccessCidrs", /no VPN or CI runner can be in yet/],
+  ["a brought VPC nothing is admitted to", { clusterPublicAccessCidrs: [], ...BYO }, "hostwise:clusterPrivateAccessCidrs", /nothing reaches the private API endpoint in vpc-0123456789abcdef0/],
+  ["private access open to everyone", { clusterPrivateAccessCidrs: ["0.0.0.0/0"] }, "hostwise:clusterPrivateAccessCidrs", /would admit every address/],
+  ["a malformed VPC id", { ...BYO, vpcId: "my-vpc" }, "hostwise:vpcId", /"my-vpc" is not a VPC id/],
+  ["subnets without a VPC", { privateSubnetIds: BYO.privateSubnetIds }, "hostwise:vpcId", /privateSubnetIds only applies to a VPC you bring/],
+  ["a VPC without subnets", { vpcId: BYO.vpcId, vpcCidr: BYO.vpcCidr }, "hostwise:privateSubnetIds", /is empty/],
+  ["a brought VPC in one zone", { ...BYO, privateSubnetIds: ["subnet-0123456789abcdef0"] }, "hostwise:privateSubnetIds", /needs subnets in at least two availability zones/],
+  ["a brought VPC without its range", { vpcId: BYO.vpcId, privateSubnetIds: BYO.privateSubnetIds }, "hostwise:vpcCidr", /must be given with vpcId/],
+  ["a zone count with a brought VPC", { ...BYO, availabilityZoneCount: 3 }, "hostwise:availabilityZoneCount", /applies only to the VPC hostwise creates/],
+  ["a version past standard support on the standard tier", { kubernetesVersion: "1.32" }, "hostwise:kubernetesVersion", /1\.32 has left EKS standard support.*kubernetesSupportType standard/],
+  ["a version without pinned add-on versions", { kubernetesVersion: "1.36" }, "hostwise:kubernetesVersion", /1\.36 has no pinned EKS add-on versions/],
 ];
 
 describe("config validation", () => {
@@ -184,6 +200,23 @@ describe("config validation", () => {
     expect(parseExpiry("2d")).toEqual({ kind: "after", hours: 48, text: "2d" });
     expect(parseExpiry("tomorrow")).toBeUndefined();
     expect(parseExpiry("2026-13-45T00:00:00Z")).toBeUndefined();
+  });
+
+  it("takes a route to the API from a public allowlist, the deployer's own address, or a brought VPC with connected networks", () => {
+    expect(specFor().cluster).toMatchObject({ publicAccessCidrs: ["203.0.113.0/24"], publicAccessFromDeployer: false, privateAccessCidrs: [], supportType: "standard" });
+    expect(specFor({ clusterPublicAccessCidrs: [], clusterPublicAccessFromDeployer: true }).cluster.publicAccessFromDeployer).toBe(true);
+    const byo = specFor({ clusterPublicAccessCidrs: [], ...BYO, clusterPrivateAccessCidrs: ["10.20.0.0/16"] });
+    expect(byo.network).toEqual({
+      egress: "nat", availabilityZoneCount: 2, vpcCidr: "10.40.0.0/16", natGateways: "none",
+      existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: BYO.privateSubnetIds },
+    });
+    expect(byo.cluster.privateAccessCidrs).toEqual(["10.20.0.0/16"]);
+  });
+
+  it("keeps a version in extended support only when asked, and carries aws:profile for the kubeconfig", () => {
+    expect(specFor({ kubernetesVersion: "1.32", kubernetesSupportType: "extended" }).cluster.supportType).toBe("extended");
+    expect(specFor({ "aws:profile": "sandbox" }).cluster.awsProfile).toBe("sandbox");
+    expect(specFor().cluster.awsProfile).toBeUndefined();
   });
 
   it("throws one ConfigError whose message lists each issue with its fix", () => {

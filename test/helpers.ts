@@ -12,6 +12,7 @@ export const BASE: RawConfig = {
   costCenter: "cc-42",
   model: "meta-llama/Llama-3.1-8B-Instruct",
   huggingFaceToken: "[secret]", // Llama checkpoints are gated
+  clusterPublicAccessCidrs: ["203.0.113.0/24"], // a route to the API for the first pulumi up (TEST-NET-3 example range)
 };
 
 export function specFor(overrides: RawConfig = {}): StackSpec {

@@ -40,9 +40,11 @@ describe("the Pulumi program on bad config", () => {
     );
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     const message = (error as Error).message;
-    expect(message).toMatch(/^hostwise: stack "broken" has 2 configuration errors:/);
+    expect(message).toMatch(/^hostwise: stack "broken" has 3 configuration errors:/);
     expect(message).toContain("hostwise:maxModelLen: 40000 exceeds");
     expect(message).toContain("hostwise:minReplicas: 3 is above maxReplicas (1)");
+    // no route from the deployer to the API: stopped before anything is created
+    expect(message).toContain("hostwise:clusterPublicAccessCidrs: is empty, so nothing can reach the cluster API on the first pulumi up");
     expect(registered).toEqual([]);
   });
 });

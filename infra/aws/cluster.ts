@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { addonVersion, type EksAddonName } from "../catalog/eks-addons";
 import type { ClusterSpec } from "../config/spec";
 import { MANAGED_POLICIES, serviceRole } from "./iam";
 import { kubeconfig } from "./kubeconfig";
@@ -10,7 +11,14 @@ export interface ClusterArgs {
   readonly cluster: ClusterSpec;
   readonly region: string;
   readonly privateSubnetIds: pulumi.Input<string>[];
+  /** The deployer's own address (/32) for the public allowlist (hostwise:clusterPublicAccessFromDeployer). */
+  readonly deployerCidr?: pulumi.Output<string>;
   readonly tags: Tags;
+}
+
+/** The control-plane log group EKS writes to (and re-creates while a cluster is being deleted). */
+export function controlPlaneLogGroupName(clusterName: string): string {
+  return `/aws/eks/${clusterName}/cluster`;
 }
 
 /** EKS cluster names allow letters, digits, - and _ (100 at most); stack names may also hold dots. */
@@ -34,11 +42,15 @@ export class Cluster extends pulumi.ComponentResource {
   readonly eksCluster: aws.eks.Cluster;
   readonly kubeconfig: pulumi.Output<string>;
   readonly podIdentityAgent: aws.eks.Addon;
+  /** Pod networking and pod credentials: nodes and the Kubernetes layer wait for both. */
+  readonly networkingAddons: aws.eks.Addon[];
+  private readonly kubernetesVersion: string;
 
   constructor(name: string, args: ClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hostwise:aws:Cluster", name, {}, opts);
     const parent = { parent: this };
     const { cluster, tags, clusterName } = args;
+    this.kubernetesVersion = cluster.kubernetesVersion;
 
     const role = serviceRole(`${name}-cluster`, {
       service: "eks.amazonaws.com",
@@ -55,13 +67,17 @@ export class Cluster extends pulumi.ComponentResource {
     }, parent);
 
     // Created before the cluster so the kit owns its retention and tags (EKS would create it untagged, forever).
+    // Retained on delete: EKS keeps writing while the cluster is deleted and would re-create the group after
+    // Pulumi removed it, and the next `pulumi up` of the stack would fail on ResourceAlreadyExists. Teardown
+    // (scripts/teardown/leftovers.ts) deletes it once the cluster is gone.
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-control-plane`, {
-      name: `/aws/eks/${clusterName}/cluster`,
+      name: controlPlaneLogGroupName(clusterName),
       retentionInDays: cluster.logRetentionDays,
       tags: named(tags, `${name}-control-plane`),
-    }, parent);
+    }, { ...parent, retainOnDelete: true });
 
-    const publicAccess = cluster.publicAccessCidrs.length > 0;
+    const publicAccessCidrs: pulumi.Input<string>[] = [...cluster.publicAccessCidrs, ...(args.deployerCidr ? [args.deployerCidr] : [])];
+    const publicAccess = publicAccessCidrs.length > 0;
     this.eksCluster = new aws.eks.Cluster(`${name}-eks`, {
       name: clusterName,
       version: cluster.kubernetesVersion,
@@ -70,14 +86,30 @@ export class Cluster extends pulumi.ComponentResource {
         subnetIds: args.privateSubnetIds,
         endpointPrivateAccess: true,
         endpointPublicAccess: publicAccess,
-        ...(publicAccess ? { publicAccessCidrs: [...cluster.publicAccessCidrs] } : {}),
+        ...(publicAccess ? { publicAccessCidrs } : {}),
       },
+      // Explicit, so the tier the cost estimate prices is the one EKS applies (its default is EXTENDED).
+      upgradePolicy: { supportType: cluster.supportType.toUpperCase() },
       accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
       encryptionConfig: { provider: { keyArn: secretsKey.arn }, resources: ["secrets"] },
       enabledClusterLogTypes: CONTROL_PLANE_LOG_TYPES,
       tags: named(tags, clusterName),
     }, { ...parent, dependsOn: [logGroup] });
     this.name = this.eksCluster.name;
+
+    // The private endpoint answers through the cluster security group EKS creates, which admits only itself:
+    // connected networks (VPN, peered VPCs, in-VPC CI runners) need port 443 opened to them.
+    cluster.privateAccessCidrs.forEach((cidr, i) => {
+      new aws.vpc.SecurityGroupIngressRule(`${name}-api-${i}`, {
+        securityGroupId: this.eksCluster.vpcConfig.clusterSecurityGroupId,
+        ipProtocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: cidr,
+        description: "Kubernetes API from a connected network (hostwise:clusterPrivateAccessCidrs)",
+        tags: named(tags, `${name}-api-${i}`),
+      }, parent);
+    });
 
     cluster.adminArns.forEach((principalArn, i) => {
       const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, {
@@ -104,16 +136,17 @@ export class Cluster extends pulumi.ComponentResource {
 
     this.podIdentityAgent = this.addon(name, "eks-pod-identity-agent", tags);
     this.addon(name, "kube-proxy", tags);
-    this.addon(name, "vpc-cni", tags, {
+    const vpcCni = this.addon(name, "vpc-cni", tags, {
       // Enforce Kubernetes NetworkPolicy (the inference namespace denies all ingress but its clients).
       configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }),
       podIdentityAssociations: [{ roleArn: cniRole.arn, serviceAccount: "aws-node" }],
     }, [this.podIdentityAgent]);
+    this.networkingAddons = [vpcCni, this.podIdentityAgent];
 
     this.kubeconfig = pulumi.secret(
       pulumi
         .all([this.eksCluster.name, this.eksCluster.endpoint, this.eksCluster.certificateAuthority])
-        .apply(([n, endpoint, ca]) => kubeconfig(n, endpoint, ca?.data ?? "", args.region)),
+        .apply(([n, endpoint, ca]) => kubeconfig(n, endpoint, ca?.data ?? "", args.region, cluster.awsProfile)),
     );
     this.registerOutputs({ name: this.name, kubeconfig: this.kubeconfig });
   }
@@ -137,11 +170,16 @@ export class Cluster extends pulumi.ComponentResource {
     ];
   }
 
-  /** An EKS managed add-on at the version EKS defaults to for the cluster's Kubernetes version. */
-  private addon(name: string, addonName: string, tags: Tags, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []): aws.eks.Addon {
+  /**
+   * An EKS managed add-on at the version infra/catalog/eks-addons.ts pins for the cluster's Kubernetes version
+   * (raising kubernetesVersion then updates it), or EKS's default for that version where the catalog pins none.
+   */
+  private addon(name: string, addonName: EksAddonName, tags: Tags, extra: Partial<aws.eks.AddonArgs> = {}, dependsOn: pulumi.Resource[] = []): aws.eks.Addon {
+    const version = addonVersion(this.kubernetesVersion, addonName);
     return new aws.eks.Addon(`${name}-${addonName}`, {
       clusterName: this.name,
       addonName,
+      ...(version ? { addonVersion: version } : {}),
       resolveConflictsOnCreate: "OVERWRITE", // adopt the self-managed copy EKS bootstraps
       resolveConflictsOnUpdate: "OVERWRITE",
       tags: named(tags, `${name}-${addonName}`),

@@ -1,8 +1,10 @@
 /**
  * A kubeconfig for an EKS cluster that authenticates with `aws eks get-token` (the AWS CLI on the machine
- * running Pulumi or kubectl), so no long-lived token is stored anywhere.
+ * running Pulumi or kubectl), so no long-lived token is stored anywhere. When the stack sets `aws:profile`, the
+ * token is requested with that profile too (as `aws eks update-kubeconfig --profile` writes it), so Pulumi's
+ * Kubernetes provider acts as the same identity that created the cluster.
  */
-export function kubeconfig(clusterName: string, endpoint: string, certificateAuthorityData: string, region: string): string {
+export function kubeconfig(clusterName: string, endpoint: string, certificateAuthorityData: string, region: string, awsProfile?: string): string {
   return JSON.stringify({
     apiVersion: "v1",
     kind: "Config",
@@ -18,6 +20,7 @@ export function kubeconfig(clusterName: string, endpoint: string, certificateAut
             command: "aws",
             args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"],
             interactiveMode: "Never",
+            ...(awsProfile ? { env: [{ name: "AWS_PROFILE", value: awsProfile }] } : {}),
           },
         },
       },

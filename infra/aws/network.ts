@@ -1,14 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { NetworkSpec } from "../config/spec";
+import type { ExistingVpc, NetworkSpec } from "../config/spec";
 import { INTERFACE_ENDPOINT_SERVICES, planSubnets } from "./network-plan";
 import { named, type Tags } from "./tags";
+import { checkExistingSubnets, type SubnetFacts } from "./zones";
 
 export interface NetworkArgs {
   readonly network: NetworkSpec;
   readonly region: string;
-  /** Available zones in the region (from an invoke); the first `availabilityZoneCount` are used. */
+  /** The zones to build in (usableZones); the first `availabilityZoneCount` are used. Unused with an existing VPC. */
   readonly zones: pulumi.Input<string[]>;
+  /** Instance types the nodes need: a brought VPC's subnets must be in zones that offer them. */
+  readonly instanceTypes: readonly string[];
   readonly tags: Tags;
 }
 
@@ -27,6 +30,14 @@ export class Network extends pulumi.ComponentResource {
     super("hostwise:aws:Network", name, {}, opts);
     const parent = { parent: this };
     const { network, tags } = args;
+    this.vpcCidr = network.vpcCidr;
+    this.publicSubnetIds = [];
+    if (network.existingVpc) {
+      this.vpcId = pulumi.output(network.existingVpc.vpcId);
+      this.privateSubnetIds = this.checkedSubnets(network.existingVpc, args);
+      this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
+      return;
+    }
     const withNat = network.egress === "nat";
     const subnets = planSubnets(network.vpcCidr, network.availabilityZoneCount, withNat);
     const zone = (i: number) =>
@@ -44,7 +55,6 @@ export class Network extends pulumi.ComponentResource {
       tags: named(tags, `${name}-vpc`),
     }, parent);
     this.vpcId = vpc.id;
-    this.vpcCidr = network.vpcCidr;
 
     const privateSubnets = subnets.map((s, i) => new aws.ec2.Subnet(`${name}-private-${i}`, {
       vpcId: vpc.id,
@@ -61,7 +71,6 @@ export class Network extends pulumi.ComponentResource {
       return table;
     });
 
-    this.publicSubnetIds = [];
     if (withNat) {
       const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: named(tags, `${name}-igw`) }, parent);
       const publicTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: named(tags, `${name}-public`) }, parent);
@@ -101,6 +110,26 @@ export class Network extends pulumi.ComponentResource {
     }
 
     this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds, publicSubnetIds: this.publicSubnetIds });
+  }
+
+  /**
+   * A brought VPC creates nothing: its subnets are read at `pulumi up` and checked (in that VPC, two zones at
+   * least, the instance types offered there, the VPC's range as hostwise:vpcCidr says) before the cluster and
+   * the nodes, which take their ids from this check, are created.
+   */
+  private checkedSubnets(vpc: ExistingVpc, args: NetworkArgs): pulumi.Output<string>[] {
+    const subnets = vpc.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }));
+    const facts = pulumi.all(subnets.map((s) => pulumi.all([s.id, s.vpcId, s.availabilityZone]))).apply((rows) =>
+      rows.map(([id, vpcId, zone]): SubnetFacts => ({ id, vpcId, zone })));
+    const vpcRange = aws.ec2.getVpcOutput({ id: vpc.vpcId }, { parent: this }).cidrBlock;
+    const offerings = aws.ec2.getInstanceTypeOfferingsOutput({
+      locationType: "availability-zone",
+      filters: [{ name: "instance-type", values: [...new Set(args.instanceTypes)] }],
+    }, { parent: this });
+    const checked = pulumi
+      .all([facts, vpcRange, offerings.instanceTypes, offerings.locations])
+      .apply(([rows, cidr, types, locations]) => checkExistingSubnets(vpc, args.network.vpcCidr, rows, cidr, { instanceTypes: types, locations }, args.instanceTypes));
+    return vpc.privateSubnetIds.map((id) => checked.apply(() => id));
   }
 
   /** S3 through a gateway endpoint on the private route tables; the other AWS APIs through interface endpoints. */

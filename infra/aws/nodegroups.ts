@@ -5,6 +5,7 @@ import type { NodesSpec } from "../config/spec";
 import type { SizingPlan } from "../sizing/choose";
 import type { NodeStorage } from "../sizing/node-storage";
 import { nodeConfigUserData } from "./node-user-data";
+import { acceleratorLabel, gpuDesiredSize, gpuInstanceTypes } from "./gpu-nodes";
 import { MANAGED_POLICIES, serviceRole } from "./iam";
 import { named, type Tags } from "./tags";
 
@@ -17,6 +18,8 @@ export interface NodeGroupsArgs {
   readonly privateSubnetIds: pulumi.Input<string>[];
   readonly plan: SizingPlan;
   readonly nodes: NodesSpec;
+  /** What nodes need before they can join and run pods: the VPC CNI and the Pod Identity agent add-ons. */
+  readonly dependsOn: pulumi.Resource[];
   readonly tags: Tags;
 }
 
@@ -27,6 +30,15 @@ const EKS_TAINT_EFFECT = { NoSchedule: "NO_SCHEDULE" } as const;
 export const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
 const SYSTEM_AMI_TYPE = "AL2023_x86_64_STANDARD";
 const SYSTEM_DISK_GIB = 50;
+
+/** The desired capacity cluster-autoscaler left on this cluster's GPU Auto Scaling group; undefined before it exists. */
+export function liveGpuDesiredSize(clusterName: string, parent: pulumi.Resource): pulumi.Output<number | undefined> {
+  const groups = aws.autoscaling.getAmiIdsOutput({ filters: [{ name: `tag:k8s.io/cluster-autoscaler/${clusterName}`, values: ["owned"] }] }, { parent });
+  return groups.names.apply((names) =>
+    names.length === 0
+      ? pulumi.output<number | undefined>(undefined)
+      : pulumi.all(names.map((name) => aws.autoscaling.getGroupOutput({ name }, { parent }).desiredCapacity)).apply((sizes) => Math.max(...sizes)));
+}
 
 /** Node labels of the GPU group: what the inference pods select on. */
 export function gpuNodeLabels(plan: SizingPlan): Record<string, string> {
@@ -48,7 +60,7 @@ export function autoscalerTags(clusterName: string, plan: SizingPlan): Record<st
     [`${prefix}/enabled`]: "true",
     [`${prefix}/${clusterName}`]: "owned",
     [`${prefix}/node-template/resources/nvidia.com/gpu`]: String(gpus),
-    ...Object.fromEntries(Object.entries(gpuNodeLabels(plan)).map(([k, v]) => [`${prefix}/node-template/label/${k}`, v])),
+    ...Object.fromEntries(Object.entries({ ...gpuNodeLabels(plan), ...acceleratorLabel(plan.instanceType) }).map(([k, v]) => [`${prefix}/node-template/label/${k}`, v])),
     [`${prefix}/node-template/taint/${GPU_TAINT.key}`]: `${GPU_TAINT.value}:${GPU_TAINT.effect}`,
   };
 }
@@ -74,9 +86,11 @@ export class NodeGroups extends pulumi.ComponentResource {
       tags,
     }, this);
 
-    // System nodes: add-on controllers (load balancer controller, EBS CSI) read region and VPC from IMDS
-    // through their pod network, which takes a hop limit of 2.
-    const systemTemplate = this.launchTemplate(`${name}-system`, SYSTEM_DISK_GIB, 2, tags);
+    // System nodes: one IMDS hop too, so no pod reaches node credentials. No add-on needs more: the load
+    // balancer controller and cluster-autoscaler get region and VPC from their values, the EBS CSI driver
+    // falls back to Kubernetes metadata (its docs: IMDS, then the Node object), and aws-node, kube-proxy and the
+    // Pod Identity agent run on the host network. A pod that needs IMDS must be named here before raising it.
+    const systemTemplate = this.launchTemplate(`${name}-system`, SYSTEM_DISK_GIB, 1, tags);
     this.system = new aws.eks.NodeGroup(`${name}-system`, {
       clusterName: args.cluster,
       version: args.kubernetesVersion,
@@ -90,7 +104,7 @@ export class NodeGroups extends pulumi.ComponentResource {
       launchTemplate: { id: systemTemplate.id, version: systemTemplate.latestVersion.apply(String) },
       labels: { "hostwise.dev/node-role": "system" },
       tags: named(tags, `${name}-system`),
-    }, parent);
+    }, { ...parent, dependsOn: args.dependsOn });
 
     // GPU nodes: inference pods never need node credentials, so IMDS stays at one hop (unreachable from pods).
     const gpuTemplate = this.launchTemplate(`${name}-gpu`, plan.nodeDiskGiB, 1, tags, plan.nodeStorage);
@@ -102,18 +116,20 @@ export class NodeGroups extends pulumi.ComponentResource {
       subnetIds: args.privateSubnetIds,
       amiType: GPU_AMI_TYPE,
       capacityType: nodes.gpuCapacityType === "spot" ? "SPOT" : "ON_DEMAND",
-      instanceTypes: [plan.instanceType],
-      scalingConfig: { minSize: plan.nodes.min, desiredSize: plan.nodes.min, maxSize: plan.nodes.max },
-      updateConfig: { maxUnavailable: 1 },
+      instanceTypes: gpuInstanceTypes(plan.instanceType, nodes.gpuCapacityType),
+      scalingConfig: {
+        minSize: plan.nodes.min,
+        desiredSize: liveGpuDesiredSize(args.clusterName, this).apply((live) => gpuDesiredSize(plan.nodes.min, plan.nodes.max, live)),
+        maxSize: plan.nodes.max,
+      },
+      // MINIMAL: an AMI or launch template update replaces GPU nodes in place instead of launching a surge of
+      // new ones first (scarce, expensive capacity; the default strategy adds up to twice the zone count).
+      updateConfig: { maxUnavailable: 1, updateStrategy: "MINIMAL" },
       launchTemplate: { id: gpuTemplate.id, version: gpuTemplate.latestVersion.apply(String) },
-      labels: gpuNodeLabels(plan),
+      labels: { ...gpuNodeLabels(plan), ...acceleratorLabel(plan.instanceType) },
       taints: [{ key: GPU_TAINT.key, value: GPU_TAINT.value, effect: EKS_TAINT_EFFECT[GPU_TAINT.effect] }],
       tags: named(tags, `${name}-gpu`, caTags),
-    }, {
-      ...parent,
-      // cluster-autoscaler owns the desired size once the group exists; a later `pulumi up` must not reset it.
-      ignoreChanges: ["scalingConfig.desiredSize"],
-    });
+    }, { ...parent, dependsOn: args.dependsOn });
 
     // Managed node groups do not copy their tags to the Auto Scaling group, where cluster-autoscaler looks.
     const asgName = this.gpu.resources.apply((r) => r[0]?.autoscalingGroups?.[0]?.name ?? "");

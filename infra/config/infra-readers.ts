@@ -1,8 +1,9 @@
+import { EKS_ADDON_VERSIONS, hasAddonVersions } from "../catalog/eks-addons";
 import { supportTier, EKS_VERSIONS } from "../catalog/eks-versions";
 import { parseCidr, isPrivate } from "./cidr";
 import type { ConfigReader } from "./read";
 import { setHint } from "./read";
-import type { ClusterSpec, InferenceSpec, ModelSpec, NetworkSpec, NodesSpec, RegistrySpec } from "./spec";
+import type { ClusterSpec, ExistingVpc, InferenceSpec, ModelSpec, NetworkSpec, NodesSpec, RegistrySpec } from "./spec";
 import { qualified } from "./read";
 
 // Readers for the deployment side of the stack config: network, cluster, node groups, inference endpoint.
@@ -40,6 +41,33 @@ export function readRegistries(r: ConfigReader, region: string | undefined): Reg
   };
 }
 
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+
+/** hostwise:vpcId and privateSubnetIds: both or neither, well-formed, two subnets at least (EKS needs two zones). */
+function readExistingVpc(r: ConfigReader): ExistingVpc | undefined | "invalid" {
+  const vpcId = r.string("vpcId");
+  const subnetIds = r.stringList("privateSubnetIds");
+  if (vpcId === undefined && subnetIds.length === 0) return undefined;
+  const issues = r.issues.length;
+  if (vpcId === undefined) r.fail("vpcId", "is not set, and privateSubnetIds only applies to a VPC you bring", `${setHint("vpcId", "vpc-0123456789abcdef0")}, or remove privateSubnetIds`);
+  else if (!VPC_ID.test(vpcId)) r.fail("vpcId", `"${vpcId}" is not a VPC id`, setHint("vpcId", "vpc-0123456789abcdef0"));
+  if (vpcId !== undefined && subnetIds.length === 0) {
+    r.fail("privateSubnetIds", "is empty: a VPC you bring needs the private subnets for the cluster and nodes", `list them: pulumi config set --path '${qualified("privateSubnetIds")}[0]' subnet-…`);
+  }
+  for (const id of subnetIds) if (!SUBNET_ID.test(id)) r.fail("privateSubnetIds", `"${id}" is not a subnet id`, "list subnet ids like subnet-0123456789abcdef0");
+  if (new Set(subnetIds).size !== subnetIds.length) r.fail("privateSubnetIds", "lists a subnet twice", "list each private subnet once");
+  if (subnetIds.length === 1) r.fail("privateSubnetIds", "lists one subnet; EKS needs subnets in at least two availability zones", "add a private subnet in another zone");
+  if (r.isSet("availabilityZoneCount")) {
+    r.fail("availabilityZoneCount", "applies only to the VPC hostwise creates; with vpcId the zones are those of privateSubnetIds", `pulumi config rm ${qualified("availabilityZoneCount")}`);
+  }
+  if (!r.isExplicit("vpcCidr")) {
+    r.fail("vpcCidr", "must be given with vpcId: the primary IPv4 range of that VPC (the default 10.0.0.0/16 would only be a guess)", `${setHint("vpcCidr", "<the VPC's CIDR>")} (aws ec2 describe-vpcs --vpc-ids <vpcId>)`);
+  }
+  return r.issues.length > issues ? "invalid" : { vpcId: vpcId!, privateSubnetIds: subnetIds };
+}
+
+
 export function readNetwork(r: ConfigReader, trial: boolean | undefined, region: string | undefined): NetworkSpec | undefined {
   const egress = r.string("egress") as NetworkSpec["egress"] | undefined;
   let zones = r.integer("availabilityZoneCount", 1);
@@ -56,7 +84,11 @@ export function readNetwork(r: ConfigReader, trial: boolean | undefined, region:
   const cidr = vpcCidr === undefined ? undefined : parseCidr(vpcCidr);
   if (vpcCidr !== undefined && !cidr) r.fail("vpcCidr", `"${vpcCidr}" is not an IPv4 network in CIDR form`, setHint("vpcCidr", "10.0.0.0/16"));
   else if (cidr && (cidr.prefix < 16 || cidr.prefix > 20)) r.fail("vpcCidr", `/${cidr.prefix} is outside /16 to /20 (AWS allows /16 at most; /20 leaves room for three zones' subnets)`, setHint("vpcCidr", "10.0.0.0/16"));
-  if (!egress || trial === undefined || !cidr || cidr.prefix < 16 || cidr.prefix > 20 || (r.isSet("availabilityZoneCount") && zones === undefined)) return undefined;
+  const existingVpc = readExistingVpc(r);
+  if (!egress || trial === undefined || !cidr || cidr.prefix < 16 || cidr.prefix > 20 || (r.isSet("availabilityZoneCount") && zones === undefined) || existingVpc === "invalid") return undefined;
+  if (existingVpc) {
+    return { egress, availabilityZoneCount: existingVpc.privateSubnetIds.length, vpcCidr: vpcCidr!, natGateways: "none", registries, existingVpc };
+  }
   return {
     egress,
     availabilityZoneCount: zones ?? (trial ? 2 : 3),
@@ -66,8 +98,9 @@ export function readNetwork(r: ConfigReader, trial: boolean | undefined, region:
   };
 }
 
-export function readCluster(r: ConfigReader, now: Date): ClusterSpec | undefined {
+export function readCluster(r: ConfigReader, now: Date, awsProfile: string | undefined): ClusterSpec | undefined {
   const version = r.string("kubernetesVersion");
+  const supportType = r.string("kubernetesSupportType") as ClusterSpec["supportType"] | undefined;
   if (version !== undefined) {
     const known = EKS_VERSIONS.map((v) => v.version);
     const newest = known[known.length - 1]!;
@@ -75,17 +108,31 @@ export function readCluster(r: ConfigReader, now: Date): ClusterSpec | undefined
       r.fail("kubernetesVersion", `"${version}" is not a Kubernetes minor version like ${newest}`, setHint("kubernetesVersion", newest));
     } else {
       const tier = supportTier(version, now);
+      const standard = known.filter((v) => supportTier(v, now) === "standard");
       if (tier === undefined || tier === "ended") {
-        r.fail("kubernetesVersion", `${version} is no longer supported by EKS`, `use ${known.filter((v) => supportTier(v, now) === "standard").join(" or ")}: ${setHint("kubernetesVersion", newest)}`);
+        r.fail("kubernetesVersion", `${version} is no longer supported by EKS`, `use ${standard.join(" or ")}: ${setHint("kubernetesVersion", newest)}`);
+      } else if (tier === "extended" && supportType === "standard") {
+        r.fail("kubernetesVersion", `${version} has left EKS standard support, and kubernetesSupportType standard lets EKS upgrade the control plane itself`,
+          `upgrade: ${setHint("kubernetesVersion", standard[standard.length - 1] ?? newest)}, or keep it at the extended-support price: ${setHint("kubernetesSupportType", "extended")}`);
+      } else if (!hasAddonVersions(version)) {
+        r.fail("kubernetesVersion", `${version} has no pinned EKS add-on versions in infra/catalog/eks-addons.ts (kube-proxy and CoreDNS are built per Kubernetes version)`,
+          `use ${Object.keys(EKS_ADDON_VERSIONS).filter((v) => supportTier(v, now) === "standard").join(" or ")}, or add the versions from \`aws eks describe-addon-versions --kubernetes-version ${version}\` to the catalog`);
       }
     }
   }
   const publicAccessCidrs = r.stringList("clusterPublicAccessCidrs");
+  const publicAccessFromDeployer = r.boolean("clusterPublicAccessFromDeployer");
   for (const text of publicAccessCidrs) {
     const cidr = parseCidr(text);
     if (!cidr) r.fail("clusterPublicAccessCidrs", `"${text}" is not an IPv4 network in CIDR form`, "list your office or VPN egress ranges, e.g. [\"203.0.113.0/24\"]");
     else if (cidr.prefix === 0) r.fail("clusterPublicAccessCidrs", `${text} would open the Kubernetes API to the whole internet`, "list only the ranges that must reach the API, or leave the list empty to keep the endpoint private");
     else if (isPrivate(cidr)) r.fail("clusterPublicAccessCidrs", `${text} is a private range, which never reaches a public endpoint`, "private networks reach the API through the private endpoint already: remove it");
+  }
+  const privateAccessCidrs = r.stringList("clusterPrivateAccessCidrs");
+  for (const text of privateAccessCidrs) {
+    const cidr = parseCidr(text);
+    if (!cidr) r.fail("clusterPrivateAccessCidrs", `"${text}" is not an IPv4 network in CIDR form`, "list your VPN or runner ranges, e.g. [\"10.20.0.0/16\"]");
+    else if (cidr.prefix === 0) r.fail("clusterPrivateAccessCidrs", `${text} would admit every address to the Kubernetes API`, "list only the networks that must reach the API");
   }
   const adminArns = r.stringList("clusterAdminArns");
   for (const arn of adminArns) {
@@ -97,8 +144,40 @@ export function readCluster(r: ConfigReader, now: Date): ClusterSpec | undefined
   if (logRetentionDays !== undefined && !LOG_RETENTION_DAYS.includes(logRetentionDays)) {
     r.fail("logRetentionDays", `${logRetentionDays} is not a CloudWatch Logs retention period`, `use one of ${LOG_RETENTION_DAYS.join(", ")}`);
   }
-  if (version === undefined || logRetentionDays === undefined) return undefined;
-  return { kubernetesVersion: version, publicAccessCidrs, adminArns, logRetentionDays };
+  if (version === undefined || supportType === undefined || publicAccessFromDeployer === undefined || logRetentionDays === undefined) return undefined;
+  return {
+    kubernetesVersion: version,
+    supportType,
+    publicAccessCidrs,
+    publicAccessFromDeployer,
+    privateAccessCidrs,
+    adminArns,
+    logRetentionDays,
+    ...(awsProfile ? { awsProfile } : {}),
+  };
+}
+
+/**
+ * The first `pulumi up` installs Kubernetes objects right after creating the cluster, from the machine running
+ * it: that machine needs a route to the API. A VPC the stack creates has no VPN or runner in it yet, so only a
+ * public allowlist (given, or the deployer's own address) reaches it; a VPC the stack brings can be reached
+ * from connected networks admitted on 443.
+ */
+export function checkDeployerRoute(r: ConfigReader, network: NetworkSpec, cluster: ClusterSpec): void {
+  const publicRoute = cluster.publicAccessCidrs.length > 0 || cluster.publicAccessFromDeployer;
+  if (publicRoute) return;
+  const allowlist = `pulumi config set --path '${qualified("clusterPublicAccessCidrs")}[0]' <your egress>/32`;
+  if (!network.existingVpc) {
+    r.fail("clusterPublicAccessCidrs",
+      "is empty, so nothing can reach the cluster API on the first pulumi up: the endpoint is private and this stack creates its VPC, which no VPN or CI runner can be in yet " +
+      "(keys: clusterPublicAccessCidrs, clusterPublicAccessFromDeployer, vpcId + privateSubnetIds + clusterPrivateAccessCidrs)",
+      `allow your egress range: ${allowlist}; or ${setHint("clusterPublicAccessFromDeployer", "true")}; or bring a VPC your network reaches (vpcId, privateSubnetIds) and admit it with clusterPrivateAccessCidrs`);
+  } else if (cluster.privateAccessCidrs.length === 0) {
+    r.fail("clusterPrivateAccessCidrs",
+      `is empty, so nothing reaches the private API endpoint in ${network.existingVpc.vpcId}: the cluster security group admits only itself ` +
+      "(keys: clusterPrivateAccessCidrs, clusterPublicAccessCidrs, clusterPublicAccessFromDeployer)",
+      `admit the network pulumi runs from (VPN, CI runner subnet): pulumi config set --path '${qualified("clusterPrivateAccessCidrs")}[0]' 10.20.0.0/16; or ${allowlist}`);
+  }
 }
 
 export function readNodes(r: ConfigReader): NodesSpec | undefined {

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { RawConfig } from "./read";
-import { CONFIG_KEYS, CONFIG_NAMESPACE, REGION_KEY } from "./schema";
+import { CONFIG_KEYS, CONFIG_NAMESPACE, PROFILE_KEY, REGION_KEY } from "./schema";
 import { SECRET_PLACEHOLDER } from "./secret";
 
 /** A secret config value as a Pulumi secret output. */
@@ -17,7 +17,10 @@ export function readPulumiConfig(): RawConfig {
     const value = secret ? (pulumi.runtime.getConfig(`${CONFIG_NAMESPACE}:${key}`) ? SECRET_PLACEHOLDER : undefined) : hostwise.get(key);
     if (value !== undefined) raw[key] = value;
   }
-  const region = new pulumi.Config("aws").get("region");
+  const aws = new pulumi.Config("aws");
+  const region = aws.get("region");
   if (region !== undefined) raw[REGION_KEY] = region;
+  const profile = aws.get("profile");
+  if (profile !== undefined) raw[PROFILE_KEY] = profile;
   return raw;
 }

@@ -50,6 +50,11 @@ export class ConfigReader {
     return this.value(key) !== undefined;
   }
 
+  /** The stack gives a value itself (not the schema default). */
+  isExplicit(key: string): boolean {
+    return key in this.raw && this.raw[key] !== "" && this.raw[key] !== null;
+  }
+
   string(key: string): string | undefined {
     const v = this.value(key);
     if (v === undefined) return undefined;

@@ -79,10 +79,15 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Network", key: "ghcrCredentialArn", kind: "string", default: "", description: "Egress none: Secrets Manager secret (name `ecr-pullthroughcache/…`, this region) with a GitHub token, for the ECR pull-through cache of KEDA's ghcr.io images." },
   { group: "Network", key: "nvcrMirror", kind: "string", default: "", description: "Egress none: ECR path (`<account>.dkr.ecr.<region>.amazonaws.com/<prefix>`) holding copies of the nvcr.io images (NVIDIA device plugin, DCGM exporter), which ECR cannot cache." },
   { group: "Network", key: "availabilityZoneCount", kind: "optionalInteger", default: "", description: "Availability zones the VPC spans (2 or 3); empty = 2 on trial stacks, 3 otherwise." },
-  { group: "Network", key: "vpcCidr", kind: "string", default: "10.0.0.0/16", description: "IPv4 range of the VPC, /16 to /20." },
+  { group: "Network", key: "vpcCidr", kind: "string", default: "10.0.0.0/16", description: "IPv4 range of the VPC, /16 to /20. With `vpcId`: required, the primary range of that VPC (checked at `pulumi up`)." },
+  { group: "Network", key: "vpcId", kind: "string", default: "", description: "Bring your own VPC (`vpc-…`): hostwise creates no VPC, subnets, NAT gateways or endpoints in it. Needs `privateSubnetIds`, `vpcCidr` and a deployer route (`clusterPrivateAccessCidrs` or a public allowlist)." },
+  { group: "Network", key: "privateSubnetIds", kind: "stringArray", default: [], description: "With `vpcId`: the private subnets (`subnet-…`, in 2 or more zones) for the cluster, the nodes and internal load balancers." },
   // Cluster
   { group: "Cluster", key: "kubernetesVersion", kind: "string", default: "1.35", description: "EKS Kubernetes version, pinned (`1.34`, `1.35`, …)." },
+  { group: "Cluster", key: "kubernetesSupportType", kind: "string", default: "standard", oneOf: ["standard", "extended"], description: "EKS support policy (`upgradePolicy.supportType`): `standard` (EKS upgrades the control plane when standard support ends) or `extended` (keeps the version, at the extended-support price). The cost estimate prices the same tier." },
   { group: "Cluster", key: "clusterPublicAccessCidrs", kind: "stringArray", default: [], description: "Turn the cluster's public API endpoint on for these CIDRs only (never 0.0.0.0/0); empty = private endpoint only." },
+  { group: "Cluster", key: "clusterPublicAccessFromDeployer", kind: "boolean", default: false, description: "Add the public IPv4 address of the machine running the first `pulumi up` (/32) to the public endpoint allowlist; kept in state so later runs (CI previews) do not change it." },
+  { group: "Cluster", key: "clusterPrivateAccessCidrs", kind: "stringArray", default: [], description: "Connected networks admitted on port 443 to the private API endpoint (cluster security group): your VPN, peered networks, CI runners inside `vpcId`." },
   { group: "Cluster", key: "clusterAdminArns", kind: "stringArray", default: [], description: "IAM role or user ARNs given cluster-admin access entries (the identity running `pulumi up` is admin already)." },
   { group: "Cluster", key: "logRetentionDays", kind: "integer", default: 30, description: "Retention of the control-plane logs in CloudWatch, days (a CloudWatch retention value)." },
   // Nodes
@@ -111,6 +116,8 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
 
 /** Provider keys a stack must set; Pulumi.yaml cannot declare them, so they are documented in the README. */
 export const REGION_KEY = "aws:region";
+/** The AWS CLI profile the provider uses; the kubeconfig's `aws eks get-token` uses it too. */
+export const PROFILE_KEY = "aws:profile";
 
 /** The type Pulumi.yaml declares for a kind. */
 export function pulumiType(kind: ConfigKind): "string" | "integer" | "boolean" | "array" {

@@ -81,21 +81,38 @@ export interface RegistrySpec {
   readonly nvcrMirror?: string;
 }
 
+/** A VPC the stack brings (hostwise:vpcId): hostwise creates nothing in it but the cluster and its nodes. */
+export interface ExistingVpc {
+  readonly vpcId: string;
+  readonly privateSubnetIds: readonly string[];
+}
+
 export interface NetworkSpec {
   readonly egress: "nat" | "none";
+  /** Zones the kit's VPC spans; with an existing VPC, the number of private subnets given. */
   readonly availabilityZoneCount: number;
   readonly vpcCidr: string;
-  /** One NAT gateway (trial stacks) or one per availability zone; none without NAT egress. */
+  /** One NAT gateway (trial stacks) or one per availability zone; none without NAT egress or with an existing VPC. */
   readonly natGateways: "single" | "perZone" | "none";
   readonly registries: RegistrySpec;
+  /** Set when the stack brings its own VPC; absent = hostwise creates the VPC. */
+  readonly existingVpc?: ExistingVpc;
 }
 
 export interface ClusterSpec {
   readonly kubernetesVersion: string;
-  /** Empty = private API endpoint only. */
+  /** EKS upgradePolicy.supportType; the cost estimate prices the same tier. */
+  readonly supportType: "standard" | "extended";
+  /** Empty = private API endpoint only (unless publicAccessFromDeployer). */
   readonly publicAccessCidrs: readonly string[];
+  /** Add the deployer's own egress address, resolved at the first `pulumi up`, to the public allowlist. */
+  readonly publicAccessFromDeployer: boolean;
+  /** Connected networks admitted on 443 to the cluster security group (the private endpoint). */
+  readonly privateAccessCidrs: readonly string[];
   readonly adminArns: readonly string[];
   readonly logRetentionDays: number;
+  /** The stack's aws:profile, which the kubeconfig's `aws eks get-token` must use too. */
+  readonly awsProfile?: string;
 }
 
 export interface NodesSpec {

@@ -5,9 +5,9 @@ import { findModel, MODELS, type ModelArchitecture } from "../catalog/models";
 import { checkHardware, isPowerOfTwo, quantizationNeedsFloat16, tensorParallelOptions } from "../sizing/candidates";
 import { hourlyPrice, instanceTypesThatFit } from "../sizing/choose";
 import { ConfigError } from "./errors";
-import { readCluster, readInference, readNetwork, readNodes } from "./infra-readers";
+import { checkDeployerRoute, readCluster, readInference, readNetwork, readNodes } from "./infra-readers";
 import { ConfigReader, qualified, setHint, type RawConfig } from "./read";
-import { CONFIG_KEYS, REGION_KEY } from "./schema";
+import { CONFIG_KEYS, PROFILE_KEY, REGION_KEY } from "./schema";
 import type {
   Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, NodesSpec, PlacementSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec, UsageSpec,
 } from "./spec";
@@ -380,7 +380,9 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
   const inference = readInference(r, model, placement?.region, egress);
   const network = readNetwork(r, trial, placement?.region);
   if (network?.egress === "none" && inference) checkImagesWithoutEgress(r, network.registries, inference.image, placement?.region);
-  const cluster = readCluster(r, options.now);
+  const profile = raw[PROFILE_KEY];
+  const cluster = readCluster(r, options.now, typeof profile === "string" && profile !== "" ? profile : undefined);
+  if (network && cluster) checkDeployerRoute(r, network, cluster);
   const nodes = readNodes(r);
   if (inference?.loadBalancer === "internet-facing" && network?.egress === "none") {
     r.fail("loadBalancer", "internet-facing needs public subnets and an internet gateway, which egress none rules out",

@@ -50,7 +50,7 @@ export const ADDONS: readonly AddonSpec[] = [
     folder: "aws-load-balancer-controller",
     namespace: "aws-load-balancer-controller",
     stackValues: (a) => ({ clusterName: a.clusterName, region: a.region, vpcId: a.vpcId }),
-    aws: { serviceAccount: "aws-load-balancer-controller", policy: () => loadBalancerControllerPolicy() },
+    aws: { serviceAccount: "aws-load-balancer-controller", policy: (a) => loadBalancerControllerPolicy(a.clusterName) },
   },
 ];
 

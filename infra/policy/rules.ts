@@ -2,6 +2,7 @@ import { findInstanceType } from "../catalog/instances";
 import { REQUIRED_TAG_KEYS } from "../aws/tags";
 import type { ResourceView, StackResourceView } from "../resource-view";
 import { DEPLOY_RULES, DEPLOY_STACK_RULES } from "./deploy-rules";
+import { DEPLOYABLE_RULES, DEPLOYABLE_STACK_RULES } from "./deployable-rules";
 
 // The kit's guardrails as pure functions over a resource's type and inputs: tests run them in-process over
 // what the program registers, and policies.ts wraps them for `pulumi preview --policy-pack infra/policy`.
@@ -175,7 +176,8 @@ export const RULES: readonly Rule[] = [
   requiredTags,
   noWildcardIam,
   ...DEPLOY_RULES,
+  ...DEPLOYABLE_RULES,
 ];
 
 /** Rules over the whole stack (see StackRule). */
-export const STACK_RULES: readonly StackRule[] = [...DEPLOY_STACK_RULES];
+export const STACK_RULES: readonly StackRule[] = [...DEPLOY_STACK_RULES, ...DEPLOYABLE_STACK_RULES];

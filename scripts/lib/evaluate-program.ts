@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { resolveDeployerAddressOffline } from "../../infra/aws/deployer-address";
 import type { RawConfig } from "../../infra/config/read";
 import { dependenciesOf as graphDependencies } from "../../infra/policy/graph";
 import type { ResourceOptionsView, StackResourceView } from "../../infra/resource-view";
@@ -51,13 +52,51 @@ const keyOf = (r: unknown): string | undefined => {
 /** Availability zones the mocked getAvailabilityZones invoke answers with. */
 export const ZONES = ["us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d"];
 
+/**
+ * What the mocked invokes say about the AWS account. The offline plan assumes a fresh account where every
+ * instance type is offered in every zone and a brought VPC is what its keys say; tests change it to see the
+ * program react (a GPU type missing from a zone, a deployed GPU group that cluster-autoscaler has scaled).
+ */
+export interface MockAccount {
+  /** Zones where an instance type is offered; types not listed are offered in every zone. */
+  readonly offeredIn?: Readonly<Record<string, readonly string[]>>;
+  /** Desired capacity of the stack's GPU Auto Scaling group, when the stack is deployed; absent = first deploy. */
+  readonly gpuDesiredCapacity?: number;
+}
+
+/** Answers the invokes the program makes; any other invoke throws, so none goes unnoticed. */
+function answerInvoke(token: string, args: Record<string, any>, raw: RawConfig, account: MockAccount): Record<string, unknown> {
+  const filter = (name: string): string[] => (args.filters ?? []).find((f: { name: string }) => f.name === name)?.values ?? [];
+  switch (token) {
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      return { names: ZONES, zoneIds: ZONES.map((_, i) => `use1-az${i + 1}`), id: "us-east-1" };
+    case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+      const rows = filter("instance-type").flatMap((type) => (account.offeredIn?.[type] ?? ZONES).map((zone) => ({ type, zone })));
+      return { id: "us-east-1", instanceTypes: rows.map((r) => r.type), locations: rows.map((r) => r.zone), locationTypes: rows.map(() => "availability-zone") };
+    }
+    case "aws:autoscaling/getAmiIds:getAmiIds": // the Auto Scaling groups data source (misnamed in @pulumi/aws)
+      return { id: "asgs", names: account.gpuDesiredCapacity === undefined ? [] : ["eks-gpu-live-asg"], arns: [] };
+    case "aws:autoscaling/getGroup:getGroup":
+      return { id: args.name, name: args.name, desiredCapacity: account.gpuDesiredCapacity };
+    case "aws:ec2/getVpc:getVpc":
+      return { id: args.id, cidrBlock: raw.vpcCidr };
+    case "aws:ec2/getSubnet:getSubnet": {
+      const ids = typeof raw.privateSubnetIds === "string" ? JSON.parse(raw.privateSubnetIds) : raw.privateSubnetIds;
+      const index = ((ids as string[] | undefined) ?? []).indexOf(args.id);
+      return { id: args.id, vpcId: raw.vpcId, availabilityZone: ZONES[Math.max(0, index) % ZONES.length] };
+    }
+    default:
+      throw new Error(`unmocked invoke ${token}`);
+  }
+}
+
 /** Outputs AWS computes that the program reads; placeholders shaped like the real ones. */
 function computedOutputs(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
   const service = type.split(":")[1]?.split("/")[0] ?? "x";
   const common = { arn: `arn:aws:${service}:us-east-1:123456789012:${name}` };
   switch (type) {
     case "aws:eks/cluster:Cluster":
-      return { ...common, endpoint: `https://${name}.gr7.us-east-1.eks.amazonaws.com`, certificateAuthority: { data: "LS0tLS1CRUdJTi0tLS0t" } };
+      return { ...common, endpoint: `https://${name}.gr7.us-east-1.eks.amazonaws.com`, certificateAuthority: { data: "LS0tLS1CRUdJTi0tLS0t" }, clusterSecurityGroupId: `sg-${name}` };
     case "aws:eks/nodeGroup:NodeGroup":
       return { ...common, nodeGroupName: name, resources: [{ autoscalingGroups: [{ name: `eks-${name}-asg` }] }] };
     case "aws:ec2/launchTemplate:LaunchTemplate":
@@ -78,14 +117,15 @@ function computedOutputs(type: string, name: string, inputs: Record<string, any>
 /**
  * Evaluates the real Pulumi program (infra/index.ts) under Pulumi's mock runtime, as `pulumi up` would,
  * with no CLI and no cloud account, and returns every resource it registered and the stack outputs. The
- * program module runs once per process. Any invoke but getAvailabilityZones throws, so none goes unnoticed.
+ * program module runs once per process. Invokes are answered by answerInvoke (the account described by `account`).
  */
 let evaluated = false;
 
-export async function evaluateProgram(stack: string, raw: RawConfig): Promise<{ resources: Registered[]; outputs: Record<string, unknown> }> {
+export async function evaluateProgram(stack: string, raw: RawConfig, account: MockAccount = {}): Promise<{ resources: Registered[]; outputs: Record<string, unknown> }> {
   // Node caches the program module: a second run in one module registry would register nothing.
   if (evaluated) throw new Error("evaluateProgram runs the Pulumi program once per process (tests: vi.resetModules() first)");
   evaluated = true;
+  resolveDeployerAddressOffline();
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(raw)) {
     config[key.includes(":") ? key : `hostwise:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
@@ -97,14 +137,13 @@ export async function evaluateProgram(stack: string, raw: RawConfig): Promise<{ 
       newResource: (args) => {
         const entry = byKey.get(`${args.type}::${args.name}`);
         if (entry) Object.assign(entry.inputs, unwrapSecrets(args.inputs));
-        return { id: `${args.name}-id`, state: { ...computedOutputs(args.type, args.name, args.inputs), ...args.inputs } };
+        const { clusterSecurityGroupId, ...computed } = computedOutputs(args.type, args.name, args.inputs);
+        const state: Record<string, any> = { ...computed, ...args.inputs };
+        // EKS adds the cluster security group to the vpcConfig the program gave.
+        if (clusterSecurityGroupId) state.vpcConfig = { ...state.vpcConfig, clusterSecurityGroupId };
+        return { id: `${args.name}-id`, state };
       },
-      call: (args) => {
-        if (args.token === "aws:index/getAvailabilityZones:getAvailabilityZones") {
-          return { names: ZONES, zoneIds: ZONES.map((_, i) => `use1-az${i + 1}`), id: "us-east-1" };
-        }
-        throw new Error(`unmocked invoke ${args.token}`);
-      },
+      call: (args) => answerInvoke(args.token, args.inputs, raw, account),
     },
     "hostwise",
     stack,
@@ -131,7 +170,7 @@ export async function evaluateProgram(stack: string, raw: RawConfig): Promise<{ 
         opts: {
           ...(a.opts.customTimeouts ? { customTimeouts: a.opts.customTimeouts } : {}),
           ...(a.opts.ignoreChanges ? { ignoreChanges: a.opts.ignoreChanges } : {}),
-          ...(a.opts.retainOnDelete !== undefined ? { retainOnDelete: a.opts.retainOnDelete } : {}),
+          retainOnDelete: a.opts.retainOnDelete === true, // always known here (the policy pack cannot see it)
           ...("deleteBeforeReplace" in a.opts && a.opts.deleteBeforeReplace !== undefined ? { deleteBeforeReplace: Boolean(a.opts.deleteBeforeReplace) } : {}),
           ...(a.opts.protect !== undefined ? { protect: a.opts.protect } : {}),
         },

@@ -1,14 +1,14 @@
 import { join } from "node:path";
-import { evaluateProgram as evaluate, type Registered } from "../../scripts/lib/evaluate-program";
+import { evaluateProgram as evaluate, type MockAccount, type Registered } from "../../scripts/lib/evaluate-program";
 import { applyOverrides, readStackFile } from "../../scripts/lib/stack-file";
 
-export { dependenciesOf, type Registered, ZONES } from "../../scripts/lib/evaluate-program";
+export { dependenciesOf, type MockAccount, type Registered, ZONES } from "../../scripts/lib/evaluate-program";
 
 export const ROOT = join(__dirname, "..", "..");
 
 /** Evaluates the Pulumi program for a stack file plus `key=value` overrides: once per test file (process). */
-export function evaluateProgram(stack: string, overrides: string[] = []) {
-  return evaluate(stack, applyOverrides(readStackFile(ROOT, stack), overrides));
+export function evaluateProgram(stack: string, overrides: string[] = [], account: MockAccount = {}) {
+  return evaluate(stack, applyOverrides(readStackFile(ROOT, stack), overrides), account);
 }
 
 export function ofType(resources: readonly Registered[], type: string): Registered[] {
