@@ -16,7 +16,7 @@ beforeAll(async () => {
     "dockerHubCredentialArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf",
     "ghcrCredentialArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/ghcr-AbCdEf",
     "nvcrMirror=123456789012.dkr.ecr.us-east-1.amazonaws.com/nvcr",
-  ], { offeredIn: { "g6.xlarge": ["us-east-1a", "us-east-1c", "us-east-1d"] } }));
+  ], { account: { offeredIn: { "g6.xlarge": ["us-east-1a", "us-east-1c", "us-east-1d"] } } }));
 });
 
 describe("egress none", () => {

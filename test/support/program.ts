@@ -6,9 +6,12 @@ export { dependenciesOf, type MockAccount, type Registered, ZONES } from "../../
 
 export const ROOT = join(__dirname, "..", "..");
 
-/** Evaluates the Pulumi program for a stack file plus `key=value` overrides: once per test file (process). */
-export function evaluateProgram(stack: string, overrides: string[] = [], account: MockAccount = {}) {
-  return evaluate(stack, applyOverrides(readStackFile(ROOT, stack), overrides), account);
+/**
+ * Evaluates the Pulumi program for a stack file plus `key=value` overrides: once per test file (process).
+ * `account` says what the mocked invokes answer; `stackName` runs the file's config under another stack name.
+ */
+export function evaluateProgram(stack: string, overrides: string[] = [], options: { account?: MockAccount; stackName?: string } = {}) {
+  return evaluate(options.stackName ?? stack, applyOverrides(readStackFile(ROOT, stack), overrides), options.account);
 }
 
 export function ofType(resources: readonly Registered[], type: string): Registered[] {
