@@ -35,9 +35,12 @@ describe("price book entries", () => {
     expect(spot.priced[0]!.components[0]!.name).toMatch(/spot, priced at on-demand: an upper bound/);
   });
 
-  it("EKS control plane: standard $0.10/h, extended support $0.60/h by the version's date", () => {
+  it("EKS control plane: standard $0.10/h, extended support $0.60/h by the version's date and the support type", () => {
     expect(monthly("aws:eks/cluster:Cluster", { version: "1.35" }).expected).toBeCloseTo(73, 6);
     expect(monthly("aws:eks/cluster:Cluster", { version: "1.33" }).expected).toBeCloseTo(438, 6); // standard support ended 2026-07-29
+    expect(monthly("aws:eks/cluster:Cluster", { version: "1.33", upgradePolicy: { supportType: "EXTENDED" } }).expected).toBeCloseTo(438, 6);
+    // STANDARD: EKS upgrades the control plane instead of billing extended support
+    expect(monthly("aws:eks/cluster:Cluster", { version: "1.33", upgradePolicy: { supportType: "STANDARD" } }).expected).toBeCloseTo(73, 6);
   });
 
   it("NAT gateway: $0.045/h plus $0.045/GB of the assumed data, labelled as an assumption", () => {

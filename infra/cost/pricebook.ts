@@ -101,8 +101,10 @@ const nodeGroup: Entry = (r, ctx) => {
 };
 
 const eksCluster: Entry = (r, ctx) => {
-  const tier = supportTier(String(r.props.version ?? ""), ctx.now);
-  const extended = tier === "extended";
+  // upgradePolicy.supportType STANDARD: EKS upgrades the control plane when standard support ends, so the
+  // extended rate never applies; EXTENDED (and EKS's default when unset): the version's date decides.
+  const standardOnly = r.props.upgradePolicy?.supportType === "STANDARD";
+  const extended = !standardOnly && supportTier(String(r.props.version ?? ""), ctx.now) === "extended";
   return [component(`control plane (${extended ? "extended" : "standard"} support)`, hours(same(1)), extended ? AWS_PRICES.eksClusterExtended : AWS_PRICES.eksClusterStandard)];
 };
 
