@@ -1,7 +1,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Artifacts } from "./aws/artifacts";
-import { Cluster, clusterNameFor } from "./aws/cluster";
+import { Cluster } from "./aws/cluster";
+import { clusterNameFor } from "./aws/cluster-names";
 import { deployerCidr } from "./aws/deployer-address";
 import { fitAwsNames } from "./aws/names";
 import { Network } from "./aws/network";

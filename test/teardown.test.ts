@@ -3,6 +3,8 @@ import { cliProblem, parseTeardownArgs, runTeardown, TEARDOWN_HELP, type Teardow
 import { UsageError } from "../scripts/lib/usage";
 import { selectStacks, stackInfo } from "../scripts/teardown/select";
 import type { TeardownWorkspace } from "../scripts/teardown/workspace";
+import { removeControlPlaneLogGroup, stackLocation, type StackLocation } from "../scripts/teardown/leftovers";
+import type { AwsAccount } from "../scripts/lib/aws-account";
 
 const NOW = new Date("2026-11-23T12:00:00Z");
 const TYPES = ["pulumi:pulumi:Stack", "aws:eks/cluster:Cluster", "aws:eks/nodeGroup:NodeGroup", "aws:eks/nodeGroup:NodeGroup", "hostwise:aws:Cluster"];
@@ -66,6 +68,32 @@ describe("selecting stacks", () => {
     expect(prod[0]!.reason).toMatch(/not a trial stack.*--force/);
     expect(selectStacks(infos, NOW, { stack: "prod", force: false })[0]!.destroy).toBe(false);
     expect(() => selectStacks(infos, NOW, { force: true })).toThrow(/--force needs --stack/);
+  });
+});
+
+describe("after a destroy", () => {
+  it("removes the control-plane log group EKS re-created, from the stack's region, profile and cluster", async () => {
+    const stacks = { "old-trial": { config: { ...STACKS["old-trial"].config, "aws:region": "eu-west-1", "aws:profile": "sandbox" }, outputs: { ...STACKS["old-trial"].outputs, eksClusterName: "hostwise-old-trial" } } };
+    const { ws, calls } = fakeWorkspace(stacks);
+    const cleaned: StackLocation[] = [];
+    const out: string[] = [];
+    const code = await runTeardown({ dryRun: false, force: false, dir: "/w", json: false }, { out: (s) => out.push(s), err: () => undefined }, async () => ws, NOW, async (where) => {
+      calls.push(`clean ${where.clusterName}`);
+      cleaned.push(where);
+      return "deleted log group /aws/eks/hostwise-old-trial/cluster";
+    });
+    expect(code).toBe(0);
+    expect(calls).toEqual(["destroy old-trial", "clean hostwise-old-trial", "rm old-trial"]); // after the cluster is gone
+    expect(cleaned).toEqual([{ stack: "old-trial", region: "eu-west-1", profile: "sandbox", clusterName: "hostwise-old-trial" }]);
+    expect(out.join("\n")).toMatch(/old-trial: destroyed and removed; deleted log group \/aws\/eks\/hostwise-old-trial\/cluster/);
+  });
+
+  it("deletes the log group through the account, and says when the stack names no region", async () => {
+    const deleted: string[] = [];
+    const account = (region: string) => ({ region, deleteLogGroup: async (name: string) => (deleted.push(`${region} ${name}`), true) }) as unknown as AwsAccount;
+    expect(await removeControlPlaneLogGroup(stackLocation("t", { "aws:region": "us-east-1" }, {}), account)).toBe("deleted log group /aws/eks/hostwise-t/cluster");
+    expect(deleted).toEqual(["us-east-1 /aws/eks/hostwise-t/cluster"]);
+    expect(await removeControlPlaneLogGroup(stackLocation("t", {}, {}), account)).toMatch(/not checked: the stack sets no aws:region/);
   });
 });
 

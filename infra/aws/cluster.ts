@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { addonVersion, type EksAddonName } from "../catalog/eks-addons";
 import type { ClusterSpec } from "../config/spec";
+import { controlPlaneLogGroupName } from "./cluster-names";
 import { MANAGED_POLICIES, serviceRole } from "./iam";
 import { kubeconfig } from "./kubeconfig";
 import { named, type Tags } from "./tags";
@@ -16,15 +17,6 @@ export interface ClusterArgs {
   readonly tags: Tags;
 }
 
-/** The control-plane log group EKS writes to (and re-creates while a cluster is being deleted). */
-export function controlPlaneLogGroupName(clusterName: string): string {
-  return `/aws/eks/${clusterName}/cluster`;
-}
-
-/** EKS cluster names allow letters, digits, - and _ (100 at most); stack names may also hold dots. */
-export function clusterNameFor(project: string, stack: string): string {
-  return `${project}-${stack}`.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, 100);
-}
 
 /** Control-plane log types: all of them, so audits and authentication failures can be traced. */
 export const CONTROL_PLANE_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
@@ -165,6 +157,9 @@ export class Cluster extends pulumi.ComponentResource {
     return [
       this.addon(name, "coredns", tags, {}, nodeGroups),
       this.addon(name, "aws-ebs-csi-driver", tags, {
+        // Volumes of PersistentVolumeClaims carry the stack's tags: cost allocation, and the leftover scan after
+        // a destroy (hostwise smoke) finds one the driver did not delete.
+        configurationValues: pulumi.jsonStringify({ controller: { extraVolumeTags: tags } }),
         podIdentityAssociations: [{ roleArn: ebsRole.arn, serviceAccount: "ebs-csi-controller-sa" }],
       }, [...nodeGroups, this.podIdentityAgent]),
     ];

@@ -2,6 +2,7 @@ import { shortType } from "../lib/inventory";
 import { usd } from "../lib/table";
 import { parseFlags } from "../lib/flags";
 import { UsageError } from "../lib/usage";
+import { removeControlPlaneLogGroup, stackLocation, type StackLocation } from "../teardown/leftovers";
 import { pulumiWorkspace } from "../teardown/pulumi-workspace";
 import { selectStacks, stackInfo, type Decision } from "../teardown/select";
 import type { TeardownWorkspace } from "../teardown/workspace";
@@ -83,6 +84,7 @@ export async function runTeardown(
   io: { out(s: string): void; err(s: string): void },
   openWorkspace: (dir: string) => Promise<TeardownWorkspace> = pulumiWorkspace,
   now = new Date(),
+  afterDestroy: (where: StackLocation) => Promise<string> = removeControlPlaneLogGroup,
 ): Promise<number> {
   let ws: TeardownWorkspace;
   let names: string[];
@@ -98,9 +100,11 @@ export async function runTeardown(
     return 2;
   }
   const infos = [];
+  const locations = new Map<string, StackLocation>();
   for (const name of o.stack !== undefined ? [o.stack] : names) {
     const { config, outputs, resourceTypes } = await ws.inspect(name);
     infos.push(stackInfo(name, config, outputs, resourceTypes));
+    locations.set(name, stackLocation(name, config, outputs));
   }
   const decisions = selectStacks(infos, now, { ...(o.stack !== undefined ? { stack: o.stack } : {}), force: o.force });
   const doomed = decisions.filter((d) => d.destroy);
@@ -116,9 +120,11 @@ export async function runTeardown(
       try {
         if (!o.json) io.out(`destroying ${name} …`);
         await ws.destroy(name, (text) => io.err(text.trimEnd()));
+        // The control-plane log group EKS re-creates while deleting; a failure here does not undo the destroy.
+        const cleaned = await afterDestroy(locations.get(name)!).catch((e: Error) => `log group left in place: ${e.message}`);
         await ws.removeStack(name);
         results.push({ stack: name, destroyed: true });
-        if (!o.json) io.out(`${name}: destroyed and removed`);
+        if (!o.json) io.out(`${name}: destroyed and removed; ${cleaned}`);
       } catch (e) {
         const error = (e as Error).message;
         results.push({ stack: name, destroyed: false, error });
