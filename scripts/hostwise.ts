@@ -3,6 +3,7 @@ import { CANARY_HELP, parseCanaryArgs, processCanaryIo, runCanary } from "./comm
 import { runCost } from "./commands/cost";
 import { runDecide } from "./commands/decide";
 import { PLAN_HELP, runPlan } from "./commands/plan";
+import { parseSmokeArgs, runSmokeCommand, SMOKE_HELP } from "./commands/smoke";
 import { parseTeardownArgs, runTeardown, TEARDOWN_HELP } from "./commands/teardown";
 import { parseFlags } from "./lib/flags";
 import { UsageError } from "./lib/usage";
@@ -17,6 +18,7 @@ Commands:
   cost      price a real \`pulumi preview --json\` for a pull request comment, with thresholds to gate on
   canary    load-test a deployed endpoint and price its real tokens (--url, or --stack through port-forward)
   teardown  destroy trial stacks whose expiry has passed (--dry-run lists them)
+  smoke     the acceptance test on a real account: up, API answers, short canary, destroy, leftover scan
 
 Run 'hostwise <command> --help' for a command's options.`;
 
@@ -71,6 +73,14 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
           return 0;
         }
         return await runTeardown(parsed, { out, err });
+      }
+      case "smoke": {
+        const parsed = parseSmokeArgs(rest);
+        if ("help" in parsed) {
+          out(SMOKE_HELP);
+          return 0;
+        }
+        return await runSmokeCommand(parsed, { out, err });
       }
       default:
         throw new UsageError(`unknown command "${command}"`, "run 'hostwise --help' for the commands");
