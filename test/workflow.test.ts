@@ -40,12 +40,13 @@ describe(".github/workflows/preview.yml", () => {
     expect(workflow.permissions).toEqual({});
   });
 
-  it("runs the steps in order: setup-node, npm ci, AWS credentials, pulumi/actions, preview --json, hostwise cost, sticky comment", () => {
+  it("runs the steps in order: setup-node, npm ci, AWS credentials, the API route check, pulumi/actions, preview --json, hostwise cost, sticky comment", () => {
     const order = [
       stepIndex("checkout", uses("actions/checkout")),
       stepIndex("setup-node", uses("actions/setup-node")),
       stepIndex("npm ci", runs(/^npm ci\b/)),
       stepIndex("AWS credentials", uses("aws-actions/configure-aws-credentials")),
+      stepIndex("route to the cluster API", runs(/aws eks describe-cluster --name "\$cluster"/)),
       stepIndex("pulumi/actions", uses("pulumi/actions")),
       stepIndex("preview --json", runs(/pulumi preview --json --stack \$\{\{ matrix\.stack \}\} > preview\.json/)),
       stepIndex("hostwise cost", runs(/npm run hostwise -- cost --preview preview\.json --out cost-comment\.md/)),
@@ -67,6 +68,16 @@ describe(".github/workflows/preview.yml", () => {
     });
     expect(steps.find(uses("marocchino/sticky-pull-request-comment"))?.with).toEqual({ header: "hostwise-cost-${{ matrix.stack }}", path: "cost-comment.md" });
     expect(job.env.PULUMI_ACCESS_TOKEN).toBe("${{ secrets.PULUMI_ACCESS_TOKEN }}");
+  });
+
+  it("runs on a runner the repository chooses (one inside the cluster's network), GitHub-hosted by default", () => {
+    expect(job["runs-on"]).toBe(`\${{ fromJSON(vars.PREVIEW_RUNS_ON || '"ubuntu-latest"') }}`);
+    const check = steps.find(runs(/aws eks describe-cluster/))!.run!;
+    expect(check).toMatch(/cluster="hostwise-\$\{\{ matrix\.stack \}\}"/); // infra/aws/cluster-names.ts: project-stack
+    expect(check).toMatch(/--max-time 20 "\$endpoint\/readyz"/);
+    expect(check).toMatch(/exit 1/); // no route: the job stops with the reason instead of a preview timeout
+    const header = readFileSync(join(__dirname, "..", ".github", "workflows", "preview.yml"), "utf8").split("\nname:")[0]!;
+    for (const key of ["PREVIEW_RUNS_ON", "hostwise:clusterPrivateAccessCidrs", "hostwise:clusterPublicAccessCidrs", "hostwise:clusterAdminArns"]) expect(header).toContain(key);
   });
 
   it("pins every action to a version tag", () => {
