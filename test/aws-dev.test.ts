@@ -60,6 +60,8 @@ describe("dev stack on AWS", () => {
     expect(JSON.parse(addons["vpc-cni"]!.inputs.configurationValues)).toEqual({ enableNetworkPolicy: "true" });
     expect(addons["vpc-cni"]!.inputs.podIdentityAssociations[0].serviceAccount).toBe("aws-node");
     expect(addons["aws-ebs-csi-driver"]!.inputs.podIdentityAssociations[0].serviceAccount).toBe("ebs-csi-controller-sa");
+    // volumes of PersistentVolumeClaims carry the stack's tags (cost allocation, the smoke's leftover scan)
+    expect(JSON.parse(addons["aws-ebs-csi-driver"]!.inputs.configurationValues).controller.extraVolumeTags).toMatchObject({ stack: "dev", "managed-by": "hostwise" });
     // CoreDNS and the EBS CSI driver wait for the node groups
     expect(addons["coredns"]!.dependsOn).toEqual(expect.arrayContaining(["aws:eks/nodeGroup:NodeGroup::dev-system", "aws:eks/nodeGroup:NodeGroup::dev-gpu"]));
   });
