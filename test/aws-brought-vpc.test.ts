@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { fitAwsNames, nameViolations } from "../infra/aws/names";
+import { checkExistingSubnets } from "../infra/aws/zones";
 import { expectPoliciesPass, expectTagged } from "./support/aws-assertions";
 import { evaluateProgram, ofType, one, type Registered } from "./support/program";
 
@@ -37,6 +38,21 @@ describe("a brought VPC", () => {
   it("admits the VPN on 443 to the cluster security group EKS created", () => {
     const rule = one(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
     expect(rule.inputs).toMatchObject({ securityGroupId: `sg-${STACK}-eks`, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.20.0.0/16" });
+  });
+
+  it("prices the 443 rule as free: nothing is left unpriced", () => {
+    expect(outputs.cost.notPriced).toEqual([]);
+  });
+
+  it("checks at pulumi up that the subnets fit: same VPC, two zones, the types offered, the range as configured", () => {
+    const vpc = { vpcId: "vpc-0123456789abcdef0" };
+    const offerings = { instanceTypes: ["g6.xlarge", "g6.xlarge", "m6i.large", "m6i.large"], locations: ["us-east-1a", "us-east-1b", "us-east-1a", "us-east-1b"] };
+    const subnets = [{ id: "subnet-a", vpcId: vpc.vpcId, zone: "us-east-1a" }, { id: "subnet-b", vpcId: vpc.vpcId, zone: "us-east-1b" }];
+    expect(() => checkExistingSubnets(vpc, "10.40.0.0/16", subnets, "10.40.0.0/16", offerings, ["g6.xlarge", "m6i.large"])).not.toThrow();
+    const wrong = [{ id: "subnet-a", vpcId: "vpc-0fedcba9876543210", zone: "us-east-1c" }, { id: "subnet-b", vpcId: vpc.vpcId, zone: "us-east-1c" }];
+    expect(() => checkExistingSubnets(vpc, "10.40.0.0/16", wrong, "10.41.0.0/16", offerings, ["g6.xlarge"])).toThrow(
+      /subnet-a is in vpc-0fedcba9876543210[\s\S]*all in us-east-1c; EKS needs two availability zones[\s\S]*range is 10\.41\.0\.0\/16, not 10\.40\.0\.0\/16[\s\S]*g6\.xlarge is offered in none of the subnets' zones/,
+    );
   });
 
   it("gets its kubeconfig token with the stack's AWS profile", () => {

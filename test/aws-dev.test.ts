@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { lookupDeployerAddress } from "../infra/aws/deployer-address";
 import { resolveStack } from "../infra/resolve";
 import { readStackFile } from "../scripts/lib/stack-file";
 import { countByType, expectGpuNodesMatchPlan, expectPoliciesPass, expectTagged } from "./support/aws-assertions";
@@ -95,6 +96,16 @@ describe("dev stack on AWS", () => {
       "k8s.io/cluster-autoscaler/node-template/label/hostwise.dev/model-class": "13b",
     });
     expect(ofType(resources, "aws:autoscaling/tag:Tag").every((t) => t.inputs.autoscalingGroupName === "eks-dev-gpu-asg")).toBe(true);
+  });
+
+  it("learns the deployer's address from AWS's checkip service, and refuses what is not a public IPv4 address", async () => {
+    const answer = (status: number, body: string) => (async () => new Response(body, { status })) as unknown as typeof fetch;
+    expect(await lookupDeployerAddress(answer(200, "198.51.100.23\n"))).toBe("198.51.100.23");
+    await expect(lookupDeployerAddress(answer(503, ""))).rejects.toThrow(/HTTP 503[\s\S]*fix: list your egress range instead/);
+    await expect(lookupDeployerAddress(answer(200, "<html>"))).rejects.toThrow(/answered "<html>", not an IPv4 address/);
+    await expect(lookupDeployerAddress(answer(200, "10.1.2.3"))).rejects.toThrow(/the private address 10\.1\.2\.3/);
+    const offline = (async () => { throw new Error("getaddrinfo ENOTFOUND checkip.amazonaws.com"); }) as unknown as typeof fetch;
+    await expect(lookupDeployerAddress(offline)).rejects.toThrow(/ENOTFOUND/);
   });
 
   it("tags every taggable resource, with an expiry on this trial stack", () => {

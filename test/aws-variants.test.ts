@@ -1,6 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { acceleratorLabel, gpuDesiredSize, gpuInstanceTypes } from "../infra/aws/gpu-nodes";
+import { chooseZones } from "../infra/aws/zones";
 import { expectPoliciesPass, expectTagged } from "./support/aws-assertions";
-import { evaluateProgram, ofType, one, type Registered } from "./support/program";
+import { evaluateProgram, ofType, one, ZONES, type Registered } from "./support/program";
 
 // The dev stack with no internet egress, a public endpoint for an allowlist, extra admins and spot GPUs, in
 // an account where the GPU type is not offered in us-east-1b.
@@ -132,6 +134,30 @@ describe("endpoint access, admins and spot", () => {
   it("builds only in zones that offer the GPU type", () => {
     const zones = ofType(resources, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone);
     expect(zones).toEqual(["us-east-1a", "us-east-1c"]); // us-east-1b offers no g6.xlarge here
+  });
+
+  it("stops with the keys to change when too few zones offer the types", () => {
+    const offerings = { instanceTypes: ["p5.48xlarge", "m6i.large", "m6i.large", "m6i.large"], locations: ["us-east-1a", "us-east-1a", "us-east-1b", "us-east-1c"] };
+    expect(chooseZones("us-east-1", ZONES, offerings, ["m6i.large"], 3)).toEqual(["us-east-1a", "us-east-1b", "us-east-1c"]);
+    expect(() => chooseZones("us-east-1", ZONES, offerings, ["p5.48xlarge", "m6i.large"], 2)).toThrow(
+      /us-east-1 offers p5\.48xlarge and m6i\.large together in 1 of its available zones \(p5\.48xlarge in us-east-1a; m6i\.large in us-east-1a, us-east-1b, us-east-1c\); the stack needs 2\.\n {2}fix: lower hostwise:availabilityZoneCount/,
+    );
+  });
+});
+
+describe("GPU node decisions", () => {
+  it("keeps the desired size cluster-autoscaler left, clamped into the plan's bounds; the minimum on a first deploy", () => {
+    expect(gpuDesiredSize(0, 2, undefined)).toBe(0); // first deploy
+    expect(gpuDesiredSize(1, 2, 0)).toBe(1); // minReplicas raised above what the autoscaler left
+    expect(gpuDesiredSize(0, 2, 2)).toBe(2); // an unrelated update keeps the autoscaler's nodes
+    expect(gpuDesiredSize(0, 2, 3)).toBe(2); // maxReplicas lowered
+  });
+
+  it("diversifies spot only within the same GPU shape and price band", () => {
+    expect(gpuInstanceTypes("g6.xlarge", "on-demand")).toEqual(["g6.xlarge"]);
+    expect(gpuInstanceTypes("p4d.24xlarge", "spot")).toEqual(["p4d.24xlarge", "p4de.24xlarge"]); // 8 × A100, 80 GB ≥ 40 GB, $27.45 ≤ 1.5 × $21.96
+    expect(gpuInstanceTypes("p5.48xlarge", "spot")).toEqual(["p5.48xlarge"]);
+    expect(acceleratorLabel("g5.xlarge")).toEqual({ "k8s.amazonaws.com/accelerator": "nvidia-a10g" });
   });
 
   it("still tags everything and passes every policy rule", () => {

@@ -186,6 +186,7 @@ export const FREE_TYPES = new Set([
   "aws:ec2/route:Route",
   "aws:ec2/internetGateway:InternetGateway",
   "aws:ec2/securityGroup:SecurityGroup",
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
   "aws:ec2/launchTemplate:LaunchTemplate", // priced through its node group
   "aws:iam/role:Role",
   "aws:iam/policy:Policy",
