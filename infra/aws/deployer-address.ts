@@ -42,7 +42,7 @@ export async function lookupDeployerAddress(fetchImpl: typeof fetch = fetch): Pr
  * nobody gets locked out by an update run elsewhere. To re-resolve after moving networks, replace the
  * `deployer-address` resource (`pulumi up --replace <its URN>`).
  */
-export function deployerCidr(parent?: pulumi.Resource): pulumi.Output<string> {
+export function deployerCidr(): pulumi.Output<string> {
   const address = offline ? Promise.resolve(OFFLINE_DEPLOYER_ADDRESS) : lookupDeployerAddress().catch((e: Error) => {
     // A preview of a deployed stack keeps the stored address anyway; `pulumi up` looks again and stops on failure.
     if (!pulumi.runtime.isDryRun()) throw e;
@@ -52,7 +52,7 @@ export function deployerCidr(parent?: pulumi.Resource): pulumi.Output<string> {
   const kept = new random.RandomId("deployer-address", {
     byteLength: 4,
     keepers: { address: pulumi.output(address) },
-  }, { ...(parent ? { parent } : {}), ignoreChanges: ["keepers"] });
+  }, { ignoreChanges: ["keepers"] });
   return kept.keepers.apply((k) => {
     if (!k?.address) throw new Error("the deployer-address resource holds no address");
     return `${k.address}/32`;
