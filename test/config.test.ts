@@ -207,7 +207,7 @@ describe("config validation", () => {
     expect(specFor({ clusterPublicAccessCidrs: [], clusterPublicAccessFromDeployer: true }).cluster.publicAccessFromDeployer).toBe(true);
     const byo = specFor({ clusterPublicAccessCidrs: [], ...BYO, clusterPrivateAccessCidrs: ["10.20.0.0/16"] });
     expect(byo.network).toEqual({
-      egress: "nat", availabilityZoneCount: 2, vpcCidr: "10.40.0.0/16", natGateways: "none",
+      egress: "nat", availabilityZoneCount: 2, vpcCidr: "10.40.0.0/16", natGateways: "none", registries: {},
       existingVpc: { vpcId: "vpc-0123456789abcdef0", privateSubnetIds: BYO.privateSubnetIds },
     });
     expect(byo.cluster.privateAccessCidrs).toEqual(["10.20.0.0/16"]);

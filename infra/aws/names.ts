@@ -6,7 +6,8 @@ import type * as pulumi from "@pulumi/pulumi";
  * provider rejects a name over the limit (or AWS does), so a long stack name would break the first
  * `pulumi up`. Limits: IAM CreateRole RoleName 64 and CreatePolicy PolicyName 128 ([\w+=,.@-]); EKS
  * nodegroupName 63 (letters, digits, - and _, starting with a letter or digit); EC2 LaunchTemplateName 128
- * ([a-zA-Z0-9().\-/_]); EC2 security group names 255 (ASCII).
+ * ([a-zA-Z0-9().\-/_]); EC2 security group names 255 (ASCII); S3 bucket names 63 (lower-case letters, digits,
+ * dots and hyphens).
  */
 export interface NameRule {
   readonly maxLength: number;
@@ -14,6 +15,8 @@ export interface NameRule {
   /** The input that holds an explicit name, and the one for a prefix AWS completes with a unique suffix. */
   readonly nameProperty: string;
   readonly prefixProperty: string;
+  /** Names are lower case only (S3). */
+  readonly lowerCase?: boolean;
 }
 
 export const AWS_NAME_RULES: Readonly<Record<string, NameRule>> = {
@@ -22,6 +25,7 @@ export const AWS_NAME_RULES: Readonly<Record<string, NameRule>> = {
   "aws:eks/nodeGroup:NodeGroup": { maxLength: 63, valid: /^[A-Za-z0-9][A-Za-z0-9_-]*$/, nameProperty: "nodeGroupName", prefixProperty: "nodeGroupNamePrefix" },
   "aws:ec2/launchTemplate:LaunchTemplate": { maxLength: 128, valid: /^[A-Za-z0-9().\/_-]+$/, nameProperty: "name", prefixProperty: "namePrefix" },
   "aws:ec2/securityGroup:SecurityGroup": { maxLength: 255, valid: /^[\x20-\x7e]+$/, nameProperty: "name", prefixProperty: "namePrefix" },
+  "aws:s3/bucket:Bucket": { maxLength: 63, valid: /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/, nameProperty: "bucket", prefixProperty: "bucketPrefix", lowerCase: true },
 };
 
 /** Pulumi's autoname adds "-" and 7 random hex characters. */
@@ -41,7 +45,8 @@ export function autonameFits(rule: NameRule, logicalName: string): boolean {
  */
 export function fittedPrefix(rule: NameRule, logicalName: string): string {
   const hash = createHash("sha256").update(logicalName).digest("hex").slice(0, 8);
-  const clean = logicalName.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^[^A-Za-z0-9]+/, "");
+  const name = rule.lowerCase ? logicalName.toLowerCase().replace(/_/g, "-") : logicalName;
+  const clean = name.replace(/[^A-Za-z0-9_-]/g, "-").replace(/^[^A-Za-z0-9]+/, "");
   const room = rule.maxLength - PREFIX_SUFFIX_LENGTH - hash.length - 2;
   return `${clean.slice(0, room).replace(/-+$/, "")}-${hash}-`.replace(/^-/, "h");
 }
