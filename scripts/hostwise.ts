@@ -51,7 +51,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
         subject = `stack "${values.stack}" has `;
         if (values.json && values.markdown) throw new UsageError("--json and --markdown: choose one output format", "drop one of them");
         const format = values.json ? "json" : values.markdown ? "markdown" : "text";
-        out(await runPlan({ stack: values.stack, dir: values.dir, overrides: values.config, format, all: values.all, now }));
+        out(await runPlan({ stack: values.stack, dir: values.dir, overrides: values.config, format, all: values.all, now, warn: err }));
         return 0;
       }
       case "cost":

@@ -22,8 +22,8 @@ const CUSTOM = {
 const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["unknown model id without a custom architecture", { model: "meta-llama/Llama-9-13b" }, "hostwise:model", /not in the model catalog and no custom architecture/],
   ["custom architecture missing a field", { ...CUSTOM, customLayers: "" }, "hostwise:customLayers", /is required: acme\/house-model-13b is not in the catalog/],
-  ["custom architecture with a zero field", { ...CUSTOM, customHeadDim: 0 }, "hostwise:customHeadDim", /must be positive, got 0/],
-  ["custom architecture with a negative size", { ...CUSTOM, customParamsBillions: "-13" }, "hostwise:customParamsBillions", /must be greater than 0, got -13/],
+  ["custom architecture with a zero field", { ...CUSTOM, customHeadDim: 0 }, "hostwise:customHeadDim", /must be a whole number from 1 to 1,024, got 0/],
+  ["custom architecture with a negative size", { ...CUSTOM, customParamsBillions: "-13" }, "hostwise:customParamsBillions", /must be a number above 0 and at most 10,000, got -13/],
   ["custom KV heads that do not divide the heads", { ...CUSTOM, customKvHeads: 6 }, "hostwise:customKvHeads", /6 key\/value heads must divide the 40 attention heads/],
   ["custom keys on a catalog model", { customLayers: 32 }, "hostwise:customLayers", /only for models outside the catalog/],
   ["maxModelLen above the model's context", { model: "meta-llama/Llama-2-13b-chat-hf", maxModelLen: 8192 }, "hostwise:maxModelLen", /8192 exceeds meta-llama\/Llama-2-13b-chat-hf's context of 4096 tokens/],
@@ -37,12 +37,12 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["a TP above the instance's GPUs", { instanceType: "g6e.xlarge", tensorParallelSize: 2 }, "hostwise:tensorParallelSize", /2 exceeds the 1 GPU\(s\) of g6e\.xlarge/],
   ["a TP that is not a power of two", { tensorParallelSize: 3 }, "hostwise:tensorParallelSize", /3 is not a power of two/],
   ["min replicas above max replicas", { minReplicas: 3, maxReplicas: 2 }, "hostwise:minReplicas", /3 is above maxReplicas \(2\)/],
-  ["zero peak requests", { peakRequestsPerSecond: 0 }, "hostwise:peakRequestsPerSecond", /must be greater than 0, got 0/],
-  ["negative peak requests", { peakRequestsPerSecond: "-2" }, "hostwise:peakRequestsPerSecond", /must be greater than 0, got -2/],
-  ["zero peak output tokens", { peakOutputTokensPerSecond: "0" }, "hostwise:peakOutputTokensPerSecond", /must be greater than 0/],
-  ["zero mean prompt", { meanPromptTokens: 0 }, "hostwise:meanPromptTokens", /must be positive, got 0/],
-  ["negative mean output", { meanOutputTokens: -5 }, "hostwise:meanOutputTokens", /must be positive, got -5/],
-  ["a zero latency floor", { minTokensPerSecondPerStream: 0 }, "hostwise:minTokensPerSecondPerStream", /must be greater than 0/],
+  ["zero peak requests", { peakRequestsPerSecond: 0 }, "hostwise:peakRequestsPerSecond", /must be a number above 0 and at most 1,000,000, got 0/],
+  ["negative peak requests", { peakRequestsPerSecond: "-2" }, "hostwise:peakRequestsPerSecond", /must be a number above 0 and at most 1,000,000, got -2/],
+  ["zero peak output tokens", { peakOutputTokensPerSecond: "0" }, "hostwise:peakOutputTokensPerSecond", /must be a number above 0 and at most 1,000,000,000, got 0/],
+  ["zero mean prompt", { meanPromptTokens: 0 }, "hostwise:meanPromptTokens", /must be a whole number from 1 to 16,777,216, got 0/],
+  ["negative mean output", { meanOutputTokens: -5 }, "hostwise:meanOutputTokens", /must be a whole number from 1 to 16,777,216, got -5/],
+  ["a zero latency floor", { minTokensPerSecondPerStream: 0 }, "hostwise:minTokensPerSecondPerStream", /must be a number above 0 and at most 10,000, got 0/],
   ["both traffic measures", { peakRequestsPerSecond: 1, peakOutputTokensPerSecond: 100 }, "hostwise:peakOutputTokensPerSecond", /give one measure of peak traffic/],
   ["a mean request longer than maxModelLen", { maxModelLen: 1024, meanPromptTokens: 1000 }, "hostwise:meanPromptTokens", /exceeds maxModelLen 1024/],
   ["an expiry in the past", { expiresAt: "2026-11-01T00:00:00Z" }, "hostwise:expiresAt", /2026-11-01T00:00:00\.000Z is in the past/],
@@ -53,8 +53,8 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["a malformed price override", { instancePrices: ["g6e.xlarge:2.1"] }, "hostwise:instancePrices", /entry "g6e\.xlarge:2\.1" is not "instance-type=usd-per-hour"/],
   ["a pinned instance without a price", { instanceType: "p5e.48xlarge", model: "meta-llama/Llama-3.1-70B-Instruct" }, "hostwise:instancePrices", /p5e\.48xlarge has no price in the catalog for us-east-1/],
   ["AWQ without a pre-quantized checkpoint", { quantization: "awq" }, "hostwise:checkpoint", /quantization awq needs a pre-quantized checkpoint/],
-  ["gpuMemoryUtilization above 1", { gpuMemoryUtilization: "1.5" }, "hostwise:gpuMemoryUtilization", /must be at most 1, got 1\.5/],
-  ["a non-numeric number", { peakRequestsPerSecond: "lots" }, "hostwise:peakRequestsPerSecond", /must be a number, got "lots"/],
+  ["gpuMemoryUtilization above 1", { gpuMemoryUtilization: "1.5" }, "hostwise:gpuMemoryUtilization", /must be a number above 0 and at most 1, got 1\.5/],
+  ["a non-numeric number", { peakRequestsPerSecond: "lots" }, "hostwise:peakRequestsPerSecond", /must be a number above 0 and at most 1,000,000, got "lots"/],
   ["a fractional integer", { maxNumSeqs: "12.5" }, "hostwise:maxNumSeqs", /must be a whole number/],
   ["an invalid enum value", { quantization: "int4" }, "hostwise:quantization", /"int4" is not one of none, awq, gptq, fp8/],
   ["a non-boolean", { trial: "yes" }, "hostwise:trial", /must be true or false/],
@@ -65,7 +65,7 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["an unknown egress mode", { egress: "proxy" }, "hostwise:egress", /"proxy" is not one of nat, none/],
   ["a VPC range too large", { vpcCidr: "10.0.0.0/8" }, "hostwise:vpcCidr", /\/8 is outside \/16 to \/20/],
   ["a malformed VPC range", { vpcCidr: "10.0.0.1/16" }, "hostwise:vpcCidr", /not an IPv4 network in CIDR form/],
-  ["one availability zone", { availabilityZoneCount: 1 }, "hostwise:availabilityZoneCount", /must be 2 or 3, got 1/],
+  ["one availability zone", { availabilityZoneCount: 1 }, "hostwise:availabilityZoneCount", /must be a whole number from 2 to 3, got 1/],
   ["a public endpoint open to everyone", { clusterPublicAccessCidrs: ["0.0.0.0/0"] }, "hostwise:clusterPublicAccessCidrs", /would open the Kubernetes API to the whole internet/],
   ["a private range on the public endpoint", { clusterPublicAccessCidrs: ["10.1.0.0/16"] }, "hostwise:clusterPublicAccessCidrs", /is a private range/],
   ["an admin that is not an IAM ARN", { clusterAdminArns: ["alice"] }, "hostwise:clusterAdminArns", /"alice" is not an IAM role or user ARN/],
@@ -79,11 +79,11 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["an endpoint open to everyone", { loadBalancer: "internet-facing", inferenceAllowedCidrs: ["0.0.0.0/0"] }, "hostwise:inferenceAllowedCidrs", /would open the endpoint to everyone/],
   ["an internet-facing endpoint without internet egress", { loadBalancer: "internet-facing", inferenceAllowedCidrs: ["203.0.113.0/24"], egress: "none" }, "hostwise:loadBalancer", /internet-facing needs public subnets and an internet gateway/],
   ["a bad client namespace", { inferenceClientNamespaces: ["Team_A"] }, "hostwise:inferenceClientNamespaces", /"Team_A" is not a Kubernetes namespace name/],
-  ["a KV-cache target above 1", { kvCacheUsageTarget: "1.2" }, "hostwise:kvCacheUsageTarget", /must be at most 1/],
-  ["a negative activation threshold", { scaleActivationThreshold: "-1" }, "hostwise:scaleActivationThreshold", /must be at least 0/],
+  ["a KV-cache target above 1", { kvCacheUsageTarget: "1.2" }, "hostwise:kvCacheUsageTarget", /must be a number above 0 and at most 1, got 1\.2/],
+  ["a negative activation threshold", { scaleActivationThreshold: "-1" }, "hostwise:scaleActivationThreshold", /must be a number from 0 to 10,000, got -1/],
   ["a system instance type without a price", { systemInstanceType: "r7i.large" }, "hostwise:systemInstanceType", /r7i\.large has no price in the catalog for us-east-1/],
   ["half of the people cost", { engineerHoursPerMonth: "20" }, "hostwise:engineerHourlyUsd", /is needed with its pair/],
-  ["a utilization above 1", { expectedUtilization: "1.5" }, "hostwise:expectedUtilization", /must be at most 1/],
+  ["a utilization above 1", { expectedUtilization: "1.5" }, "hostwise:expectedUtilization", /must be a number above 0 and at most 1, got 1\.5/],
   ["maxNumSeqs below the guaranteed sequences", { minConcurrentSequences: 8, maxNumSeqs: 4 }, "hostwise:maxNumSeqs", /4 is below minConcurrentSequences \(8\)/],
   // deployability (issue #9): TLS, egress none, weights
   ["an internet-facing endpoint without a certificate", { loadBalancer: "internet-facing", inferenceAllowedCidrs: ["203.0.113.0/24"] }, "hostwise:inferenceCertificateArn", /required for an internet-facing load balancer: without it the API key would cross the internet in plain HTTP/],
@@ -225,7 +225,7 @@ describe("config validation", () => {
       expect.unreachable("validation passed");
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
-      expect((e as Error).message).toBe("1 configuration error:\n  - hostwise:minReplicas: must be at least 0, got -1\n    fix: pulumi config set hostwise:minReplicas 1");
+      expect((e as Error).message).toBe("1 configuration error:\n  - hostwise:minReplicas: must be a whole number from 0 to 1,000, got -1\n    fix: pulumi config set hostwise:minReplicas 1");
     }
   });
 });

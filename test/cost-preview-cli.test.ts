@@ -100,8 +100,8 @@ describe("exit 2: bad command line or preview file", () => {
     [[], "--preview: required"],
     [["--preview", ""], "--preview: empty file name"],
     [["--preview", EKS, "stray"], "Unexpected argument 'stray'"],
-    [["--preview", EKS, "--fail-above", "lots"], '--fail-above: "lots" is not a number of 0 or more'],
-    [["--preview", EKS, "--fail-increase=-5"], '--fail-increase: "-5" is not a number of 0 or more'],
+    [["--preview", EKS, "--fail-above", "lots"], '--fail-above: must be a number from 0 to 1,000,000,000, got "lots"'],
+    [["--preview", EKS, "--fail-increase=-5"], "--fail-increase: must be a number from 0 to 1,000,000, got -5"],
     [["--preview", EKS, "--fail-increase", "-5"], "Option '--fail-increase' argument is ambiguous"],
     [["--preview", EKS, "--region", "US East"], '--region: "US East" is not an AWS region name'],
   ])("%j", async (argv, message) => {
@@ -149,10 +149,10 @@ describe("--help", () => {
     const r = await cost("--help");
     expect(r.code).toBe(0);
     expect(r.out).toBe(COST_HELP);
-    for (const flag of ["--preview FILE", "--baseline FILE", "--out FILE", "--json", "--region REGION", "--fail-above MONTHLY_USD", "--fail-increase PERCENT", "-h, --help"]) {
+    for (const flag of ["--preview FILE", "--baseline FILE", "--out FILE", "--json", "--region REGION", "--catalog-prices", "--fail-above MONTHLY_USD", "--fail-increase PERCENT", "-h, --help"]) {
       expect(COST_HELP).toContain(flag);
     }
-    expect(COST_HELP.match(/\(default: /g)).toHaveLength(5);
+    expect(COST_HELP.match(/\(default: /g)).toHaveLength(6);
     expect(COST_HELP).toMatch(/Exit codes: 0 .+; 1 .+; 2 /s);
   });
 });

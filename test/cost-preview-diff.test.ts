@@ -165,11 +165,21 @@ describe("inputs unknown until apply", () => {
     expect(d.totals.change.expected).toBeCloseTo(CLUSTER - NAT, 6);
   });
 
-  it("an unknown desired size is caught even though the price book would fall back to minSize", () => {
+  it("an unknown desiredSize is priced at maxSize, its upper bound, with the lower bound kept (never dropped as $0)", () => {
     const json = fixture("eks-change.json");
     replaceStates(json, (inputs) => (inputs.scalingConfig.desiredSize = UNKNOWN));
-    const ng = byName(diffOf(json), "aws:eks/nodeGroup:NodeGroup", "dev-gpu");
-    expect(ng.after).toEqual({ kind: "not priced", reason: "value unknown until apply: scalingConfig.desiredSize" });
+    const d = diffOf(json);
+    const ng = byName(d, "aws:eks/nodeGroup:NodeGroup", "dev-gpu");
+    if (ng.after.kind !== "priced") throw new Error(`expected a bounded price, got ${JSON.stringify(ng.after)}`);
+    // scaling 1 / ? / 2: expected at maxSize 2 × $1,366.53 = $2,733.06; at minSize 1: $1,366.53
+    expect(ng.after.monthlyUsd.expected).toBeCloseTo(2 * NODE.g6e, 6);
+    expect(ng.after.bound).toEqual({
+      note: "scalingConfig.desiredSize is unknown until apply: priced at maxSize 2, the upper bound (at minSize 1: $1,366.53 a month)",
+      expectedLow: expect.closeTo(NODE.g6e, 6),
+    });
+    expect(d.totals.after.expected).toBeCloseTo(CLUSTER + 2 * NODE.g6e, 6);
+    expect(d.totals.low.after).toBeCloseTo(CLUSTER + NODE.g6e, 6);
+    expect(d.assumptions).toContain(`aws:eks/nodeGroup:NodeGroup dev-gpu: ${ng.after.bound!.note}`);
   });
 
   it("an unknown launch-template volume size blocks the node group that reads it", () => {

@@ -130,10 +130,10 @@ describe("files that are not preview JSON", () => {
       'x.json: not `pulumi preview --json` output: no "steps" array (top-level keys: name, version)',
     );
     expect(previewError(JSON.stringify({ version: 3, deployment: { resources: [] } })).message).toMatch(/stack export/);
-    expect(previewError("[1, 2]").message).toMatch(/top level is not an object/);
+    expect(previewError("[1, 2]").message).toMatch(/top level is an array, expected an object with a "steps" array/);
     expect(previewError(JSON.stringify({ steps: [{ op: "create" }] })).message).toMatch(/steps\[0\] has no Pulumi URN/);
     expect(previewError(JSON.stringify({ steps: [{ op: "explode", urn: "urn:pulumi:d::p::t::n" }] })).message).toMatch(/steps\[0\] has op "explode"/);
-    expect(previewError(JSON.stringify({ steps: [], config: "x" })).message).toMatch(/"config" is "x"/);
+    expect(previewError(JSON.stringify({ steps: [], config: "x" })).message).toMatch(/"config" is a string, expected an object of stack config values/);
     expect(previewError("{}").hint).toMatch(/pulumi preview --json > preview\.json/);
   });
 

@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { diffPreview, type CostDiff } from "../scripts/preview/diff";
 import { parsePreview } from "../scripts/preview/parse";
-import { headline, mermaidAfterPie, renderJson, renderMarkdown, signedUsd } from "../scripts/preview/render";
+import { headline, mermaidAfterPie, renderJson, renderMarkdown } from "../scripts/preview/render";
+import { signedUsd } from "../scripts/lib/table";
 import { NOW } from "./helpers";
 
 const fixture = (file: string) => JSON.parse(readFileSync(join(__dirname, "fixtures", "pulumi-preview", file), "utf8"));
@@ -74,8 +75,8 @@ describe("the Markdown comment", () => {
     const cluster = json.steps.find((s: any) => s.newState?.type === "aws:eks/cluster:Cluster");
     cluster.urn = cluster.urn.replace("::dev-eks", '::a|b"c');
     const out = renderMarkdown(diffOf(json));
-    expect(out).toContain('| `+` create | eks Cluster `a\\|b"c` | — | $73.00 | +$73.00 |');
-    expect(out).toContain(`    "eks Cluster a|b'c" : 73.00`);
+    expect(out).toContain("| `+` create | eks Cluster <code>a\\|b&quot;c</code> | — | $73.00 | +$73.00 |");
+    expect(out).toContain(`    "eks Cluster a_b_c" : 73.00`);
   });
 
   it("without anything priced after the change, says so instead of an empty chart", () => {
@@ -83,7 +84,7 @@ describe("the Markdown comment", () => {
     expect(mermaidAfterPie(d)).toBeUndefined();
     const out = renderMarkdown(d);
     expect(out).not.toContain("```mermaid");
-    expect(out).toContain("_Token economics not shown: this preview is not a hostwise stack (its config has no hostwise:* keys)._");
+    expect(out).toContain("_Token economics not shown: this preview is not a hostwise stack (its config has no hostwise:\\* keys)._");
     expect(out).toContain("### Not priced (4)");
   });
 });

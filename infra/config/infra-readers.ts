@@ -70,10 +70,7 @@ function readExistingVpc(r: ConfigReader): ExistingVpc | undefined | "invalid" {
 
 export function readNetwork(r: ConfigReader, trial: boolean | undefined, region: string | undefined): NetworkSpec | undefined {
   const egress = r.string("egress") as NetworkSpec["egress"] | undefined;
-  let zones = r.integer("availabilityZoneCount", 1);
-  if (zones !== undefined && (zones < 2 || zones > 3)) {
-    zones = r.fail("availabilityZoneCount", `must be 2 or 3, got ${zones}`, setHint("availabilityZoneCount", 3));
-  }
+  const zones = r.number("availabilityZoneCount");
   const vpcCidr = r.string("vpcCidr");
   const registries = readRegistries(r, region);
   if (egress === "nat") {
@@ -140,7 +137,7 @@ export function readCluster(r: ConfigReader, now: Date, awsProfile: string | und
       r.fail("clusterAdminArns", `"${arn}" is not an IAM role or user ARN`, "use arn:aws:iam::<account>:role/<name> (not an assumed-role session ARN)");
     }
   }
-  const logRetentionDays = r.integer("logRetentionDays", 1);
+  const logRetentionDays = r.number("logRetentionDays");
   if (logRetentionDays !== undefined && !LOG_RETENTION_DAYS.includes(logRetentionDays)) {
     r.fail("logRetentionDays", `${logRetentionDays} is not a CloudWatch Logs retention period`, `use one of ${LOG_RETENTION_DAYS.join(", ")}`);
   }
@@ -186,7 +183,7 @@ export function readNodes(r: ConfigReader): NodesSpec | undefined {
   if (systemInstanceType !== undefined && !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(systemInstanceType)) {
     r.fail("systemInstanceType", `"${systemInstanceType}" is not an EC2 instance type`, setHint("systemInstanceType", "m6i.large"));
   }
-  const systemNodeCount = r.integer("systemNodeCount", 1);
+  const systemNodeCount = r.number("systemNodeCount");
   if (!gpuCapacityType || !systemInstanceType || systemNodeCount === undefined) return undefined;
   return { gpuCapacityType, systemInstanceType, systemNodeCount };
 }

@@ -1,4 +1,5 @@
 import type { ConfigIssue } from "./errors";
+import { parseNumber, type NumberRange } from "./numbers";
 import { CONFIG_NAMESPACE, findConfigKey, type ConfigKeySpec } from "./schema";
 
 /** Raw stack config: hostwise keys without their namespace, provider keys (`aws:region`) with theirs. */
@@ -16,6 +17,11 @@ export function qualified(key: string): string {
 
 export function setHint(key: string, example: string | number): string {
   return `pulumi config set ${qualified(key)} ${example}`;
+}
+
+/** A value inside the range for a fix: 1 where allowed, else the nearest bound. */
+function example(range: NumberRange): number {
+  return Math.min(range.max, Math.max(range.minExclusive ? Math.min(1, range.max) : range.min, 1));
 }
 
 /**
@@ -81,35 +87,18 @@ export class ConfigReader {
     return this.fail(key, `must be true or false, got ${JSON.stringify(v)}`, setHint(key, "true"));
   }
 
-  /** A decimal number, strictly greater than `above` (or at least `atLeast`) and at most `atMost`. */
-  number(key: string, bounds: { above?: number; atLeast?: number; atMost?: number } = {}): number | undefined {
+  /**
+   * A number within the key's range (schema.ts), whole for integer keys: the same parser reads stack files,
+   * the values the Pulumi engine hands the program (text) and every CLI flag (infra/config/numbers.ts).
+   */
+  number(key: string): number | undefined {
     const v = this.value(key);
     if (v === undefined) return undefined;
-    const n = typeof v === "number" ? v : typeof v === "string" && v.trim() !== "" ? Number(v) : NaN;
-    if (!Number.isFinite(n)) return this.fail(key, `must be a number, got ${JSON.stringify(v)}`, setHint(key, 1));
-    if (bounds.above !== undefined && !(n > bounds.above)) {
-      return this.fail(key, `must be greater than ${bounds.above}, got ${n}`, setHint(key, bounds.atMost ?? 1));
-    }
-    if (bounds.atLeast !== undefined && n < bounds.atLeast) {
-      return this.fail(key, `must be at least ${bounds.atLeast}, got ${n}`, setHint(key, bounds.atLeast));
-    }
-    if (bounds.atMost !== undefined && n > bounds.atMost) {
-      return this.fail(key, `must be at most ${bounds.atMost}, got ${n}`, setHint(key, bounds.atMost));
-    }
-    return n;
-  }
-
-  /** A whole number of at least `min`. */
-  integer(key: string, min: number): number | undefined {
-    const v = this.value(key);
-    if (v === undefined) return undefined;
-    const n = typeof v === "number" ? v : typeof v === "string" && /^-?\d+$/.test(v.trim()) ? Number(v) : NaN;
-    if (!Number.isInteger(n)) return this.fail(key, `must be a whole number, got ${JSON.stringify(v)}`, setHint(key, Math.max(min, 1)));
-    if (n < min) {
-      const what = min === 1 ? "positive" : `at least ${min}`;
-      return this.fail(key, `must be ${what}, got ${n}`, setHint(key, Math.max(min, 1)));
-    }
-    return n;
+    const range = this.spec(key).range;
+    if (!range) throw new Error(`config key ${key} has no range in CONFIG_KEYS`);
+    const parsed = parseNumber(v, range);
+    if (!parsed.ok) return this.fail(key, parsed.problem, setHint(key, example(range)));
+    return parsed.value;
   }
 
   /** A list of strings: a YAML list, or the JSON text Pulumi hands programs for arrays. */

@@ -7,6 +7,8 @@
  * the CLI. So decimals (`number`) and numbers that are "unset" unless given (`optionalInteger`) are declared as
  * strings whose default is "" and parsed here.
  */
+import type { NumberRange } from "./numbers";
+
 export type ConfigKind = "string" | "integer" | "optionalInteger" | "number" | "boolean" | "stringArray";
 
 export interface ConfigKeySpec {
@@ -19,11 +21,24 @@ export interface ConfigKeySpec {
   /** Allowed values of a string key. */
   readonly oneOf?: readonly string[];
   readonly secret?: boolean;
+  /** The values a numeric key may take (every integer and number key has one; see infra/config/numbers.ts). */
+  readonly range?: NumberRange;
 }
 
 export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Traffic" | "Scaling" | "Network" | "Cluster" | "Nodes" | "Inference endpoint" | "Cost assumptions" | "Hosted API";
 
 export const CONFIG_NAMESPACE = "hostwise";
+
+/** Longest context or mean sequence a key may give, tokens (2^24: above every published model's context). */
+const MAX_TOKENS = 16_777_216;
+/** Most inference replicas a stack may run: a sanity bound far above any one EKS node group. */
+const MAX_REPLICAS = 1_000;
+
+/**
+ * Bounds of hostwise:expiresAt, in hours: long enough to create a cluster and use it, short enough that a trial
+ * stays a trial (longer-lived stacks may tag a later date, up to ten years ahead).
+ */
+export const EXPIRY_BOUNDS = { minHours: 0.5, maxHoursTrial: 90 * 24, maxHours: 3_650 * 24 } as const;
 
 export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   // Stack
@@ -39,46 +54,46 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Model", key: "servedModelName", kind: "string", default: "", description: "Name clients send as `model`; empty = the last part of `model`, lower-cased." },
   { group: "Model", key: "weightsSource", kind: "string", default: "", oneOf: ["huggingface", "s3"], description: "Where vLLM reads the weights: `huggingface` (downloaded when a replica starts) or `s3` (streamed from the stack's weights bucket with the Run:ai model streamer, after the one-shot copy in the README); empty = huggingface with NAT egress, s3 with egress none." },
   { group: "Model", key: "weightsPrefix", kind: "string", default: "", description: "Key prefix of the checkpoint in the weights bucket (weightsSource s3); empty = the checkpoint's Hugging Face id." },
-  { group: "Model", key: "customParamsBillions", kind: "number", default: "", description: "Custom architecture: total parameters, billions." },
-  { group: "Model", key: "customActiveParamsBillions", kind: "number", default: "", description: "Custom architecture: parameters read per token (mixture-of-experts), billions; empty = all." },
-  { group: "Model", key: "customLayers", kind: "optionalInteger", default: "", description: "Custom architecture: transformer layers." },
-  { group: "Model", key: "customHiddenSize", kind: "optionalInteger", default: "", description: "Custom architecture: hidden size." },
-  { group: "Model", key: "customAttentionHeads", kind: "optionalInteger", default: "", description: "Custom architecture: attention heads." },
-  { group: "Model", key: "customKvHeads", kind: "optionalInteger", default: "", description: "Custom architecture: key/value heads." },
-  { group: "Model", key: "customHeadDim", kind: "optionalInteger", default: "", description: "Custom architecture: dimension of one head." },
-  { group: "Model", key: "customMaxContext", kind: "optionalInteger", default: "", description: "Custom architecture: longest context, tokens." },
+  { group: "Model", key: "customParamsBillions", kind: "number", range: { min: 0, minExclusive: true, max: 10_000 }, default: "", description: "Custom architecture: total parameters, billions." },
+  { group: "Model", key: "customActiveParamsBillions", kind: "number", range: { min: 0, minExclusive: true, max: 10_000 }, default: "", description: "Custom architecture: parameters read per token (mixture-of-experts), billions; empty = all." },
+  { group: "Model", key: "customLayers", kind: "optionalInteger", range: { min: 1, max: 1_000, integer: true }, default: "", description: "Custom architecture: transformer layers." },
+  { group: "Model", key: "customHiddenSize", kind: "optionalInteger", range: { min: 1, max: 131_072, integer: true }, default: "", description: "Custom architecture: hidden size." },
+  { group: "Model", key: "customAttentionHeads", kind: "optionalInteger", range: { min: 1, max: 1_024, integer: true }, default: "", description: "Custom architecture: attention heads." },
+  { group: "Model", key: "customKvHeads", kind: "optionalInteger", range: { min: 1, max: 1_024, integer: true }, default: "", description: "Custom architecture: key/value heads." },
+  { group: "Model", key: "customHeadDim", kind: "optionalInteger", range: { min: 1, max: 1_024, integer: true }, default: "", description: "Custom architecture: dimension of one head." },
+  { group: "Model", key: "customMaxContext", kind: "optionalInteger", range: { min: 1, max: MAX_TOKENS, integer: true }, default: "", description: "Custom architecture: longest context, tokens." },
   // Serving
   { group: "Serving", key: "dtype", kind: "string", default: "auto", oneOf: ["auto", "bfloat16", "float16"], description: "Weight and activation dtype; `auto` = bfloat16 where the GPU has it, else float16." },
   { group: "Serving", key: "quantization", kind: "string", default: "none", oneOf: ["none", "awq", "gptq", "fp8"], description: "Weight quantization (`fp8` = W8A8, Ada or Hopper GPUs only)." },
   { group: "Serving", key: "kvCacheDtype", kind: "string", default: "auto", oneOf: ["auto", "fp8"], description: "KV-cache dtype (`fp8` halves it; Ada or Hopper GPUs only)." },
-  { group: "Serving", key: "maxModelLen", kind: "optionalInteger", default: "", description: "Longest sequence (prompt + output) served, tokens; empty = the model's context capped at 8192." },
-  { group: "Serving", key: "minConcurrentSequences", kind: "integer", default: 1, description: "Full-length (`maxModelLen`) sequences each replica's KV cache must hold at once." },
-  { group: "Serving", key: "maxNumSeqs", kind: "integer", default: 256, description: "Upper bound on sequences a replica batches (vLLM `--max-num-seqs`); the plan may set it lower to keep the latency floor." },
-  { group: "Serving", key: "gpuMemoryUtilization", kind: "number", default: "0.9", description: "Share of GPU memory vLLM may use, in (0, 1]." },
+  { group: "Serving", key: "maxModelLen", kind: "optionalInteger", range: { min: 1, max: MAX_TOKENS, integer: true }, default: "", description: "Longest sequence (prompt + output) served, tokens; empty = the model's context capped at 8192." },
+  { group: "Serving", key: "minConcurrentSequences", kind: "integer", range: { min: 1, max: 4_096, integer: true }, default: 1, description: "Full-length (`maxModelLen`) sequences each replica's KV cache must hold at once." },
+  { group: "Serving", key: "maxNumSeqs", kind: "integer", range: { min: 1, max: 16_384, integer: true }, default: 256, description: "Upper bound on sequences a replica batches (vLLM `--max-num-seqs`); the plan may set it lower to keep the latency floor." },
+  { group: "Serving", key: "gpuMemoryUtilization", kind: "number", range: { min: 0, minExclusive: true, max: 1 }, default: "0.9", description: "Share of GPU memory vLLM may use, in (0, 1]." },
   { group: "Serving", key: "enablePrefixCaching", kind: "boolean", default: true, description: "Reuse the KV cache of shared prompt prefixes." },
   // Placement
   { group: "Placement", key: "instanceType", kind: "string", default: "", description: "Pin the GPU instance type (validated, never overridden); empty = the cheapest that meets the traffic." },
-  { group: "Placement", key: "tensorParallelSize", kind: "optionalInteger", default: "", description: "Pin the GPUs per replica (tensor parallelism); empty = chosen by the plan." },
+  { group: "Placement", key: "tensorParallelSize", kind: "optionalInteger", range: { min: 1, max: 64, integer: true }, default: "", description: "Pin the GPUs per replica (tensor parallelism); empty = chosen by the plan." },
   { group: "Placement", key: "instancePrices", kind: "stringArray", default: [], description: "Hourly USD prices as `type=price` (`[\"g6e.xlarge=2.10\"]`) for GPU or system instance types: override the catalog, and required outside us-east-1 (only these GPU types are then candidates)." },
   // Traffic
-  { group: "Traffic", key: "peakRequestsPerSecond", kind: "number", default: "", description: "Peak requests per second the stack must serve (or give `peakOutputTokensPerSecond`)." },
-  { group: "Traffic", key: "peakOutputTokensPerSecond", kind: "number", default: "", description: "Peak generated tokens per second (alternative to `peakRequestsPerSecond`)." },
-  { group: "Traffic", key: "meanPromptTokens", kind: "integer", default: 1024, description: "Mean prompt length, tokens." },
-  { group: "Traffic", key: "meanOutputTokens", kind: "integer", default: 256, description: "Mean output length, tokens." },
-  { group: "Traffic", key: "minTokensPerSecondPerStream", kind: "number", default: "10", description: "Latency floor: slowest acceptable generation speed seen by one request, tokens/s." },
+  { group: "Traffic", key: "peakRequestsPerSecond", kind: "number", range: { min: 0, minExclusive: true, max: 1_000_000 }, default: "", description: "Peak requests per second the stack must serve (or give `peakOutputTokensPerSecond`)." },
+  { group: "Traffic", key: "peakOutputTokensPerSecond", kind: "number", range: { min: 0, minExclusive: true, max: 1_000_000_000 }, default: "", description: "Peak generated tokens per second (alternative to `peakRequestsPerSecond`)." },
+  { group: "Traffic", key: "meanPromptTokens", kind: "integer", range: { min: 1, max: MAX_TOKENS, integer: true }, default: 1024, description: "Mean prompt length, tokens." },
+  { group: "Traffic", key: "meanOutputTokens", kind: "integer", range: { min: 1, max: MAX_TOKENS, integer: true }, default: 256, description: "Mean output length, tokens." },
+  { group: "Traffic", key: "minTokensPerSecondPerStream", kind: "number", range: { min: 0, minExclusive: true, max: 10_000 }, default: "10", description: "Latency floor: slowest acceptable generation speed seen by one request, tokens/s." },
   // Scaling
-  { group: "Scaling", key: "queueDepthPerReplica", kind: "number", default: "2", description: "Autoscaling target: requests waiting in vLLM's queue per replica (`vllm:num_requests_waiting`)." },
-  { group: "Scaling", key: "kvCacheUsageTarget", kind: "number", default: "0.85", description: "Autoscaling target: mean KV-cache usage across replicas (`vllm:kv_cache_usage_perc`), in (0, 1]." },
-  { group: "Scaling", key: "scaleActivationThreshold", kind: "number", default: "0", description: "On scale-to-zero stacks: the queue depth above which an idle deployment counts as active." },
-  { group: "Scaling", key: "scaleToZeroCooldownSeconds", kind: "integer", default: 900, description: "Idle seconds before a scale-to-zero stack drops its last replica." },
-  { group: "Scaling", key: "minReplicas", kind: "integer", default: 1, description: "Fewest inference replicas; 0 scales to zero when idle." },
-  { group: "Scaling", key: "maxReplicas", kind: "optionalInteger", default: "", description: "Most inference replicas; empty = what the peak traffic needs." },
+  { group: "Scaling", key: "queueDepthPerReplica", kind: "number", range: { min: 0, minExclusive: true, max: 10_000 }, default: "2", description: "Autoscaling target: requests waiting in vLLM's queue per replica (`vllm:num_requests_waiting`)." },
+  { group: "Scaling", key: "kvCacheUsageTarget", kind: "number", range: { min: 0, minExclusive: true, max: 1 }, default: "0.85", description: "Autoscaling target: mean KV-cache usage across replicas (`vllm:kv_cache_usage_perc`), in (0, 1]." },
+  { group: "Scaling", key: "scaleActivationThreshold", kind: "number", range: { min: 0, max: 10_000 }, default: "0", description: "On scale-to-zero stacks: the queue depth above which an idle deployment counts as active." },
+  { group: "Scaling", key: "scaleToZeroCooldownSeconds", kind: "integer", range: { min: 1, max: 604_800, integer: true }, default: 900, description: "Idle seconds before a scale-to-zero stack drops its last replica." },
+  { group: "Scaling", key: "minReplicas", kind: "integer", range: { min: 0, max: MAX_REPLICAS, integer: true }, default: 1, description: "Fewest inference replicas; 0 scales to zero when idle." },
+  { group: "Scaling", key: "maxReplicas", kind: "optionalInteger", range: { min: 1, max: MAX_REPLICAS, integer: true }, default: "", description: "Most inference replicas; empty = what the peak traffic needs." },
   // Network
   { group: "Network", key: "egress", kind: "string", default: "nat", oneOf: ["nat", "none"], description: "Outbound internet for the nodes: `nat` (one NAT gateway on trial stacks, one per zone otherwise) or `none` (no internet route; VPC endpoints for AWS APIs, model weights from S3)." },
   { group: "Network", key: "dockerHubCredentialArn", kind: "string", default: "", description: "Egress none: Secrets Manager secret (name `ecr-pullthroughcache/…`, this region) with Docker Hub credentials, for the ECR pull-through cache of a Docker Hub vLLM image." },
   { group: "Network", key: "ghcrCredentialArn", kind: "string", default: "", description: "Egress none: Secrets Manager secret (name `ecr-pullthroughcache/…`, this region) with a GitHub token, for the ECR pull-through cache of KEDA's ghcr.io images." },
   { group: "Network", key: "nvcrMirror", kind: "string", default: "", description: "Egress none: ECR path (`<account>.dkr.ecr.<region>.amazonaws.com/<prefix>`) holding copies of the nvcr.io images (NVIDIA device plugin, DCGM exporter), which ECR cannot cache." },
-  { group: "Network", key: "availabilityZoneCount", kind: "optionalInteger", default: "", description: "Availability zones the VPC spans (2 or 3); empty = 2 on trial stacks, 3 otherwise." },
+  { group: "Network", key: "availabilityZoneCount", kind: "optionalInteger", range: { min: 2, max: 3, integer: true }, default: "", description: "Availability zones the VPC spans (2 or 3); empty = 2 on trial stacks, 3 otherwise." },
   { group: "Network", key: "vpcCidr", kind: "string", default: "10.0.0.0/16", description: "IPv4 range of the VPC, /16 to /20. With `vpcId`: required, the primary range of that VPC (checked at `pulumi up`)." },
   { group: "Network", key: "vpcId", kind: "string", default: "", description: "Bring your own VPC (`vpc-…`): hostwise creates no VPC, subnets, NAT gateways or endpoints in it. Needs `privateSubnetIds`, `vpcCidr` and a deployer route (`clusterPrivateAccessCidrs` or a public allowlist)." },
   { group: "Network", key: "privateSubnetIds", kind: "stringArray", default: [], description: "With `vpcId`: the private subnets (`subnet-…`, in 2 or more zones) for the cluster, the nodes and internal load balancers." },
@@ -89,11 +104,11 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Cluster", key: "clusterPublicAccessFromDeployer", kind: "boolean", default: false, description: "Add the public IPv4 address of the machine running the first `pulumi up` (/32) to the public endpoint allowlist; kept in state so later runs (CI previews) do not change it." },
   { group: "Cluster", key: "clusterPrivateAccessCidrs", kind: "stringArray", default: [], description: "Connected networks admitted on port 443 to the private API endpoint (cluster security group): your VPN, peered networks, CI runners inside `vpcId`." },
   { group: "Cluster", key: "clusterAdminArns", kind: "stringArray", default: [], description: "IAM role or user ARNs given cluster-admin access entries (the identity running `pulumi up` is admin already)." },
-  { group: "Cluster", key: "logRetentionDays", kind: "integer", default: 30, description: "Retention of the control-plane logs in CloudWatch, days (a CloudWatch retention value)." },
+  { group: "Cluster", key: "logRetentionDays", kind: "integer", range: { min: 1, max: 3_653, integer: true }, default: 30, description: "Retention of the control-plane logs in CloudWatch, days (a CloudWatch retention value)." },
   // Nodes
   { group: "Nodes", key: "gpuCapacityType", kind: "string", default: "on-demand", oneOf: ["on-demand", "spot"], description: "Capacity type of the GPU node group (`spot` is cheaper and can be reclaimed)." },
   { group: "Nodes", key: "systemInstanceType", kind: "string", default: "m6i.large", description: "Instance type of the small on-demand node group that runs the cluster add-ons." },
-  { group: "Nodes", key: "systemNodeCount", kind: "integer", default: 2, description: "Nodes in the system node group." },
+  { group: "Nodes", key: "systemNodeCount", kind: "integer", range: { min: 1, max: 100, integer: true }, default: 2, description: "Nodes in the system node group." },
   // Inference endpoint
   { group: "Inference endpoint", key: "vllmImage", kind: "string", default: "vllm/vllm-openai:v0.31.0", description: "vLLM server image, pinned to a version tag (never `latest`)." },
   { group: "Inference endpoint", key: "loadBalancer", kind: "string", default: "none", oneOf: ["none", "internal", "internet-facing"], description: "Expose the endpoint through a Network Load Balancer: `internal` (VPC and peered networks) or `internet-facing` (needs `inferenceAllowedCidrs`); `none` = in-cluster only." },
@@ -101,23 +116,43 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Inference endpoint", key: "inferenceAllowedCidrs", kind: "stringArray", default: [], description: "CIDRs allowed to call the endpoint through the load balancer (never 0.0.0.0/0)." },
   { group: "Inference endpoint", key: "inferenceClientNamespaces", kind: "stringArray", default: [], description: "Namespaces whose pods may call the endpoint in-cluster (the NetworkPolicy denies all others)." },
   // Cost assumptions (usage-priced items; every output labels them as assumptions)
-  { group: "Cost assumptions", key: "expectedUtilization", kind: "number", default: "0.5", description: "Share of the peak fleet's capacity used on average over a month, in (0, 1]: sets the expected node count and the $ per 1M tokens." },
-  { group: "Cost assumptions", key: "natDataGbPerMonth", kind: "number", default: "100", description: "Data through each NAT gateway per month, GB (image pulls, weight downloads)." },
-  { group: "Cost assumptions", key: "endpointDataGbPerMonth", kind: "number", default: "10", description: "Data through each VPC interface endpoint per month, GB (egress none)." },
-  { group: "Cost assumptions", key: "logIngestionGbPerMonth", kind: "number", default: "10", description: "Control-plane logs ingested into CloudWatch per month, GB." },
-  { group: "Cost assumptions", key: "nlbCapacityUnits", kind: "number", default: "1", description: "Average Network Load Balancer capacity units (NLCU) in use." },
-  { group: "Cost assumptions", key: "engineerHoursPerMonth", kind: "number", default: "", description: "People cost: engineer hours a month spent running the stack; empty = left out." },
-  { group: "Cost assumptions", key: "engineerHourlyUsd", kind: "number", default: "", description: "People cost: loaded cost of an engineer hour, USD." },
+  { group: "Cost assumptions", key: "expectedUtilization", kind: "number", range: { min: 0, minExclusive: true, max: 1 }, default: "0.5", description: "Share of the peak fleet's capacity used on average over a month, in (0, 1]: sets the expected node count and the $ per 1M tokens." },
+  { group: "Cost assumptions", key: "natDataGbPerMonth", kind: "number", range: { min: 0, max: 10_000_000 }, default: "100", description: "Data through each NAT gateway per month, GB (image pulls, weight downloads)." },
+  { group: "Cost assumptions", key: "endpointDataGbPerMonth", kind: "number", range: { min: 0, max: 10_000_000 }, default: "10", description: "Data through each VPC interface endpoint per month, GB (egress none)." },
+  { group: "Cost assumptions", key: "logIngestionGbPerMonth", kind: "number", range: { min: 0, max: 10_000_000 }, default: "10", description: "Control-plane logs ingested into CloudWatch per month, GB." },
+  { group: "Cost assumptions", key: "nlbCapacityUnits", kind: "number", range: { min: 0, max: 1_000_000 }, default: "1", description: "Average Network Load Balancer capacity units (NLCU) in use." },
+  { group: "Cost assumptions", key: "engineerHoursPerMonth", kind: "number", range: { min: 0, max: 100_000 }, default: "", description: "People cost: engineer hours a month spent running the stack; empty = left out." },
+  { group: "Cost assumptions", key: "engineerHourlyUsd", kind: "number", range: { min: 0, max: 10_000 }, default: "", description: "People cost: loaded cost of an engineer hour, USD." },
   // Hosted API
   { group: "Hosted API", key: "hostedApi", kind: "string", default: "", description: "Hosted API to compare with, `provider/model` from the catalog; empty = Bedrock Llama 3.3 70B for 20B+ models, Llama 3.1 8B below." },
-  { group: "Hosted API", key: "hostedApiInputPrice", kind: "number", default: "", description: "Override the hosted API's input price, USD per 1M tokens." },
-  { group: "Hosted API", key: "hostedApiOutputPrice", kind: "number", default: "", description: "Override the hosted API's output price, USD per 1M tokens." },
+  { group: "Hosted API", key: "hostedApiInputPrice", kind: "number", range: { min: 0, minExclusive: true, max: 10_000 }, default: "", description: "Override the hosted API's input price, USD per 1M tokens." },
+  { group: "Hosted API", key: "hostedApiOutputPrice", kind: "number", range: { min: 0, minExclusive: true, max: 10_000 }, default: "", description: "Override the hosted API's output price, USD per 1M tokens." },
 ];
+
+/** Each hostwise:instancePrices entry's price, USD per instance-hour (the dearest GPU instance lists below $100). */
+export const INSTANCE_PRICE_RANGE = { min: 0, minExclusive: true, max: 1_000 } as const;
 
 /** Provider keys a stack must set; Pulumi.yaml cannot declare them, so they are documented in the README. */
 export const REGION_KEY = "aws:region";
 /** The AWS CLI profile the provider uses; the kubeconfig's `aws eks get-token` uses it too. */
 export const PROFILE_KEY = "aws:profile";
+
+/**
+ * Every config key of the aws provider hostwise uses (the default provider reads them): the names declared in
+ * node_modules/@pulumi/aws/config/vars.d.ts of @pulumi/aws 7.48 (test/config.test.ts checks the list against
+ * the installed package). Any other `aws:` key is a typo.
+ */
+export const AWS_PROVIDER_KEYS = [
+  "accessKey", "allowedAccountIds", "assumeRoleWithWebIdentity", "assumeRoles", "customCaBundle", "defaultTags",
+  "ec2MetadataServiceEndpoint", "ec2MetadataServiceEndpointMode", "endpoints", "forbiddenAccountIds", "httpProxy",
+  "httpsProxy", "ignoreTags", "insecure", "maxRetries", "noProxy", "profile", "region", "retryMode",
+  "s3UsEast1RegionalEndpoint", "s3UsePathStyle", "secretKey", "sharedConfigFiles", "sharedCredentialsFiles",
+  "skipCredentialsValidation", "skipMetadataApiCheck", "skipRegionValidation", "skipRequestingAccountId", "stsRegion",
+  "tagPolicyCompliance", "token", "tokenBucketRateLimiterCapacity", "useDualstackEndpoint", "useFipsEndpoint", "userAgents",
+].map((k) => `aws:${k}`);
+
+/** The engine's own namespace (pulumi:tags, pulumi:disable-default-providers, …): not checked by hostwise. */
+export const ENGINE_NAMESPACE = "pulumi";
 
 /** The type Pulumi.yaml declares for a kind. */
 export function pulumiType(kind: ConfigKind): "string" | "integer" | "boolean" | "array" {

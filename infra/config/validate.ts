@@ -7,7 +7,8 @@ import { hourlyPrice, instanceTypesThatFit } from "../sizing/choose";
 import { ConfigError } from "./errors";
 import { checkDeployerRoute, readCluster, readInference, readNetwork, readNodes } from "./infra-readers";
 import { ConfigReader, qualified, setHint, type RawConfig } from "./read";
-import { CONFIG_KEYS, PROFILE_KEY, REGION_KEY } from "./schema";
+import { parseNumber } from "./numbers";
+import { AWS_PROVIDER_KEYS, CONFIG_KEYS, CONFIG_NAMESPACE, ENGINE_NAMESPACE, EXPIRY_BOUNDS, INSTANCE_PRICE_RANGE, PROFILE_KEY, REGION_KEY } from "./schema";
 import type {
   Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, NodesSpec, PlacementSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec, UsageSpec,
 } from "./spec";
@@ -58,24 +59,57 @@ const CUSTOM_KEYS = [
   "customAttentionHeads", "customKvHeads", "customHeadDim", "customMaxContext",
 ] as const;
 
+/**
+ * Keys no one reads: a hostwise key outside the schema, an aws key the provider does not declare, or a
+ * namespace neither hostwise nor its providers read (a typo such as `hostwize:`). The Pulumi CLI checks only
+ * the keys Pulumi.yaml declares, so these would otherwise pass unnoticed.
+ */
 function checkUnknownKeys(r: ConfigReader, raw: RawConfig): void {
   const known = CONFIG_KEYS.map((k) => k.key);
+  const everyKey = [...known.map(qualified), ...AWS_PROVIDER_KEYS];
   for (const key of Object.keys(raw)) {
-    if (key.includes(":") || known.includes(key)) continue; // provider keys (aws:region, …) are not ours
-    r.fail(key, "is not a hostwise config key", `${didYouMean(key, known)}remove it with: pulumi config rm ${qualified(key)} (keys: see the README's config reference)`);
+    if (known.includes(key) || AWS_PROVIDER_KEYS.includes(key) || key.startsWith(`${ENGINE_NAMESPACE}:`)) continue;
+    const namespace = key.includes(":") ? key.slice(0, key.indexOf(":")) : CONFIG_NAMESPACE;
+    const what =
+      namespace === CONFIG_NAMESPACE ? "is not a hostwise config key"
+        : namespace === "aws" ? "is not a config key of the aws provider"
+          : `is in namespace "${namespace}", which neither hostwise nor the providers it configures read`;
+    r.fail(key, what, `${didYouMean(qualified(key), everyKey)}remove it with: pulumi config rm ${qualified(key)} (keys: see the README's config reference)`);
   }
 }
 
-/** Parses ISO-8601 with a zone, or a duration after creation (30m, 6h, 2d). */
+const DURATION = /^(\d+(?:\.\d+)?)(m|h|d)$/;
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(?:Z|([+-])(\d{2}):(\d{2}))$/;
+
+/**
+ * Parses ISO-8601 with a zone (`2026-12-01T18:00:00Z`, `…+02:00`), or a duration after creation (30m, 6h,
+ * 2d). A time without a zone, an impossible date (2026-02-30, which Date would roll into March) and anything
+ * with surrounding spaces are not expiries. Teardown reads deployed and configured expiries with this too.
+ */
 export function parseExpiry(text: string): Expiry | undefined {
-  const duration = /^(\d+(?:\.\d+)?)\s*(m|h|d)$/.exec(text.trim());
+  const duration = DURATION.exec(text);
   if (duration) {
     const hours = Number(duration[1]) * { m: 1 / 60, h: 1, d: 24 }[duration[2] as "m" | "h" | "d"];
-    return { kind: "after", hours, text: text.trim() };
+    return { kind: "after", hours, text };
   }
-  const iso = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(text.trim());
-  const at = new Date(text.trim());
-  return iso && !Number.isNaN(at.getTime()) ? { kind: "at", at } : undefined;
+  const m = ISO_TIME.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
+  const second = Number(m[6] ?? 0);
+  const fraction = Number(m[7] ?? 0);
+  const zoneHours = Number(m[9] ?? 0);
+  const zoneMinutes = Number(m[10] ?? 0);
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const valid = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour <= 23 && minute <= 59 && second <= 59 && zoneHours <= 14 && zoneMinutes <= 59;
+  if (!valid) return undefined;
+  const offsetMinutes = (m[8] === "-" ? -1 : 1) * (zoneHours * 60 + zoneMinutes);
+  const at = new Date(Date.UTC(year, month - 1, day, hour, minute, second) + Math.round(fraction * 1000) - offsetMinutes * 60_000);
+  return Number.isNaN(at.getTime()) ? undefined : { kind: "at", at };
+}
+
+/** 0.5 → "30m", 2160 → "90d". */
+function durationText(hours: number): string {
+  return hours < 1 ? `${Math.round(hours * 60)}m` : hours % 24 === 0 ? `${hours / 24}d` : `${hours}h`;
 }
 
 function readExpiry(r: ConfigReader, trial: boolean | undefined, now: Date): Expiry | undefined {
@@ -88,9 +122,16 @@ function readExpiry(r: ConfigReader, trial: boolean | undefined, now: Date): Exp
   if (!expiry) {
     return r.fail("expiresAt", `"${text}" is neither an ISO-8601 time with a zone nor a duration`, `${setHint("expiresAt", "2026-12-01T18:00:00Z")}, or a duration such as 6h, 90m, 2d`);
   }
-  if (expiry.kind === "after" && expiry.hours <= 0) return r.fail("expiresAt", `"${text}" must be a positive duration`, setHint("expiresAt", "6h"));
+  const maxHours = trial ? EXPIRY_BOUNDS.maxHoursTrial : EXPIRY_BOUNDS.maxHours;
+  const allowed = `a duration from ${durationText(EXPIRY_BOUNDS.minHours)} to ${durationText(maxHours)}${trial ? " on a trial stack" : ""}, or a time at most ${durationText(maxHours)} ahead`;
+  if (expiry.kind === "after" && (expiry.hours < EXPIRY_BOUNDS.minHours || expiry.hours > maxHours)) {
+    return r.fail("expiresAt", `"${text}" is outside the allowed range: ${allowed}`, setHint("expiresAt", "6h"));
+  }
   if (expiry.kind === "at" && expiry.at.getTime() <= now.getTime()) {
     return r.fail("expiresAt", `${expiry.at.toISOString()} is in the past (now ${now.toISOString()})`, `${setHint("expiresAt", "6h")} (a duration after creation), or a future time`);
+  }
+  if (expiry.kind === "at" && expiry.at.getTime() - now.getTime() > maxHours * 3_600_000) {
+    return r.fail("expiresAt", `${expiry.at.toISOString()} is too far ahead (now ${now.toISOString()}): ${allowed}`, setHint("expiresAt", "6h"));
   }
   return expiry;
 }
@@ -101,14 +142,14 @@ function readCustomArchitecture(r: ConfigReader, modelId: string): ModelArchitec
     if (v === undefined && !r.issues.some((i) => i.key === qualified(key))) r.fail(key, `is required: ${why}`, setHint(key, "<value from the model's config.json>"));
     return v;
   };
-  const params = need("customParamsBillions", r.number("customParamsBillions", { above: 0 }));
-  const active = r.number("customActiveParamsBillions", { above: 0 });
-  const layers = need("customLayers", r.integer("customLayers", 1));
-  const hidden = need("customHiddenSize", r.integer("customHiddenSize", 1));
-  const heads = need("customAttentionHeads", r.integer("customAttentionHeads", 1));
-  const kvHeads = need("customKvHeads", r.integer("customKvHeads", 1));
-  const headDim = need("customHeadDim", r.integer("customHeadDim", 1));
-  const maxContext = need("customMaxContext", r.integer("customMaxContext", 1));
+  const params = need("customParamsBillions", r.number("customParamsBillions"));
+  const active = r.number("customActiveParamsBillions");
+  const layers = need("customLayers", r.number("customLayers"));
+  const hidden = need("customHiddenSize", r.number("customHiddenSize"));
+  const heads = need("customAttentionHeads", r.number("customAttentionHeads"));
+  const kvHeads = need("customKvHeads", r.number("customKvHeads"));
+  const headDim = need("customHeadDim", r.number("customHeadDim"));
+  const maxContext = need("customMaxContext", r.number("customMaxContext"));
   if (heads !== undefined && kvHeads !== undefined && (kvHeads > heads || heads % kvHeads !== 0)) {
     r.fail("customKvHeads", `${kvHeads} key/value heads must divide the ${heads} attention heads`, "copy num_key_value_heads from the model's config.json");
   }
@@ -156,18 +197,18 @@ function readServing(r: ConfigReader, model: ModelSpec | undefined): ServingSpec
   const quantization = r.string("quantization") as Quantization | undefined;
   const kvCacheDtype = r.string("kvCacheDtype") as KvCacheDtype | undefined;
   const context = model?.architecture.maxContext;
-  let maxModelLen = r.integer("maxModelLen", 1);
+  let maxModelLen = r.number("maxModelLen");
   if (maxModelLen !== undefined && context !== undefined && maxModelLen > context) {
     maxModelLen = r.fail("maxModelLen", `${maxModelLen} exceeds ${model!.id}'s context of ${context} tokens`, setHint("maxModelLen", Math.min(context, DEFAULT_MAX_MODEL_LEN_CAP)));
   } else if (maxModelLen === undefined && !r.isSet("maxModelLen") && context !== undefined) {
     maxModelLen = Math.min(context, DEFAULT_MAX_MODEL_LEN_CAP);
   }
-  const minConcurrentSequences = r.integer("minConcurrentSequences", 1);
-  const maxNumSeqs = r.integer("maxNumSeqs", 1);
+  const minConcurrentSequences = r.number("minConcurrentSequences");
+  const maxNumSeqs = r.number("maxNumSeqs");
   if (minConcurrentSequences !== undefined && maxNumSeqs !== undefined && maxNumSeqs < minConcurrentSequences) {
     r.fail("maxNumSeqs", `${maxNumSeqs} is below minConcurrentSequences (${minConcurrentSequences}): the guaranteed sequences could never run together`, setHint("maxNumSeqs", minConcurrentSequences));
   }
-  const gpuMemoryUtilization = r.number("gpuMemoryUtilization", { above: 0, atMost: 1 });
+  const gpuMemoryUtilization = r.number("gpuMemoryUtilization");
   const enablePrefixCaching = r.boolean("enablePrefixCaching");
   if ((quantization === "awq" || quantization === "gptq") && model && model.checkpoint === model.id && !model.custom) {
     r.fail(
@@ -192,18 +233,19 @@ const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 export function readInstancePrices(r: ConfigReader): Record<string, number> {
   const prices: Record<string, number> = {};
   for (const entry of r.stringList("instancePrices")) {
-    const m = /^\s*([a-z0-9.-]+)\s*=\s*([0-9]*\.?[0-9]+)\s*$/.exec(entry);
+    const m = /^\s*([a-z0-9.-]+)\s*=\s*(\S+)\s*$/.exec(entry);
     if (!m) {
       r.fail("instancePrices", `entry "${entry}" is not "instance-type=usd-per-hour"`, `write entries like "g6e.xlarge=2.10"`);
       continue;
     }
     const [, type, price] = m as unknown as [string, string, string];
+    const parsed = parseNumber(price, INSTANCE_PRICE_RANGE);
     if (!INSTANCE_TYPE.test(type)) {
       r.fail("instancePrices", `"${type}" is not an EC2 instance type`, `${didYouMean(type, INSTANCE_TYPES.map((i) => i.instanceType))}remove or correct the entry`);
-    } else if (!(Number(price) > 0)) {
-      r.fail("instancePrices", `the price of ${type} must be above 0`, `write the On-Demand USD/hour for your region, e.g. "${type}=2.10"`);
+    } else if (!parsed.ok) {
+      r.fail("instancePrices", `the price of ${type} ${parsed.problem}`, `write the On-Demand USD/hour for your region, e.g. "${type}=2.10"`);
     } else {
-      prices[type] = Number(price);
+      prices[type] = parsed.value;
     }
   }
   return prices;
@@ -232,7 +274,7 @@ function readPlacement(r: ConfigReader, raw: RawConfig, model: ModelSpec | undef
     }
   }
 
-  const tp = r.integer("tensorParallelSize", 1);
+  const tp = r.number("tensorParallelSize");
   if (tp !== undefined) {
     if (!isPowerOfTwo(tp)) r.fail("tensorParallelSize", `${tp} is not a power of two`, setHint("tensorParallelSize", 2 ** Math.floor(Math.log2(tp))));
     const heads = model?.architecture.attentionHeads;
@@ -272,11 +314,11 @@ function checkPinnedInstance(r: ConfigReader, model: ModelSpec, serving: Serving
 }
 
 function readTraffic(r: ConfigReader, serving: ServingSpec | undefined): TrafficSpec | undefined {
-  const rps = r.number("peakRequestsPerSecond", { above: 0 });
-  const tps = r.number("peakOutputTokensPerSecond", { above: 0 });
-  const meanPromptTokens = r.integer("meanPromptTokens", 1);
-  const meanOutputTokens = r.integer("meanOutputTokens", 1);
-  const floor = r.number("minTokensPerSecondPerStream", { above: 0 });
+  const rps = r.number("peakRequestsPerSecond");
+  const tps = r.number("peakOutputTokensPerSecond");
+  const meanPromptTokens = r.number("meanPromptTokens");
+  const meanOutputTokens = r.number("meanOutputTokens");
+  const floor = r.number("minTokensPerSecondPerStream");
   if (rps !== undefined && tps !== undefined) {
     r.fail("peakOutputTokensPerSecond", "is given together with peakRequestsPerSecond; give one measure of peak traffic", `pulumi config rm ${qualified("peakOutputTokensPerSecond")}`);
   }
@@ -295,15 +337,15 @@ function readTraffic(r: ConfigReader, serving: ServingSpec | undefined): Traffic
 }
 
 function readScaling(r: ConfigReader): ScalingSpec | undefined {
-  const minReplicas = r.integer("minReplicas", 0);
-  const maxReplicas = r.integer("maxReplicas", 1);
+  const minReplicas = r.number("minReplicas");
+  const maxReplicas = r.number("maxReplicas");
   if (minReplicas !== undefined && maxReplicas !== undefined && minReplicas > maxReplicas) {
     r.fail("minReplicas", `${minReplicas} is above maxReplicas (${maxReplicas})`, `lower minReplicas or raise maxReplicas: ${setHint("maxReplicas", minReplicas)}`);
   }
-  const queueDepthPerReplica = r.number("queueDepthPerReplica", { above: 0 });
-  const kvCacheUsageTarget = r.number("kvCacheUsageTarget", { above: 0, atMost: 1 });
-  const activationThreshold = r.number("scaleActivationThreshold", { atLeast: 0 });
-  const scaleToZeroCooldownSeconds = r.integer("scaleToZeroCooldownSeconds", 1);
+  const queueDepthPerReplica = r.number("queueDepthPerReplica");
+  const kvCacheUsageTarget = r.number("kvCacheUsageTarget");
+  const activationThreshold = r.number("scaleActivationThreshold");
+  const scaleToZeroCooldownSeconds = r.number("scaleToZeroCooldownSeconds");
   if (minReplicas === undefined || queueDepthPerReplica === undefined || kvCacheUsageTarget === undefined || activationThreshold === undefined || scaleToZeroCooldownSeconds === undefined) {
     return undefined;
   }
@@ -311,13 +353,13 @@ function readScaling(r: ConfigReader): ScalingSpec | undefined {
 }
 
 export function readUsage(r: ConfigReader): UsageSpec | undefined {
-  const expectedUtilization = r.number("expectedUtilization", { above: 0, atMost: 1 });
-  const natDataGbPerMonth = r.number("natDataGbPerMonth", { atLeast: 0 });
-  const endpointDataGbPerMonth = r.number("endpointDataGbPerMonth", { atLeast: 0 });
-  const logIngestionGbPerMonth = r.number("logIngestionGbPerMonth", { atLeast: 0 });
-  const nlbCapacityUnits = r.number("nlbCapacityUnits", { atLeast: 0 });
-  const hoursPerMonth = r.number("engineerHoursPerMonth", { atLeast: 0 });
-  const hourlyUsd = r.number("engineerHourlyUsd", { atLeast: 0 });
+  const expectedUtilization = r.number("expectedUtilization");
+  const natDataGbPerMonth = r.number("natDataGbPerMonth");
+  const endpointDataGbPerMonth = r.number("endpointDataGbPerMonth");
+  const logIngestionGbPerMonth = r.number("logIngestionGbPerMonth");
+  const nlbCapacityUnits = r.number("nlbCapacityUnits");
+  const hoursPerMonth = r.number("engineerHoursPerMonth");
+  const hourlyUsd = r.number("engineerHourlyUsd");
   if ((hoursPerMonth === undefined) !== (hourlyUsd === undefined) && !r.issues.some((i) => /engineer/.test(i.key))) {
     const missing = hoursPerMonth === undefined ? "engineerHoursPerMonth" : "engineerHourlyUsd";
     r.fail(missing, "is needed with its pair to count the people cost", `${setHint(missing, missing === "engineerHourlyUsd" ? 95 : 20)}, or unset both`);
@@ -347,8 +389,8 @@ function readHostedApi(r: ConfigReader, model: ModelSpec | undefined): HostedApi
   const id = chosen ?? (model ? defaultHostedApiFor(model.architecture.paramsBillions) : undefined);
   const entry = id ? findHostedApi(id) : undefined;
   if (chosen !== undefined && !entry) r.fail("hostedApi", `"${chosen}" is not in the hosted API price catalog`, `${didYouMean(chosen, ids)}use one of ${ids.join(", ")}`);
-  const input = r.number("hostedApiInputPrice", { above: 0 });
-  const output = r.number("hostedApiOutputPrice", { above: 0 });
+  const input = r.number("hostedApiInputPrice");
+  const output = r.number("hostedApiOutputPrice");
   if (!entry) return undefined;
   return {
     id: entry.id,

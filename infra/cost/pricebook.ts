@@ -3,6 +3,7 @@ import { supportTier } from "../catalog/eks-versions";
 import { catalogHourlyPrice, findInstanceType, INSTANCE_SOURCE } from "../catalog/instances";
 import { GP3 } from "../catalog/node-disk";
 import type { Source } from "../catalog/source";
+import { parseNumber, type NumberRange } from "../config/numbers";
 import type { UsageSpec } from "../config/spec";
 import type { ResourceView } from "../resource-view";
 
@@ -75,18 +76,33 @@ export function instanceHourlyPrice(type: string, ctx: PriceContext): Price | un
   return system === undefined ? undefined : { usd: system, unit: "instance-hour", source: SYSTEM_INSTANCE_SOURCE };
 }
 
+/** Nodes in one node group: whole, and far above the per-group quota EKS grants. */
+const NODE_COUNT: NumberRange = { min: 0, max: 10_000, integer: true };
+/** GiB of one EBS volume (gp3 volumes stop at 16 TiB). */
+const VOLUME_GIB: NumberRange = { min: 0, max: 65_536 };
+
+/** A declared quantity, checked: a negative, fractional or absurd one is refused (QuantityError), never priced. */
+function quantity(value: unknown, fallback: number, range: NumberRange, what: string): number {
+  if (value === undefined || value === null) return fallback;
+  const parsed = parseNumber(value, range);
+  if (!parsed.ok) throw new QuantityError(`${what} ${parsed.problem}`);
+  return parsed.value;
+}
+
 const nodeGroup: Entry = (r, ctx) => {
   const scaling = r.props.scalingConfig ?? {};
-  const count: Scaled = {
-    min: Number(scaling.minSize ?? 0),
-    expected: ctx.expectedNodes[r.name] ?? Number(scaling.desiredSize ?? scaling.minSize ?? 0),
-    max: Number(scaling.maxSize ?? 0),
-  };
+  const minSize = quantity(scaling.minSize, 0, NODE_COUNT, "scalingConfig.minSize");
+  const maxSize = quantity(scaling.maxSize, 0, NODE_COUNT, "scalingConfig.maxSize");
+  const desiredSize = quantity(scaling.desiredSize, minSize, NODE_COUNT, "scalingConfig.desiredSize");
+  if (minSize > maxSize || desiredSize < minSize || desiredSize > maxSize) {
+    throw new QuantityError(`scalingConfig: desiredSize ${desiredSize} must lie within minSize ${minSize} and maxSize ${maxSize} (EKS refuses it otherwise)`);
+  }
+  const count: Scaled = { min: minSize, expected: ctx.expectedNodes[r.name] ?? desiredSize, max: maxSize };
   const type = String((r.props.instanceTypes ?? [])[0] ?? "");
   const price = instanceHourlyPrice(type, ctx);
   if (!price) throw new UnpricedError(`no price for instance type ${type || "(unknown)"} in ${ctx.region}`);
   const spot = r.props.capacityType === "SPOT";
-  const disk = ctx.launchTemplateDiskGiB[r.name] ?? Number(r.props.diskSize ?? 20);
+  const disk = quantity(ctx.launchTemplateDiskGiB[r.name] ?? r.props.diskSize, 20, VOLUME_GIB, "root volume size (GiB)");
   const gp3 = ctx.launchTemplateGp3?.[r.name] ?? {};
   const extraThroughput = Math.max(0, (gp3.throughputMiBps ?? GP3.baselineMiBps) - GP3.baselineMiBps);
   const extraIops = Math.max(0, (gp3.iops ?? GP3.baselineIops) - GP3.baselineIops);
@@ -140,10 +156,12 @@ const kubernetesService: Entry = (r, ctx) => {
 };
 
 /** "20Gi" → 20; "500Mi" → 0.49. */
-function gibibytes(quantity: unknown): number {
-  const m = /^(\d+(?:\.\d+)?)(Mi|Gi|Ti)?$/.exec(String(quantity ?? ""));
-  if (!m) throw new UnpricedError(`unreadable storage size ${String(quantity)}`);
-  return Number(m[1]) * { Mi: 1 / 1024, Gi: 1, Ti: 1024 }[(m[2] ?? "Gi") as "Mi" | "Gi" | "Ti"];
+function gibibytes(size: unknown): number {
+  const m = /^(\d+(?:\.\d+)?)(Mi|Gi|Ti)?$/.exec(String(size ?? ""));
+  if (!m) throw new UnpricedError(`unreadable storage size ${String(size)}`);
+  const gib = Number(m[1]) * { Mi: 1 / 1024, Gi: 1, Ti: 1024 }[(m[2] ?? "Gi") as "Mi" | "Gi" | "Ti"];
+  if (!(gib <= VOLUME_GIB.max)) throw new QuantityError(`storage size ${String(size)} is above ${VOLUME_GIB.max.toLocaleString("en-US")} GiB`);
+  return gib;
 }
 
 const persistentVolumeClaim: Entry = (r) => {
@@ -216,6 +234,9 @@ export const FREE_TYPES = new Set([
 
 /** Not a price: why a resource could not be priced (it is listed as "not priced"). */
 export class UnpricedError extends Error {}
+
+/** A quantity no real resource declares (a negative or fractional node count, a volume beyond any EBS limit). */
+export class QuantityError extends Error {}
 
 export interface PricedResource {
   readonly type: string;

@@ -457,7 +457,7 @@ export async function runDecide(argv: readonly string[], io: DecideIo, now = new
       return 0;
     }
     stack = parsed.stack;
-    const model = decideModel(parsed, await stackCost(parsed.dir, parsed.stack, parsed.overrides, now));
+    const model = decideModel(parsed, await stackCost(parsed.dir, parsed.stack, parsed.overrides, now, io.err));
     io.out(parsed.format === "json" ? JSON.stringify(model, null, 2) : parsed.format === "markdown" ? renderDecideMarkdown(model) : renderDecideText(model));
     return 0;
   } catch (e) {

@@ -38,6 +38,8 @@ export interface PlanOptions {
   readonly format: "text" | "json" | "markdown";
   readonly all: boolean;
   readonly now: Date;
+  /** Where warnings about the stack file go (stderr). */
+  readonly warn?: (message: string) => void;
 }
 
 /**
@@ -45,7 +47,7 @@ export interface PlanOptions {
  * everything `pulumi up` would create. Config errors surface before the program runs.
  */
 export async function runPlan(o: PlanOptions): Promise<string> {
-  const { spec, plan, resources, cost } = await stackCost(o.dir, o.stack, o.overrides, o.now);
+  const { spec, plan, resources, cost } = await stackCost(o.dir, o.stack, o.overrides, o.now, o.warn);
   const preview: Preview = { inventory: summarizeResources(resources), rows: resourceCostRows(resources, cost), cost };
   if (o.format === "json") return JSON.stringify({ ...planJson(spec, plan, o.now), resources: preview.inventory, resourceCosts: preview.rows, cost }, null, 2);
   if (o.format === "markdown") return renderPlanMarkdown(spec, plan, preview);

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseNumber, type NumberRange } from "../../infra/config/numbers";
 import { UsageError } from "./usage";
 
 /**
@@ -15,4 +16,15 @@ export function parseFlags<const O extends NonNullable<ParseArgsConfig["options"
     }
     throw e;
   }
+}
+
+/**
+ * A flag's number, through the one parser stack config uses too (infra/config/numbers.ts): decimal, finite,
+ * within `range`. Undefined when the flag is not given; UsageError naming the flag and the range otherwise.
+ */
+export function numberFlag(flag: string, text: string | undefined, range: NumberRange, example: string): number | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseNumber(text, range);
+  if (!parsed.ok) throw new UsageError(`${flag}: ${parsed.problem}`, `e.g. ${flag} ${example}`);
+  return parsed.value;
 }

@@ -14,10 +14,11 @@ export interface StackCost {
 
 /**
  * A stack file's validated spec, sizing plan, the resources its Pulumi program registers (evaluated under
- * mocks) and its cost estimate. Throws ConfigError for bad config. Runs the program: once per process.
+ * mocks) and its cost estimate. Throws ConfigError for bad config; warnings about the file (a plain-text
+ * secret) go to `warn`. Runs the program: once per process.
  */
-export async function stackCost(dir: string, stack: string, overrides: readonly string[], now: Date): Promise<StackCost> {
-  const raw = applyOverrides(readStackFile(dir, stack), overrides);
+export async function stackCost(dir: string, stack: string, overrides: readonly string[], now: Date, warn?: (message: string) => void): Promise<StackCost> {
+  const raw = applyOverrides(readStackFile(dir, stack, warn), overrides);
   const { spec, plan } = resolveStack(raw, { stack, now });
   const { resources } = await evaluateProgram(stack, raw);
   const cost = estimateCost(spec, plan, resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })), now);

@@ -9,8 +9,16 @@ export function renderTable(headers: readonly string[], rows: ReadonlyArray<read
   return [line(headers), ...rows.map(line)].join("\n");
 }
 
+/** "$1,234.50", "-$3,679.90": the sign before the dollar, and no "-$0.00" for rounding noise. */
 export function usd(n: number): string {
-  return `$${n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  const text = Math.abs(n).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return n < 0 && text !== "0.00" ? `-$${text}` : `$${text}`;
+}
+
+/** "+$412.30", "-$41.85", "$0.00" (rounding noise counts as no change). */
+export function signedUsd(n: number): string {
+  if (Math.abs(n) < 0.005) return usd(0);
+  return `${n > 0 ? "+" : ""}${usd(n)}`;
 }
 
 export function round(n: number, digits = 1): string {

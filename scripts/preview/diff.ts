@@ -6,19 +6,30 @@ import { CONFIG_NAMESPACE, REGION_KEY } from "../../infra/config/schema";
 import type { UsageSpec } from "../../infra/config/spec";
 import { readInstancePrices, readUsage } from "../../infra/config/validate";
 import { estimateCost, type CostEstimate } from "../../infra/cost/estimate";
-import { PRICE_BOOK, priceResources, sumScaled, type CostComponent, type PriceContext, type Scaled } from "../../infra/cost/pricebook";
+import {
+  instanceHourlyPrice, PRICE_BOOK, priceResources, QuantityError, sumScaled, type CostComponent, type PriceContext, type PricingResult, type Scaled,
+} from "../../infra/cost/pricebook";
 import { resolveStack } from "../../infra/resolve";
 import type { ResourceView } from "../../infra/resource-view";
-import { usd } from "../lib/table";
+import { oneLine } from "../lib/markdown";
+import { signedUsd, usd } from "../lib/table";
 import { childPath, PreviewError, type ChangeOp, type ParsedPreview, type ResourceChange, type ResourceState } from "./parse";
 
 // Prices the before and after state of every resource in a preview with the price book, and the difference.
 // Pure: parsed previews in, a cost model out (render.ts turns it into Markdown or JSON).
 
+/** A price that rests on an input unknown until apply, taken at its upper bound. */
+export interface Bound {
+  /** What was unknown and what it was priced at. */
+  readonly note: string;
+  /** The expected monthly USD at the lower bound. */
+  readonly expectedLow: number;
+}
+
 /** One side of a resource's change. */
 export type SidePrice =
   | { readonly kind: "absent" }
-  | { readonly kind: "priced"; readonly monthlyUsd: Scaled; readonly components: readonly CostComponent[] }
+  | { readonly kind: "priced"; readonly monthlyUsd: Scaled; readonly components: readonly CostComponent[]; readonly bound?: Bound }
   | { readonly kind: "free"; readonly note: string }
   | { readonly kind: "not priced"; readonly reason: string };
 
@@ -53,13 +64,21 @@ export interface CostDiff {
   /** Where "before" comes from: the deployed state (each step's oldState) or another preview's after-state. */
   readonly before: { readonly kind: "state" } | { readonly kind: "baseline"; readonly source: string };
   readonly resources: readonly ResourceDiff[];
-  /** Monthly USD over the resources priced on both sides. */
-  readonly totals: { readonly before: Scaled; readonly after: Scaled; readonly change: Scaled };
+  /**
+   * Monthly USD over the resources priced on both sides. A price resting on a value unknown until apply is at
+   * its upper bound here; `low` has the expected totals at the lower bounds (equal when nothing is bounded).
+   */
+  readonly totals: { readonly before: Scaled; readonly after: Scaled; readonly change: Scaled; readonly low: { readonly before: number; readonly after: number } };
   /** change / before × 100 at expected scale; undefined when before is 0. */
   readonly changePercent?: number;
   readonly notPriced: readonly NotPricedResource[];
   readonly assumptions: readonly string[];
   readonly tokens: TokenEconomics;
+  /**
+   * The hostwise:instancePrices of the previewed change's own config (a pull request can set them), with the
+   * catalog's price of each type for comparison; `ignored` with --catalog-prices.
+   */
+  readonly ownInstancePrices: { readonly prices: ReadonlyArray<{ readonly type: string; readonly usd: number; readonly catalogUsd?: number }>; readonly ignored: boolean };
 }
 
 export interface DiffOptions {
@@ -68,6 +87,8 @@ export interface DiffOptions {
   readonly region?: string;
   /** --baseline: "before" is this preview's after-state. */
   readonly baseline?: ParsedPreview;
+  /** --catalog-prices: price with the catalog, ignoring hostwise:instancePrices in the previews' config. */
+  readonly catalogPrices?: boolean;
 }
 
 const ZERO: Scaled = { min: 0, expected: 0, max: 0 };
@@ -84,12 +105,12 @@ function configError(source: string, issues: ConfigReader["issues"]): PreviewErr
 }
 
 /** The price book's stack settings from the preview's config, with the schema's defaults (config validation's readers). */
-function readPricingConfig(raw: RawConfig, source: string): { usage: UsageSpec; instancePrices: Record<string, number> } {
+function readPricingConfig(raw: RawConfig, source: string, catalogPrices = false): { usage: UsageSpec; instancePrices: Record<string, number> } {
   const r = new ConfigReader(raw);
   const usage = readUsage(r);
   const instancePrices = readInstancePrices(r);
   if (r.issues.length > 0 || !usage) throw configError(source, r.issues);
-  return { usage, instancePrices };
+  return { usage, instancePrices: catalogPrices ? {} : instancePrices };
 }
 
 /** Root volume size per launch template, and the templates whose size is unknown until apply. */
@@ -125,26 +146,78 @@ function tracking<T>(value: T, path: string, unknown: ReadonlySet<string>, reads
 interface Side {
   readonly ctx: PriceContext;
   readonly unknownDisks: ReadonlySet<string>;
+  /** The preview file, for errors. */
+  readonly source: string;
 }
 
-function priceSide(state: ResourceState | undefined, component: boolean, side: Side): SidePrice {
-  if (!state) return { kind: "absent" };
-  if (component) return { kind: "free", note: "component resource: its children are priced" };
+/**
+ * Inputs a price may rest on while they are unknown until apply, and the known inputs that bound them: such a
+ * resource is priced at the upper bound (and the lower one is kept), not left out.
+ */
+const BOUNDED_INPUTS: Readonly<Record<string, Readonly<Record<string, { readonly upper: string; readonly lower: string }>>>> = {
+  "aws:eks/nodeGroup:NodeGroup": { "scalingConfig.desiredSize": { upper: "scalingConfig.maxSize", lower: "scalingConfig.minSize" } },
+};
+
+const valueAt = (props: Record<string, any>, path: string): unknown => path.split(".").reduce<any>((v, k) => v?.[k], props);
+function withValueAt(props: Record<string, any>, path: string, value: unknown): Record<string, any> {
+  const [head, ...rest] = path.split(".");
+  return { ...props, [head!]: rest.length === 0 ? value : withValueAt(props[head!] ?? {}, rest.join("."), value) };
+}
+
+/** Prices one state; `reads` are the unknown inputs the price needed. */
+function attempt(state: ResourceState, props: Record<string, any>, unknown: ReadonlySet<string>, side: Side) {
   const reads = new Set<string>();
-  const props = tracking(state.props, "", new Set(state.unknownInputs), reads);
+  const tracked = tracking(props, "", unknown, reads);
   const disks = new Proxy(side.ctx.launchTemplateDiskGiB, {
     get(target, key) {
       if (typeof key === "string" && side.unknownDisks.has(key)) reads.add(`root volume size of launch template ${key}`);
       return Reflect.get(target, key);
     },
   });
-  const result = priceResources([{ type: state.type, name: state.name, props }], { ...side.ctx, launchTemplateDiskGiB: disks });
-  if (reads.size > 0) return { kind: "not priced", reason: `value unknown until apply: ${[...reads].join(", ")}` };
-  const priced = result.priced[0];
-  if (priced) {
-    if (!isFiniteScaled(priced.monthlyUsd)) return { kind: "not priced", reason: "an input the price needs is not a number" };
-    return { kind: "priced", monthlyUsd: priced.monthlyUsd, components: priced.components };
+  try {
+    return { reads, result: priceResources([{ type: state.type, name: state.name, props: tracked }], { ...side.ctx, launchTemplateDiskGiB: disks }) };
+  } catch (e) {
+    if (!(e instanceof QuantityError)) throw e;
+    throw new PreviewError(`${side.source}: ${state.type} ${oneLine(state.name, 100)}: ${e.message}`, "a cost gate cannot price a quantity no real resource declares: correct it in the program or the stack config");
   }
+}
+
+function priced(result: PricingResult): SidePrice | undefined {
+  const p = result.priced[0];
+  if (!p) return undefined;
+  if (![p.monthlyUsd.min, p.monthlyUsd.expected, p.monthlyUsd.max].every(Number.isFinite)) return { kind: "not priced", reason: "an input the price needs is not a number" };
+  return { kind: "priced", monthlyUsd: p.monthlyUsd, components: p.components };
+}
+
+/** The resource priced with each bounded unknown input at its upper and its lower bound, when both are known. */
+function priceAtBounds(state: ResourceState, reads: ReadonlySet<string>, side: Side): SidePrice | undefined {
+  const bounds = BOUNDED_INPUTS[state.type];
+  if (!bounds || ![...reads].every((p) => bounds[p])) return undefined;
+  const unknown = new Set(state.unknownInputs.filter((p) => !reads.has(p)));
+  const at = (which: "upper" | "lower") => {
+    let props = state.props;
+    for (const path of reads) {
+      const boundPath = bounds[path]![which];
+      if (unknown.has(boundPath) || valueAt(props, boundPath) === undefined) return undefined;
+      props = withValueAt(props, path, valueAt(props, boundPath));
+    }
+    const { reads: again, result } = attempt(state, props, unknown, side);
+    return again.size === 0 ? priced(result) : undefined;
+  };
+  const high = at("upper");
+  const low = at("lower");
+  if (high?.kind !== "priced" || low?.kind !== "priced") return undefined;
+  const described = [...reads].map((p) => `${p} is unknown until apply: priced at ${bounds[p]!.upper.split(".").pop()} ${String(valueAt(state.props, bounds[p]!.upper))}, the upper bound`);
+  return { ...high, bound: { note: `${described.join("; ")} (at ${[...reads].map((p) => `${bounds[p]!.lower.split(".").pop()} ${String(valueAt(state.props, bounds[p]!.lower))}`).join(", ")}: ${usd(low.monthlyUsd.expected)} a month)`, expectedLow: low.monthlyUsd.expected } };
+}
+
+function priceSide(state: ResourceState | undefined, component: boolean, side: Side): SidePrice {
+  if (!state) return { kind: "absent" };
+  if (component) return { kind: "free", note: "component resource: its children are priced" };
+  const { reads, result } = attempt(state, state.props, new Set(state.unknownInputs), side);
+  if (reads.size > 0) return priceAtBounds(state, reads, side) ?? { kind: "not priced", reason: `value unknown until apply: ${[...reads].join(", ")}` };
+  const p = priced(result);
+  if (p) return p;
   const notPriced = result.notPriced[0];
   if (notPriced) return { kind: "not priced", reason: notPriced.reason };
   return { kind: "free", note: "no cost of its own" };
@@ -187,23 +260,38 @@ function regionFor(preview: ParsedPreview, flag: string | undefined): string | u
   return flag ?? (fromConfig && fromConfig.trim() !== "" ? fromConfig.trim() : undefined);
 }
 
-function sideFor(preview: ParsedPreview, states: readonly ResourceState[], region: string, now: Date): Side {
+function sideFor(preview: ParsedPreview, states: readonly ResourceState[], region: string, o: DiffOptions): Side {
   const raw = rawConfigOf(preview.config);
   const { sizes, unknown } = launchTemplateDisks(states);
   return {
     // expectedNodes is empty: node groups are priced at their declared desiredSize.
-    ctx: { region, now, ...readPricingConfig(raw, preview.source), expectedNodes: {}, launchTemplateDiskGiB: sizes },
+    ctx: { region, now: o.now, ...readPricingConfig(raw, preview.source, o.catalogPrices), expectedNodes: {}, launchTemplateDiskGiB: sizes },
     unknownDisks: unknown,
+    source: preview.source,
+  };
+}
+
+/** The change's own hostwise:instancePrices, with the catalog's price of each type in the region. */
+function ownInstancePrices(preview: ParsedPreview, region: string | undefined, o: DiffOptions): CostDiff["ownInstancePrices"] {
+  const { instancePrices, usage } = readPricingConfig(rawConfigOf(preview.config), preview.source);
+  const catalog: PriceContext = { region: region ?? "", now: o.now, usage, instancePrices: {}, expectedNodes: {}, launchTemplateDiskGiB: {} };
+  return {
+    prices: Object.entries(instancePrices).map(([type, usd]) => {
+      const catalogUsd = region ? instanceHourlyPrice(type, catalog)?.usd : undefined;
+      return { type, usd, ...(catalogUsd !== undefined && { catalogUsd }) };
+    }),
+    ignored: o.catalogPrices === true,
   };
 }
 
 /** $ per token and the hosted API comparison, when the preview's config is a valid hostwise stack. */
-function tokenEconomics(preview: ParsedPreview, region: string | undefined, after: readonly ResourceView[], now: Date): TokenEconomics {
+function tokenEconomics(preview: ParsedPreview, region: string | undefined, after: readonly ResourceView[], now: Date, catalogPrices: boolean): TokenEconomics {
   if (!Object.keys(preview.config).some((k) => k.startsWith(`${CONFIG_NAMESPACE}:`))) {
     return { kind: "not hostwise", reason: `its config has no ${CONFIG_NAMESPACE}:* keys` };
   }
   if (!preview.stack) return { kind: "not hostwise", reason: "it names no stack (no steps)" };
-  const raw = { ...rawConfigOf(preview.config), ...(region && { [REGION_KEY]: region }) };
+  const raw: Record<string, unknown> = { ...rawConfigOf(preview.config), ...(region && { [REGION_KEY]: region }) };
+  if (catalogPrices) delete raw.instancePrices;
   try {
     const { spec, plan } = resolveStack(raw, { stack: preview.stack, now });
     return { kind: "hostwise", estimate: estimateCost(spec, plan, after, now), instanceType: plan.instanceType, nodes: plan.nodes };
@@ -213,7 +301,7 @@ function tokenEconomics(preview: ParsedPreview, region: string | undefined, afte
   }
 }
 
-function assumptionsOf(resources: readonly ResourceDiff[], o: { region?: string; regionFrom: string; before: CostDiff["before"]; notPriced: number }): string[] {
+function assumptionsOf(resources: readonly ResourceDiff[], o: { region?: string; regionFrom: string; before: CostDiff["before"]; notPriced: number; own: CostDiff["ownInstancePrices"] }): string[] {
   const used = new Set<string>();
   for (const r of resources) {
     for (const side of [r.before, r.after]) {
@@ -227,9 +315,28 @@ function assumptionsOf(resources: readonly ResourceDiff[], o: { region?: string;
       ? "before = the deployed state Pulumi holds (each step's oldState), priced with the preview's (new) stack config"
       : `before = the after-state of the baseline preview (${o.before.source}), priced with its own stack config`,
     ...(nodeGroups ? ["node groups at their declared scalingConfig: expected = desiredSize, min = minSize, max = maxSize"] : []),
+    ...(o.own.prices.length > 0 ? [instancePricesAssumption(o.own)] : []),
     ...used,
+    ...boundNotes(resources),
     ...(o.notPriced > 0 ? ["resources that could not be priced (see Not priced) are left out of the totals on both sides"] : []),
   ];
+}
+
+/** Each price resting on a value unknown until apply, the first ten by name, then how many more. */
+function boundNotes(resources: readonly ResourceDiff[]): string[] {
+  const notes = resources.flatMap((r) => [r.before, r.after].flatMap((s) => (s.kind === "priced" && s.bound ? [`${r.type} ${r.name}: ${s.bound.note}`] : [])));
+  return notes.length > 10 ? [...notes.slice(0, 10), `and ${notes.length - 10} more prices at the upper bound of values unknown until apply`] : notes;
+}
+
+/** "g6e.xlarge $0.01/h (catalog $1.86/h)", one per override. */
+export function describeOwnPrices(own: CostDiff["ownInstancePrices"]): string {
+  return own.prices.map((p) => `${p.type} $${p.usd}/h${p.catalogUsd !== undefined ? ` (catalog $${p.catalogUsd}/h)` : " (not in the catalog)"}`).join(", ");
+}
+
+function instancePricesAssumption(own: CostDiff["ownInstancePrices"]): string {
+  return own.ignored
+    ? `--catalog-prices: the change's own hostwise:instancePrices are ignored (${describeOwnPrices(own)}); types without a catalog price are not priced`
+    : `instance prices from the change's own hostwise:instancePrices (stack config), not the catalog: ${describeOwnPrices(own)}; --catalog-prices prices against the catalog instead`;
 }
 
 /**
@@ -239,7 +346,7 @@ function assumptionsOf(resources: readonly ResourceDiff[], o: { region?: string;
 export function diffPreview(preview: ParsedPreview, options: DiffOptions): CostDiff {
   const { baseline, now } = options;
   if (baseline && baseline.stack && preview.stack && baseline.stack !== preview.stack) {
-    throw new PreviewError(`--baseline: ${baseline.source} previews stack "${baseline.stack}", ${preview.source} stack "${preview.stack}"`, "compare two previews of the same stack");
+    throw new PreviewError(`--baseline: ${baseline.source} previews stack ${JSON.stringify(oneLine(baseline.stack, 100))}, ${preview.source} stack ${JSON.stringify(oneLine(preview.stack, 100))}`, "compare two previews of the same stack");
   }
   const pairs: Pairing[] = baseline ? pairWithBaseline(preview, baseline) : preview.changes.map((c) => ({ ...c }));
   const needsRegion = pairs.some((p) => !p.component && [p.before, p.after].some((s) => s && PRICE_BOOK[s.type]));
@@ -253,10 +360,10 @@ export function diffPreview(preview: ParsedPreview, options: DiffOptions): CostD
 
   const befores = pairs.flatMap((p) => (p.before ? [p.before] : []));
   const afters = pairs.flatMap((p) => (p.after ? [p.after] : []));
-  const beforeSide = needsRegion ? sideFor(beforeFrom, befores, beforeRegion!, now) : undefined;
-  const afterSide = needsRegion ? sideFor(preview, afters, region!, now) : undefined;
+  const beforeSide = needsRegion ? sideFor(beforeFrom, befores, beforeRegion!, options) : undefined;
+  const afterSide = needsRegion ? sideFor(preview, afters, region!, options) : undefined;
   // Without a priced type nothing reads the context; free and unknown types price without one.
-  const noContext: Side = { ctx: { region: "", now, ...readPricingConfig({}, preview.source), expectedNodes: {}, launchTemplateDiskGiB: {} }, unknownDisks: new Set() };
+  const noContext: Side = { ctx: { region: "", now, ...readPricingConfig({}, preview.source), expectedNodes: {}, launchTemplateDiskGiB: {} }, unknownDisks: new Set(), source: preview.source };
 
   const resources: ResourceDiff[] = pairs.map((p) => {
     const before = priceSide(p.before, p.component, beforeSide ?? noContext);
@@ -267,10 +374,12 @@ export function diffPreview(preview: ParsedPreview, options: DiffOptions): CostD
   });
 
   const counted = resources.filter((r) => r.change);
+  const low = (p: SidePrice) => (p.kind === "priced" ? (p.bound?.expectedLow ?? p.monthlyUsd.expected) : 0);
   const totals = {
     before: sumScaled(counted.map((r) => monthly(r.before)!)),
     after: sumScaled(counted.map((r) => monthly(r.after)!)),
     change: sumScaled(counted.map((r) => r.change!)),
+    low: { before: counted.reduce((s, r) => s + low(r.before), 0), after: counted.reduce((s, r) => s + low(r.after), 0) },
   };
   const notPriced = resources.flatMap((r) => {
     const reasons = [...new Set([r.before, r.after].flatMap((s) => (s.kind === "not priced" ? [s.reason] : [])))];
@@ -278,6 +387,7 @@ export function diffPreview(preview: ParsedPreview, options: DiffOptions): CostD
   });
   const before: CostDiff["before"] = baseline ? { kind: "baseline", source: baseline.source } : { kind: "state" };
   const regionFrom = options.region ? "--region" : `${REGION_KEY} in the preview's config`;
+  const own = ownInstancePrices(preview, region, options);
   return {
     ...(preview.stack && { stack: preview.stack }),
     ...(preview.project && { project: preview.project }),
@@ -287,8 +397,9 @@ export function diffPreview(preview: ParsedPreview, options: DiffOptions): CostD
     totals,
     ...(totals.before.expected > 0 && { changePercent: (totals.change.expected / totals.before.expected) * 100 }),
     notPriced,
-    assumptions: assumptionsOf(resources, { ...(needsRegion && { region }), regionFrom, before, notPriced: notPriced.length }),
-    tokens: tokenEconomics(preview, options.region, pairs.flatMap((p) => (p.after && !p.component ? [p.after] : [])), now),
+    assumptions: assumptionsOf(resources, { ...(needsRegion && { region }), regionFrom, before, notPriced: notPriced.length, own }),
+    tokens: tokenEconomics(preview, options.region, pairs.flatMap((p) => (p.after && !p.component ? [p.after] : [])), now, options.catalogPrices === true),
+    ownInstancePrices: own,
   };
 }
 
@@ -299,19 +410,52 @@ export interface Thresholds {
   readonly failIncreasePercent?: number;
 }
 
-/** The thresholds the change crosses, each as a sentence with the figures (empty: none). */
+/** Resources of a priced type whose price could not be told on a side: a gate cannot answer without them. */
+function undetermined(diff: CostDiff, sides: ReadonlyArray<"before" | "after">, skipSame: boolean): ResourceDiff[] {
+  return diff.resources.filter((r) => PRICE_BOOK[r.type] && !(skipSame && r.op === "same") && sides.some((s) => r[s].kind === "not priced"));
+}
+
+function describeUndetermined(list: readonly ResourceDiff[]): string {
+  const shown = list.slice(0, 3).map((r) => {
+    const reason = [r.before, r.after].find((s): s is Extract<SidePrice, { kind: "not priced" }> => s.kind === "not priced")!.reason;
+    return `${r.type} ${oneLine(r.name, 80)} (${oneLine(reason, 160)})`;
+  });
+  return `${shown.join("; ")}${list.length > 3 ? `; and ${list.length - 3} more` : ""}`;
+}
+
+const isBounded = (diff: CostDiff) => diff.resources.some((r) => [r.before, r.after].some((s) => s.kind === "priced" && s.bound));
+
+/**
+ * The thresholds the change crosses, each as a sentence with the figures (empty: none). A gate fails closed:
+ * when a resource of a priced type cannot be priced, or a price rests on a value unknown until apply and the
+ * verdict would differ between its bounds, the threshold counts as crossed and the sentence says why.
+ */
 export function crossedThresholds(diff: CostDiff, t: Thresholds): string[] {
-  const { before, after, change } = diff.totals;
+  const { before, after, low } = diff.totals;
   const crossed: string[] = [];
-  if (t.failAboveMonthlyUsd !== undefined && after.expected > t.failAboveMonthlyUsd) {
-    crossed.push(`--fail-above ${t.failAboveMonthlyUsd}: the expected monthly cost after this change is ${usd(after.expected)}, above ${usd(t.failAboveMonthlyUsd)}`);
+  const bounded = isBounded(diff) ? " (at the upper bound of values unknown until apply; the gate fails closed)" : "";
+  if (t.failAboveMonthlyUsd !== undefined) {
+    const limit = `--fail-above ${t.failAboveMonthlyUsd}`;
+    const unknown = undetermined(diff, ["after"], false);
+    if (unknown.length > 0) {
+      crossed.push(`${limit}: cannot tell the monthly cost after this change, so the gate fails closed: ${describeUndetermined(unknown)}`);
+    } else if (after.expected > t.failAboveMonthlyUsd) {
+      const range = low.after !== after.expected ? `between ${usd(low.after)} and ${usd(after.expected)}` : usd(after.expected);
+      crossed.push(`${limit}: the expected monthly cost after this change is ${range}, above ${usd(t.failAboveMonthlyUsd)}${bounded}`);
+    }
   }
-  if (t.failIncreasePercent !== undefined && change.expected > 0) {
-    const from = `${usd(before.expected)} → ${usd(after.expected)}, +${usd(change.expected)}`;
-    if (before.expected <= 0) {
-      crossed.push(`--fail-increase ${t.failIncreasePercent}: the expected monthly cost rises from nothing (${from}); any rise from $0 counts`);
-    } else if (diff.changePercent !== undefined && diff.changePercent > t.failIncreasePercent) {
-      crossed.push(`--fail-increase ${t.failIncreasePercent}: the expected monthly cost rises ${diff.changePercent.toFixed(1)}% (${from}), more than ${t.failIncreasePercent}%`);
+  if (t.failIncreasePercent !== undefined) {
+    const limit = `--fail-increase ${t.failIncreasePercent}`;
+    const unknown = undetermined(diff, ["before", "after"], true);
+    // The worst case: everything unknown at its upper bound after the change and its lower bound before it.
+    const rise = after.expected - low.before;
+    const from = `${usd(low.before)} → ${usd(after.expected)}, ${signedUsd(rise)}`;
+    if (unknown.length > 0) {
+      crossed.push(`${limit}: cannot tell how much the monthly cost changes, so the gate fails closed: ${describeUndetermined(unknown)}`);
+    } else if (rise > 0.005 && low.before <= 0) {
+      crossed.push(`${limit}: the expected monthly cost rises from nothing (${from}); any rise from $0 counts${bounded}`);
+    } else if (rise > 0.005 && (rise / low.before) * 100 > t.failIncreasePercent) {
+      crossed.push(`${limit}: the expected monthly cost rises ${((rise / low.before) * 100).toFixed(1)}% (${from}), more than ${t.failIncreasePercent}%${bounded}`);
     }
   }
   return crossed;

@@ -1,4 +1,5 @@
 import type { ResourceView } from "../../infra/resource-view";
+import { oneLine } from "../lib/markdown";
 
 // Reads the JSON `pulumi preview --json` prints (pulumi/pulumi pkg/backend/display/json.go: top-level `config`,
 // `steps[]`, `diagnostics[]`, `changeSummary`) into one change per resource. Pure: text in, values out.
@@ -101,6 +102,13 @@ export function parseUrn(urn: string): ParsedUrn | undefined {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
+/** "an array", "a string", "null": what a value of the wrong shape is, for errors. */
+function describe(v: unknown): string {
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "an array";
+  return typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+
 /** A path segment as the unknown-input paths spell it. */
 export function childPath(path: string, key: string, inArray: boolean): string {
   if (inArray) return `${path}[${key}]`;
@@ -135,7 +143,7 @@ function notPreview(source: string, why: string, hint = HOW_TO_GET_ONE): Preview
 /** Config values are text in the preview; anything structured is kept as its JSON. */
 function readConfig(source: string, config: unknown): Record<string, string> {
   if (config === undefined || config === null) return {};
-  if (!isObject(config)) throw notPreview(source, `"config" is ${JSON.stringify(config)}, not an object of stack config values`);
+  if (!isObject(config)) throw notPreview(source, `"config" is ${describe(config)}, expected an object of stack config values`);
   return Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
@@ -153,15 +161,18 @@ interface Step {
 
 function readStep(source: string, raw: unknown, i: number): Step {
   const at = `steps[${i}]`;
-  if (!isObject(raw)) throw notPreview(source, `${at} is not an object`);
+  if (!isObject(raw)) throw notPreview(source, `${at} is ${describe(raw)}, expected an object with "op" and "urn"`);
   const { op, urn, oldState, newState } = raw;
-  if (typeof op !== "string") throw notPreview(source, `${at} has no "op"`);
+  if (typeof op !== "string") throw notPreview(source, op === undefined ? `${at} has no "op"` : `${at}.op is ${describe(op)}, expected a string`);
   if (!(STEP_OPS as readonly string[]).includes(op)) {
-    throw new PreviewError(`${source}: ${at} has op "${op}", which hostwise does not know`, `ops known: ${STEP_OPS.join(", ")}; a newer Pulumi CLI may need a newer hostwise`);
+    throw new PreviewError(`${source}: ${at} has op ${JSON.stringify(oneLine(op, 40))}, which hostwise does not know`, `ops known: ${STEP_OPS.join(", ")}; a newer Pulumi CLI may need a newer hostwise`);
   }
   if (typeof urn !== "string" || !parseUrn(urn)) throw notPreview(source, `${at} has no Pulumi URN ("urn:pulumi:STACK::PROJECT::TYPE::NAME")`);
   for (const [key, state] of [["oldState", oldState], ["newState", newState]] as const) {
-    if (state !== undefined && state !== null && !isObject(state)) throw notPreview(source, `${at}.${key} is not an object`);
+    if (state === undefined || state === null) continue;
+    if (!isObject(state)) throw notPreview(source, `${at}.${key} is ${describe(state)}, expected an object`);
+    if (state.inputs !== undefined && state.inputs !== null && !isObject(state.inputs)) throw notPreview(source, `${at}.${key}.inputs is ${describe(state.inputs)}, expected an object`);
+    if (state.type !== undefined && typeof state.type !== "string") throw notPreview(source, `${at}.${key}.type is ${describe(state.type)}, expected a type token string`);
   }
   return { op: op as StepOp, urn, ...(isObject(oldState) && { oldState }), ...(isObject(newState) && { newState }) };
 }
@@ -200,18 +211,21 @@ function toChange(urn: string, steps: readonly Step[]): ResourceChange {
 export function parsePreview(text: string, source: string): ParsedPreview {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // A byte-order mark (some Windows tools write one) is not part of the JSON.
+    json = JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   } catch (e) {
     throw new PreviewError(`${source}: not JSON (${(e as Error).message})`, HOW_TO_GET_ONE);
   }
-  if (!isObject(json)) throw notPreview(source, "the top level is not an object");
+  if (!isObject(json)) throw notPreview(source, `the top level is ${describe(json)}, expected an object with a "steps" array`);
   if (!Array.isArray(json.steps)) {
     if (isObject(json.deployment)) throw notPreview(source, "it is a stack export (`pulumi stack export`), the state after a deployment, not a preview");
-    throw notPreview(source, `no "steps" array (top-level keys: ${Object.keys(json).join(", ") || "none"})`);
+    if (json.steps !== undefined) throw notPreview(source, `"steps" is ${describe(json.steps)}, expected an array of steps`);
+    const keys = Object.keys(json);
+    throw notPreview(source, `no "steps" array (top-level keys: ${keys.slice(0, 10).map((k) => oneLine(k, 40)).join(", ") || "none"}${keys.length > 10 ? ", …" : ""})`);
   }
   const failed = Array.isArray(json.diagnostics) ? json.diagnostics.find((d) => isObject(d) && d.severity === "error") : undefined;
   if (isObject(failed)) {
-    throw new PreviewError(`${source}: the preview failed: ${String(failed.message ?? "").trim()}`, "fix what `pulumi preview` reports first: a failed preview lists only part of the changes");
+    throw new PreviewError(`${source}: the preview failed: ${oneLine(String(failed.message ?? ""), 1_000)}`, "fix what `pulumi preview` reports first: a failed preview lists only part of the changes");
   }
 
   const steps = json.steps.map((s, i) => readStep(source, s, i));
@@ -219,7 +233,9 @@ export function parsePreview(text: string, source: string): ParsedPreview {
   const byUrn = new Map<string, Step[]>();
   for (const s of steps) {
     stepCounts[s.op] = (stepCounts[s.op] ?? 0) + 1;
-    byUrn.set(s.urn, [...(byUrn.get(s.urn) ?? []), s]);
+    const group = byUrn.get(s.urn);
+    if (group) group.push(s);
+    else byUrn.set(s.urn, [s]);
   }
   const changes = [...byUrn].map(([urn, group]) => toChange(urn, group)).filter((c) => !isPulumiInternal(c.type));
   const first = steps[0] && parseUrn(steps[0].urn);
