@@ -50,15 +50,17 @@ function stack(config: RawConfig = {}): StackCost {
 }
 
 describe("hostwise decide: the command line", () => {
-  it("reads token counts with K, M, B and T suffixes and digit separators", () => {
+  it("reads token counts with K, M, B and T suffixes through the shared number parser, up to 1,000T", () => {
     expect(parseTokenCount("--x", "50M")).toBe(50e6);
     expect(parseTokenCount("--x", "2B")).toBe(2e9);
     expect(parseTokenCount("--x", "1.5k")).toBe(1500);
     expect(parseTokenCount("--x", "0.25T")).toBe(0.25e12);
-    expect(parseTokenCount("--x", "1_000_000")).toBe(1e6);
-    expect(parseTokenCount("--x", "40,000")).toBe(40_000);
+    expect(parseTokenCount("--x", "1e9")).toBe(1e9);
+    expect(parseTokenCount("--x", "1000T")).toBe(1e15);
     expect(parseTokenCount("--x", "0")).toBe(0);
-    for (const bad of ["5X", "-3M", "", "M", "1e9"]) expect(() => parseTokenCount("--monthly-input-tokens", bad)).toThrow(/^--monthly-input-tokens: ".*" is not a token count$/);
+    for (const bad of ["5X", "-3M", "", "M", "1_000_000", "40,000", " 5M", "0x10", "Infinity", "1e309", "1001T", "1e16"]) {
+      expect(() => parseTokenCount("--monthly-input-tokens", bad), bad).toThrow(/^--monthly-input-tokens: ".*" is not a token count from 0 to 1,000T$/);
+    }
   });
 
   it("names the flag in every command-line error", () => {
@@ -66,15 +68,17 @@ describe("hostwise decide: the command line", () => {
       [["--monthly-output-tokens", "5M"], /^--monthly-input-tokens is required$/],
       [["--monthly-input-tokens", "5M"], /^--monthly-output-tokens is required$/],
       [["--monthly-input-tokens", "5M", "--monthly-output-tokens", "0"], /^--monthly-output-tokens: must be above 0$/],
-      [["--monthly-input-tokens", "lots", "--monthly-output-tokens", "5M"], /^--monthly-input-tokens: "lots" is not a token count$/],
-      [[...WORKLOAD, "--peak-to-mean", "0.5"], /^--peak-to-mean: "0\.5" is not a number of at least 1$/],
-      [[...WORKLOAD, "--ops-hours-available=-1"], /^--ops-hours-available: "-1" is not a number of at least 0$/],
+      [["--monthly-input-tokens", "lots", "--monthly-output-tokens", "5M"], /^--monthly-input-tokens: "lots" is not a token count/],
+      [[...WORKLOAD, "--peak-to-mean", "0.5"], /^--peak-to-mean: must be a number from 1 to 1,000, got 0\.5$/],
+      [[...WORKLOAD, "--peak-to-mean", "1e6"], /^--peak-to-mean: must be a number from 1 to 1,000, got 1e6$/],
+      [[...WORKLOAD, "--ops-hours-available=-1"], /^--ops-hours-available: must be a number from 0 to 100,000, got -1$/],
       [[...WORKLOAD, "--ops-hours-needed", "40"], /^--ops-hours-needed: needs --ops-hours-available/],
       [[...WORKLOAD, "--setup-weeks", "4"], /^--setup-weeks: needs --ship-weeks/],
       [[...WORKLOAD, "--ship-weeks", "3"], /^--setup-weeks: required with --ship-weeks above 1/],
-      [[...WORKLOAD, "--setup-weeks", "0", "--ship-weeks", "3"], /^--setup-weeks: "0" is not a number above 0$/],
+      [[...WORKLOAD, "--setup-weeks", "0", "--ship-weeks", "3"], /^--setup-weeks: must be a number above 0 and at most 520, got 0$/],
       [[...WORKLOAD, "--api", "acme/llm"], /^--api: "acme\/llm" is not in the hosted API price catalog$/],
-      [[...WORKLOAD, "--api-output-price", "free"], /^--api-output-price: "free" is not a number above 0$/],
+      [[...WORKLOAD, "--api-output-price", "free"], /^--api-output-price: must be a number above 0 and at most 10,000, got "free"$/],
+      [[...WORKLOAD, "--stack", "../etc/passwd"], /^--stack: "\.\.\/etc\/passwd" is not a stack name \(dev\)$/],
       [[...WORKLOAD, "--json", "--markdown"], /^--json and --markdown: choose one output format$/],
       [[...WORKLOAD, "--bogus"], /'--bogus'/],
       [[...WORKLOAD, "--api"], /'--api <value>' argument missing/],
@@ -85,7 +89,7 @@ describe("hostwise decide: the command line", () => {
   it("prints command-line errors as 'hostwise: <message>' and a fix, exit 2", async () => {
     const r = await run("--monthly-input-tokens", "5M", "--monthly-output-tokens", "5M", "--peak-to-mean", "spiky");
     expect(r.code).toBe(2);
-    expect(r.err).toBe('hostwise: --peak-to-mean: "spiky" is not a number of at least 1\n  fix: e.g. --peak-to-mean 3');
+    expect(r.err).toBe('hostwise: --peak-to-mean: must be a number from 1 to 1,000, got "spiky"\n  fix: e.g. --peak-to-mean 3');
     expect(r.out).toBe("");
     const missing = await run("--stack", "nope", ...WORKLOAD);
     expect(missing.code).toBe(2);
@@ -161,8 +165,9 @@ describe("hostwise decide: the model around the decision", () => {
 
   it("renders the recommendation, the reasons in order, the costs and a table marking the volume and the break-even", () => {
     // $1 in / $2 out per 1M with one input token per output token: $3 per 1M; self-hosting breaks even at $2,500 / $3 per 1M
-    const m = decideModel(options("--api-input-price", "1", "--api-output-price", "2", "--ops-hours-available", "40", "--ops-hours-needed", "40"), stack());
+    const m = decideModel(options("--api-input-price", "1", "--api-output-price", "2", "--ops-hours-available", "40", "--ops-hours-needed", "40"), stack({ maxReplicas: 3 }));
     const text = renderDecideText(m);
+    expect(m.capacity).toEqual({ neededNodes: 3, maxNodes: 3, maxReplicas: 3, replicasPerNode: 1, withinLimit: true });
     expect(text).toMatch(/^hostwise decide — stack test \(\S+, us-east-1\) against bedrock\/llama-3\.1-8b\n\nRecommendation: self-host\n/);
     expect(text).toMatch(/\n {2}1\. data residency \(no change\): .*\n {2}2\. volume and steadiness \(sets\): high and steady enough: .*\n {2}3\. model pinning \(no change\): .*\n {2}4\. operations capacity \(no change\): enough operations capacity: 40 engineer hours a month available, 40 needed to run it\n {2}5\. time to ship \(not checked\): /);
     expect(text).toMatch(/\n {2}API {10}\$9,000\.00\n {2}self-hosted {2}\$6,500\.00 \(3 GPU nodes for peak-to-mean 1\)\n/);
@@ -170,5 +175,20 @@ describe("hostwise decide: the model around the decision", () => {
     expect(text).toMatch(/ 833\.3M +833\.3M +1 +\$2,500\.00 +\$2,500\.00 +equal +break-even\n/);
     expect(text).toMatch(/ 3B +3B +3 +\$6,500\.00 +\$9,000\.00 +self-hosted +your volume\n/);
     expect(text).toMatch(/\nAssumptions\n {2}- self-hosted: stack test/);
+  });
+
+  it("says so when the volume needs more GPU nodes than the stack's maxReplicas allows", () => {
+    // 3B output tokens a month at 1B per node: 3 nodes; maxReplicas 2 at 1 replica per node allows 2
+    const m = decideModel(options("--api-input-price", "1", "--api-output-price", "2"), stack({ maxReplicas: 2 }));
+    expect(m.decision.recommendation).toBe("self-host");
+    expect(m.capacity).toMatchObject({ neededNodes: 3, maxNodes: 2, maxReplicas: 2, withinLimit: false });
+    const text = renderDecideText(m);
+    expect(text).toContain(
+      "Recommendation: self-host\n\nCapacity: self-hosting this volume takes 3 GPU nodes (3 replicas at 1 per node), but stack test runs at most 2 " +
+        "(maxReplicas 2): it would serve only part of the volume. Raise it to 3 (--config maxReplicas=3 here, pulumi config set hostwise:maxReplicas 3 on the stack)",
+    );
+    expect(text).toMatch(/ 3B +3B +3 +\$6,500\.00 +\$9,000\.00 +self-hosted +your volume, above the stack's max nodes\n/);
+    // Without maxReplicas the plan's maximum is what the stack's own peak traffic needs.
+    expect(renderDecideText(decideModel(options("--api-input-price", "1", "--api-output-price", "2"), stack()))).toMatch(/runs at most 1 \(maxReplicas unset: sized for the stack's peak traffic\)/);
   });
 });

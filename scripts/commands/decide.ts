@@ -7,7 +7,11 @@ import {
 import { tokens } from "../lib/cost-render";
 import { stackCost, type StackCost } from "../lib/stack-cost";
 import { renderTable, usd } from "../lib/table";
-import { parseFlags } from "../lib/flags";
+import { findConfigKey } from "../../infra/config/schema";
+import { parseNumber, type NumberRange } from "../../infra/config/numbers";
+import { numberFlag, parseFlags } from "../lib/flags";
+import { mdCode, mdText } from "../lib/markdown";
+import { checkStackName } from "../lib/stack-name";
 import { UsageError } from "../lib/usage";
 
 /** The catalog's API ids, wrapped under the --api option. */
@@ -33,22 +37,25 @@ self-hosting), operations capacity (short of it: the API) and time to ship (soon
 or this week: start on the API, move later). The self-hosted cost is the stack's, from 'hostwise plan'
 (its Pulumi program evaluated under mocks, offline), provisioned for the peak; the API cost is list price
 times your input and output tokens. Prints the recommendation, every rule with its figures, the costs at
-your volume, the break-even and a table of monthly cost versus volume.
+your volume, the break-even and a table of monthly cost versus volume. When the volume needs more GPU nodes
+than the stack's maxReplicas allows, it says so (and how far to raise it).
 
 Workload:
-  --monthly-input-tokens N    input (prompt) tokens a month; suffixes K, M, B, T: 120M, 2.5B (required)
+  --monthly-input-tokens N    input (prompt) tokens a month, up to 1,000T; suffixes K, M, B, T: 120M, 2.5B
+                              (required)
   --monthly-output-tokens N   output tokens a month, above 0; same suffixes (required)
-  --peak-to-mean X            peak request rate over the mean, at least 1; capacity is provisioned for the
+  --peak-to-mean X            peak request rate over the mean, 1 to 1,000; capacity is provisioned for the
                               peak (default: 1, perfectly steady)
 Constraints and team:
   --data-residency            data must stay in your environment: self-hosting, whatever the rest says
   --pin-model                 a model version must stay pinned for a long time
-  --ops-hours-available H     engineer hours a month you have for running it (default: not checked)
+  --ops-hours-available H     engineer hours a month you have for running it, up to 100,000 (default: not
+                              checked)
   --ops-hours-needed H        engineer hours a month self-hosting needs (default: the stack's
                               engineerHoursPerMonth; required with --ops-hours-available when the stack
                               sets none: the articles give no figure). Not with a stack that sets one:
                               change that with --config engineerHoursPerMonth=H
-  --ship-weeks W              weeks until it must be live (default: not checked); 1 or less is "this week",
+  --ship-weeks W              weeks until it must be live, up to 520 (default: not checked); 1 or less is "this week",
                               which starts on the API whatever the setup takes
   --setup-weeks W             weeks a first self-hosted deployment takes; required with --ship-weeks above 1
                               (the articles say only "days or weeks")
@@ -95,22 +102,26 @@ export interface DecideOptions {
 }
 
 const SUFFIX: Record<string, number> = { "": 1, k: 1e3, m: 1e6, b: 1e9, t: 1e12 };
+/** The most tokens a month a flag may give: 1,000T (a quadrillion), far above any one workload. */
+const MAX_MONTHLY_TOKENS = 1e15;
+/** Bounds of decide's other numbers, checked by the parser stack config uses (infra/config/numbers.ts). */
+const RANGES = {
+  peakToMean: { min: 1, max: 1_000 },
+  opsHours: findConfigKey("engineerHoursPerMonth")!.range!,
+  shipWeeks: { min: 0, max: 520 },
+  setupWeeks: { min: 0, minExclusive: true, max: 520 },
+  apiPrice: findConfigKey("hostedApiOutputPrice")!.range!,
+} satisfies Record<string, NumberRange>;
 
-/** "120M", "2.5B", "1_000_000" or "40,000" → a token count. */
+/** "120M", "2.5B", "1e9" → a token count: a decimal number (the shared parser's rules) with an optional K, M, B or T suffix. */
 export function parseTokenCount(flag: string, text: string): number {
-  const match = /^(\d+(?:\.\d+)?|\.\d+)([kmbt]?)$/i.exec(text.trim().replace(/[_,]/g, ""));
-  const n = match ? Number(match[1]) * SUFFIX[match[2]!.toLowerCase()]! : NaN;
-  if (!Number.isFinite(n)) throw new UsageError(`${flag}: "${text}" is not a token count`, `a number with an optional K, M, B or T suffix, e.g. ${flag} 50M`);
-  return n;
-}
-
-function number(flag: string, text: string | undefined, min: number, inclusive: boolean, example: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || (inclusive ? n < min : n <= min)) {
-    throw new UsageError(`${flag}: "${text}" is not a number ${inclusive ? "of at least" : "above"} ${min}`, `e.g. ${flag} ${example}`);
+  const [, digits = "", suffix = ""] = /^(.*?)([kmbt]?)$/i.exec(text) ?? [];
+  const scale = SUFFIX[suffix.toLowerCase()]!;
+  const parsed = parseNumber(digits, { min: 0, max: MAX_MONTHLY_TOKENS / scale });
+  if (!parsed.ok) {
+    throw new UsageError(`${flag}: "${text}" is not a token count from 0 to 1,000T`, `a decimal number with an optional K, M, B or T suffix, e.g. ${flag} 50M`);
   }
-  return n;
+  return parsed.value * scale;
 }
 
 /** Reads and checks the command line; throws UsageError naming the flag. Stack-dependent checks come later. */
@@ -146,13 +157,13 @@ export function parseDecideArgs(argv: readonly string[], cwd: string = process.c
   const monthlyOutputTokens = required("monthly-output-tokens");
   if (monthlyOutputTokens <= 0) throw new UsageError("--monthly-output-tokens: must be above 0", "the tokens the model generates a month, e.g. --monthly-output-tokens 50M");
 
-  const opsHoursAvailable = number("--ops-hours-available", values["ops-hours-available"], 0, true, "40");
-  const opsHoursNeeded = number("--ops-hours-needed", values["ops-hours-needed"], 0, true, "60");
+  const opsHoursAvailable = numberFlag("--ops-hours-available", values["ops-hours-available"], RANGES.opsHours, "40");
+  const opsHoursNeeded = numberFlag("--ops-hours-needed", values["ops-hours-needed"], RANGES.opsHours, "60");
   if (opsHoursNeeded !== undefined && opsHoursAvailable === undefined) {
     throw new UsageError("--ops-hours-needed: needs --ops-hours-available to compare with", "add --ops-hours-available H, the engineer hours a month you have");
   }
-  const shipWeeks = number("--ship-weeks", values["ship-weeks"], 0, true, "6");
-  const setupWeeks = number("--setup-weeks", values["setup-weeks"], 0, false, "4");
+  const shipWeeks = numberFlag("--ship-weeks", values["ship-weeks"], RANGES.shipWeeks, "6");
+  const setupWeeks = numberFlag("--setup-weeks", values["setup-weeks"], RANGES.setupWeeks, "4");
   if (setupWeeks !== undefined && shipWeeks === undefined) {
     throw new UsageError("--setup-weeks: needs --ship-weeks to compare with", "add --ship-weeks W, the weeks until it must be live");
   }
@@ -169,9 +180,9 @@ export function parseDecideArgs(argv: readonly string[], cwd: string = process.c
     if (!api) throw new UsageError(`--api: "${values.api}" is not in the hosted API price catalog`, `use one of ${HOSTED_API_PRICES.map((p) => p.id).join(", ")}, and --api-input-price/--api-output-price for another price`);
   }
   if (values.json && values.markdown) throw new UsageError("--json and --markdown: choose one output format", "drop one of them");
-  const apiInputPrice = number("--api-input-price", values["api-input-price"], 0, false, "0.72");
-  const apiOutputPrice = number("--api-output-price", values["api-output-price"], 0, false, "0.72");
-  const peakToMean = number("--peak-to-mean", values["peak-to-mean"], 1, true, "3") ?? 1;
+  const apiInputPrice = numberFlag("--api-input-price", values["api-input-price"], RANGES.apiPrice, "0.72");
+  const apiOutputPrice = numberFlag("--api-output-price", values["api-output-price"], RANGES.apiPrice, "0.72");
+  const peakToMean = numberFlag("--peak-to-mean", values["peak-to-mean"], RANGES.peakToMean, "3") ?? 1;
 
   return {
     monthlyInputTokens,
@@ -186,7 +197,7 @@ export function parseDecideArgs(argv: readonly string[], cwd: string = process.c
     ...(api && { api }),
     ...(apiInputPrice !== undefined && { apiInputPrice }),
     ...(apiOutputPrice !== undefined && { apiOutputPrice }),
-    stack: values.stack,
+    stack: checkStackName(values.stack, { qualified: false }),
     dir: values.dir,
     overrides: values.config,
     format: values.json ? "json" : values.markdown ? "markdown" : "text",
@@ -245,9 +256,39 @@ export interface DecideModel {
   readonly input: Omit<DecisionInput, "selfHosted" | "apiPrice">;
   readonly opsHoursNeededFrom?: "stack" | "command line";
   readonly decision: Decision;
+  readonly capacity: Capacity;
   readonly rules: typeof DECISION_TABLE;
   readonly thresholds: typeof DECISION_THRESHOLDS;
   readonly assumptions: readonly string[];
+}
+
+/** The GPU nodes self-hosting this volume takes against the most the stack may run (its maxReplicas). */
+export interface Capacity {
+  /** GPU nodes for the volume at its peak-to-mean (for a hybrid: the steady base). */
+  readonly neededNodes: number;
+  readonly maxNodes: number;
+  readonly maxReplicas: number;
+  readonly replicasPerNode: number;
+  readonly withinLimit: boolean;
+  /** Said whenever the volume needs more than the stack allows. */
+  readonly text?: string;
+}
+
+function capacityOf(d: Decision, sc: StackCost): Capacity {
+  const neededNodes = d.recommendation === "hybrid" ? d.atVolume.steadyNodes : d.atVolume.nodes;
+  const { replicasPerNode } = sc.plan;
+  const maxNodes = sc.plan.nodes.max;
+  const maxReplicas = sc.plan.replicas.max;
+  if (neededNodes <= maxNodes) return { neededNodes, maxNodes, maxReplicas, replicasPerNode, withinLimit: true };
+  const replicas = neededNodes * replicasPerNode;
+  const why = sc.spec.scaling.maxReplicas === undefined ? "maxReplicas unset: sized for the stack's peak traffic" : `maxReplicas ${maxReplicas}`;
+  return {
+    neededNodes, maxNodes, maxReplicas, replicasPerNode, withinLimit: false,
+    text:
+      `self-hosting this volume takes ${neededNodes} GPU nodes (${replicas} replicas at ${replicasPerNode} per node), but stack ${sc.spec.stack} runs at most ` +
+      `${maxNodes} (${why}): it would serve only part of the volume. Raise it to ${replicas} (--config maxReplicas=${replicas} here, ` +
+      `pulumi config set hostwise:maxReplicas ${replicas} on the stack); the self-hosted figures above assume it is raised`,
+  };
 }
 
 export function decideModel(o: DecideOptions, sc: StackCost): DecideModel {
@@ -286,6 +327,7 @@ export function decideModel(o: DecideOptions, sc: StackCost): DecideModel {
     input: inputShown,
     ...(ops && { opsHoursNeededFrom: o.opsHoursNeeded !== undefined ? "command line" : "stack" }),
     decision,
+    capacity: capacityOf(decision, sc),
     rules: DECISION_TABLE,
     thresholds: DECISION_THRESHOLDS,
     assumptions,
@@ -325,7 +367,7 @@ function breakEvenLine(m: DecideModel): string {
 }
 
 /** About ten evenly spaced rows of the series, plus the given volume and the break-even, in volume order. */
-function tableRows(d: Decision): Array<{ point: CostPoint; mark: string }> {
+function tableRows(d: Decision, maxNodes: number): Array<{ point: CostPoint; mark: string }> {
   const every = Math.max(1, Math.round((d.series.length - 1) / 10));
   const rows = d.series.filter((_, i) => i % every === 0).map((point) => ({ point, mark: "" }));
   const marks: Array<[number | undefined, string]> = [
@@ -341,6 +383,7 @@ function tableRows(d: Decision): Array<{ point: CostPoint; mark: string }> {
       rows.push({ point, mark });
     }
   }
+  for (const r of rows) if (r.point.nodes > maxNodes) r.mark = r.mark ? `${r.mark}, above the stack's max nodes` : "above the stack's max nodes";
   return rows.sort((a, b) => a.point.monthlyOutputTokens - b.point.monthlyOutputTokens);
 }
 
@@ -371,6 +414,7 @@ export function renderDecideText(m: DecideModel): string {
     `hostwise decide — stack ${m.stack.name} (${m.stack.instanceType}, ${m.stack.region}) against ${m.hostedApi.id}`,
     "",
     `Recommendation: ${headline(d, m.hostedApi.id)}`,
+    ...(m.capacity.text ? ["", `Capacity: ${m.capacity.text}`] : []),
     "",
     "Reasons, in the articles' order",
     ...d.reasons.map((r, i) => `  ${i + 1}. ${RULE_NAMES[r.rule]} (${r.outcome}): ${r.text}`),
@@ -381,7 +425,7 @@ export function renderDecideText(m: DecideModel): string {
     `Spikiness    ${spikyLine(d)}`,
     "",
     `Monthly cost versus volume (USD; ${d.models.hostedApi.inputPerOutputToken.toFixed(2)} input tokens per output token)`,
-    ...renderTable(COST_HEADERS, tableRows(d).map(costCells), [0, 1, 2, 3, 4]).split("\n").map((l) => `  ${l}`),
+    ...renderTable(COST_HEADERS, tableRows(d, m.capacity.maxNodes).map(costCells), [0, 1, 2, 3, 4]).split("\n").map((l) => `  ${l}`),
     "",
     "Assumptions",
     ...m.assumptions.map((a) => `  - ${a}`),
@@ -412,21 +456,23 @@ export function mermaidCostChart(d: Decision): string {
   ].join("\n");
 }
 
+/** The decision as Markdown; every name and sentence goes through scripts/lib/markdown.ts. */
 export function renderDecideMarkdown(m: DecideModel): string {
   const d = m.decision;
-  const rows = tableRows(d).map(costCells).map((c) => `| ${c.join(" | ")} |`);
+  const rows = tableRows(d, m.capacity.maxNodes).map(costCells).map((c) => `| ${c.map((x) => mdText(x)).join(" | ")} |`);
   return [
-    `## hostwise decide — stack \`${m.stack.name}\` against \`${m.hostedApi.id}\``,
+    `## hostwise decide — stack ${mdCode(m.stack.name)} against ${mdCode(m.hostedApi.id)}`,
     "",
-    `**Recommendation: ${headline(d, m.hostedApi.id)}**`,
+    `**Recommendation: ${mdText(headline(d, m.hostedApi.id))}**`,
     "",
-    ...d.reasons.map((r, i) => `${i + 1}. **${RULE_NAMES[r.rule]}** (${r.outcome}): ${r.text}`),
+    ...(m.capacity.text ? ["> [!WARNING]", `> Capacity: ${mdText(m.capacity.text, 1_000)}`, ""] : []),
+    ...d.reasons.map((r, i) => `${i + 1}. **${RULE_NAMES[r.rule]}** (${r.outcome}): ${mdText(r.text, 2_000)}`),
     "",
     `Monthly cost at ${tokens(m.input.monthlyOutputTokens)} output + ${tokens(m.input.monthlyInputTokens)} input tokens:`,
     "",
-    ...atVolumeLines(m).map((l) => `- ${l.replace(/ {2,}/, " ")}`),
-    `- break-even: ${breakEvenLine(m)}`,
-    `- spikiness: ${spikyLine(d)}`,
+    ...atVolumeLines(m).map((l) => `- ${mdText(l.replace(/ {2,}/, " "), 1_000)}`),
+    `- break-even: ${mdText(breakEvenLine(m), 1_000)}`,
+    `- spikiness: ${mdText(spikyLine(d), 1_000)}`,
     "",
     `| ${COST_HEADERS.join(" | ")} |`,
     "|---:|---:|---:|---:|---:|---|---|",
@@ -438,7 +484,7 @@ export function renderDecideMarkdown(m: DecideModel): string {
     "",
     "<details><summary>Assumptions</summary>",
     "",
-    ...m.assumptions.map((a) => `- ${a}`),
+    ...m.assumptions.map((a) => `- ${mdText(a, 1_000)}`),
     "",
     "</details>",
   ].join("\n");

@@ -5,6 +5,7 @@ import type { OperatingPoint } from "../../infra/sizing/throughput";
 import { renderInventory, shortType, summarizeResources, type ResourceInventory } from "../lib/inventory";
 import { renderCostMarkdown, renderCostText, resourceCostRows, type ResourceCostRow } from "../lib/cost-render";
 import type { CostEstimate } from "../../infra/cost/estimate";
+import { mdCode, mdText } from "../lib/markdown";
 import { stackCost } from "../lib/stack-cost";
 import { renderTable, round, usd } from "../lib/table";
 
@@ -61,12 +62,13 @@ interface Preview {
   readonly cost: CostEstimate;
 }
 
+/** The plan as Markdown for a pull request: every value from the stack's config goes through scripts/lib/markdown.ts. */
 export function renderPlanMarkdown(spec: StackSpec, plan: SizingPlan, p: Preview): string {
   const lines = [
-    `## hostwise plan — stack \`${spec.stack}\``,
+    `## hostwise plan — stack ${mdCode(spec.stack)}`,
     "",
-    `**${plan.model.id}** (${plan.modelClass}) on **${plan.nodes.peak} × ${plan.instanceType}** at TP ${plan.tensorParallelSize}` +
-      ` (${plan.gpu.perNode} × ${plan.gpu.name}); replicas ${plan.replicas.min}–${plan.replicas.max}, ${plan.replicas.peak} at peak.`,
+    `**${mdText(plan.model.id)}** (${mdText(plan.modelClass)}) on **${plan.nodes.peak} × ${mdText(plan.instanceType)}** at TP ${plan.tensorParallelSize}` +
+      ` (${plan.gpu.perNode} × ${mdText(plan.gpu.name)}); replicas ${plan.replicas.min}–${plan.replicas.max}, ${plan.replicas.peak} at peak.`,
     "",
     renderCostMarkdown(p.cost),
     "",
@@ -74,7 +76,7 @@ export function renderPlanMarkdown(spec: StackSpec, plan: SizingPlan, p: Preview
     "",
     "| type | name | expected $/month | |",
     "|---|---|---:|---|",
-    ...p.rows.map((r) => `| \`${r.type}\` | ${r.name} | ${r.monthlyUsd === undefined ? "not priced" : usd(r.monthlyUsd)} | ${r.note} |`),
+    ...p.rows.map((r) => `| ${mdCode(r.type)} | ${mdCode(r.name)} | ${r.monthlyUsd === undefined ? "not priced" : usd(r.monthlyUsd)} | ${mdText(r.note)} |`),
     "",
     "</details>",
   ];

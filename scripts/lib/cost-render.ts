@@ -2,6 +2,7 @@ import type { CostEstimate } from "../../infra/cost/estimate";
 import type { PricedResource } from "../../infra/cost/pricebook";
 import type { Registered } from "./evaluate-program";
 import { shortType } from "./inventory";
+import { mdCode, mdText, mermaidLabel } from "./markdown";
 import { renderTable, usd } from "./table";
 
 // Renderers over one cost model (CostEstimate): plain text for the terminal, Markdown for PR comments.
@@ -78,7 +79,7 @@ export function mermaidBreakdown(e: CostEstimate, slices = 6): string {
   const sorted = [...e.resources].sort((a, b) => b.monthlyUsd.expected - a.monthlyUsd.expected).filter((r) => r.monthlyUsd.expected > 0);
   const top = sorted.slice(0, slices);
   const rest = sorted.slice(slices).reduce((s, r) => s + r.monthlyUsd.expected, 0);
-  const label = (r: PricedResource) => `${shortType(r.type)} ${r.name}`.replace(/"/g, "'");
+  const label = (r: PricedResource) => mermaidLabel(`${shortType(r.type)} ${r.name}`);
   return [
     "```mermaid",
     `pie showData title Expected monthly cost (USD)`,
@@ -88,8 +89,11 @@ export function mermaidBreakdown(e: CostEstimate, slices = 6): string {
   ].join("\n");
 }
 
+/** The estimate as Markdown; names, config values and reasons go through scripts/lib/markdown.ts. */
 export function renderCostMarkdown(e: CostEstimate, title = "Cost estimate"): string {
-  const rows = componentRows(e.resources).map((r) => `| ${r.join(" | ")} |`);
+  const rows = e.resources.flatMap((p) =>
+    p.components.map((c) => `| ${mdText(shortType(p.type))} ${mdCode(p.name)} | ${mdText(c.name)} | ${usd(c.monthlyUsd.min)} | ${usd(c.monthlyUsd.expected)} | ${usd(c.monthlyUsd.max)} |`),
+  );
   return [
     `### ${title}`,
     "",
@@ -98,16 +102,16 @@ export function renderCostMarkdown(e: CostEstimate, title = "Cost estimate"): st
     ...rows,
     `| **total / month** | | **${usd(e.monthlyUsd.min)}** | **${usd(e.monthlyUsd.expected)}** | **${usd(e.monthlyUsd.max)}** |`,
     "",
-    ...renderUnitEconomics(e).map((l) => `- ${l}`),
+    ...renderUnitEconomics(e).map((l) => `- ${mdText(l, 1_000)}`),
     "",
     mermaidBreakdown(e),
     "",
     "<details><summary>Assumptions</summary>",
     "",
-    ...e.assumptions.map((a) => `- ${a}`),
+    ...e.assumptions.map((a) => `- ${mdText(a, 1_000)}`),
     "",
     "</details>",
     "",
-    e.notPriced.length > 0 ? `Not priced: ${e.notPriced.map((n) => `\`${n.type}\` ${n.name} (${n.reason})`).join(", ")}` : "Not priced: none.",
+    e.notPriced.length > 0 ? `Not priced: ${e.notPriced.map((n) => `${mdCode(n.type)} ${mdCode(n.name)} (${mdText(n.reason)})`).join(", ")}` : "Not priced: none.",
   ].join("\n");
 }
