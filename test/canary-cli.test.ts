@@ -107,22 +107,29 @@ describe("parseCanaryArgs", () => {
       [[], /^--url is required/],
       [["--url", "localhost:8000"], /^--url: "localhost:8000" is not http or https/],
       [["--url", "nope"], /^--url: "nope" is not a URL/],
-      [["--url", "http://h", "--requests", "abc"], /^--requests: "abc" is not a whole number above 0/],
-      [["--url", "http://h", "--requests", "0"], /^--requests: "0"/],
-      [["--url", "http://h", "--requests", "2.5"], /^--requests: "2\.5"/],
+      [["--url", "http://h", "--requests", "abc"], /^--requests: must be a whole number from 1 to 1,000,000, got "abc"$/],
+      [["--url", "http://h", "--requests", "0"], /^--requests: must be a whole number from 1 to 1,000,000, got 0$/],
+      [["--url", "http://h", "--requests", "2.5"], /^--requests: .* got 2\.5$/],
+      [["--url", "http://h", "--requests", " 32"], /^--requests: .* got " 32"$/],
       [["--url", "http://h", "--concurrency", ""], /^--concurrency: the list is empty/],
       [["--url", "http://h", "--concurrency", ","], /^--concurrency: the list is empty/],
-      [["--url", "http://h", "--concurrency", "1,x"], /^--concurrency: "x" is not a whole number from 1 to 1024/],
-      [["--url", "http://h", "--concurrency", "1,0"], /^--concurrency: "0"/],
+      [["--url", "http://h", "--concurrency", "1,x"], /^--concurrency: must be a whole number from 1 to 1,024, got "x"/],
+      [["--url", "http://h", "--concurrency", "1,0"], /^--concurrency: .* got 0$/],
       [["--url", "http://h", "--concurrency", "4,4"], /^--concurrency: 4 is listed twice/],
       [["--url", "http://h", "--concurrency", "1,64"], /^--requests: 32 per level is below the highest concurrency, 64/],
-      [["--url", "http://h", "--duration=-1"], /^--duration: "-1" is not a number above 0/],
-      [["--url", "http://h", "--duration", "0"], /^--duration: "0" is not a number above 0/],
-      [["--url", "http://h", "--timeout", "soon"], /^--timeout: "soon"/],
+      [["--url", "http://h", "--duration=-1"], /^--duration: must be a number above 0 and at most 86,400, got -1$/],
+      [["--url", "http://h", "--duration", "0"], /^--duration: .* got 0$/],
+      [["--url", "http://h", "--timeout", "1e9"], /^--timeout: must be a number above 0 and at most 3,600, got 1e9$/],
+      [["--url", "http://h", "--timeout", "1e309"], /^--timeout: .* got 1e309$/],
+      [["--url", "http://h", "--timeout", "0x10"], /^--timeout: .* got "0x10"$/],
+      [["--url", "http://h", "--timeout", "Infinity"], /^--timeout: .* got "Infinity"$/],
+      [["--url", "http://h", "--timeout", "soon"], /^--timeout: .* got "soon"$/],
       [["--url", "http://h", "--prompt-tokens", "1e9x"], /^--prompt-tokens:/],
       [["--url", "http://h", "--output-tokens", "0"], /^--output-tokens:/],
       [["--url", "http://h", "--prompts", "p.jsonl", "--prompt-tokens", "100"], /^--prompt-tokens: sets the length of synthetic prompts/],
-      [["--url", "http://h", "--hourly-usd", "0"], /^--hourly-usd: "0" is not a number above 0/],
+      [["--url", "http://h", "--hourly-usd", "0"], /^--hourly-usd: must be a number above 0 and at most 100,000, got 0$/],
+      [["--stack", "../dev"], /^--stack: "\.\.\/dev" is not a stack name/],
+      [["--stack=-x"], /^--stack: "-x" is not a stack name/],
       [["--url", "http://h", "--modeled-usd-per-mtok", "0.4"], /^--modeled-usd-per-mtok: needs --hourly-usd/],
       [["--url", "http://h", "--hourly-usd", "1", "--api-price", "0.7"], /^--api-price: needs --api-name/],
       [["--url", "http://h", "--hourly-usd", "1", "--api-name", "x/y"], /^--api-name: needs --api-price/],
@@ -151,7 +158,7 @@ describe("CANARY_HELP", () => {
       expect(CANARY_HELP).toContain(flag);
     }
     for (const d of ["(default: 1,4,16)", "(default: 32)", "(default: 60)", "(default: 120)", "(default: 512)", "(default: 128)"]) expect(CANARY_HELP).toContain(d);
-    expect(CANARY_HELP).toMatch(/Exit codes: 0 .* 1 .* 2 bad command line, 130 stopped by Ctrl-C/s);
+    expect(CANARY_HELP).toMatch(/Exit codes: 0 .* 1 .* 2 bad command line or --out-dir not writable,\s+130 stopped by Ctrl-C, 143 by SIGTERM/s);
   });
 });
 
@@ -223,10 +230,10 @@ describe("runCanary", () => {
   it("exits 1 when the server refuses the key, without writing a report", async () => {
     const outDir = join(dir, "refused");
     const { io, rec } = recordingIo();
-    const options = { ...quick(outDir), apiKey: "wrong" };
+    const options = { ...quick(outDir), apiKey: "not-the-key-123" };
     expect(await runCanary(options, io)).toBe(1);
     expect(rec.err.join("\n")).toMatch(/cannot ask the server for its model: GET .*\/v1\/models: HTTP 401: Unauthorized: wrong API key\n  fix: check --url and --api-key/);
-    expect(existsSync(outDir)).toBe(false);
+    expect(existsSync(join(outDir, "canary-report.json"))).toBe(false);
   });
 
   it("exits 1 when no level qualifies: every request failed", async () => {

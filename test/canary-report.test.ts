@@ -117,8 +117,8 @@ describe("Markdown report", () => {
     expect(md).toContain("| 1 | 100 | 0 | 0% | 0.110 | 0.119 | 1.100 | 1.190 | 10.00 | 100.0 | $10.00 |");
     for (const c of [1, 4, 16, 64]) expect(md).toContain(`## Concurrency ${c}\n\n| metric | p50 | p90 | p95 | p99 | mean | max | samples |`);
     expect(md).toContain("| end-to-end (s) | 1.100 | 1.180 | 1.190 | 1.198 | 1.100 | 1.200 | 2 |");
-    expect(md).toContain("- Errors: http_429 × 2");
-    expect(md).toContain("  - http_429: Too | many");
+    expect(md).toContain("- Errors: `http_429` × 2");
+    expect(md).toContain("  - `http_429`: Too \\| many"); // the server's text, escaped: it cannot break the Markdown
     expect(md).toContain("```mermaid\nxychart-beta\n");
     expect(md).toContain('x-axis "concurrent requests" ["1", "4", "16", "64"]');
     expect(md).toContain("line [1.100, 1.750, 3.500, 7.500]");

@@ -133,7 +133,7 @@ describe("canary --stack", () => {
       "annotate scaledobject vllm autoscaling.keda.sh/paused-replicas=1 --overwrite",
       "rollout status deployment/vllm --timeout=600s",
       "get deployment vllm -o jsonpath={.status.readyReplicas}",
-      "annotate scaledobject vllm autoscaling.keda.sh/paused-replicas-",
+      "--request-timeout=30s annotate scaledobject vllm autoscaling.keda.sh/paused-replicas-",
     ]);
   });
 });

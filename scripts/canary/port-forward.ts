@@ -101,6 +101,13 @@ export async function startPortForward(o: PortForwardOptions): Promise<PortForwa
   const args = portForwardArgs(o, localPort);
   const spawn = o.spawn ?? nodeSpawn;
   const child = spawn(command, args, { stdio: ["ignore", "ignore", "pipe"] });
+  // If the process exits without stopping it (a second Ctrl-C), kubectl must not outlive it.
+  const killOnExit = () => child.kill("SIGTERM");
+  process.once("exit", killOnExit);
+  const stop = async () => {
+    process.off("exit", killOnExit);
+    await stopChild(child);
+  };
   let stderr = "";
   child.stderr?.setEncoding("utf8");
   child.stderr?.on("data", (s: string) => {
@@ -116,26 +123,29 @@ export async function startPortForward(o: PortForwardOptions): Promise<PortForwa
   };
   const deadline = Date.now() + (o.readyTimeoutSeconds ?? 20) * 1000;
   for (;;) {
-    if (exited !== undefined) throw describe(exited);
+    if (exited !== undefined) {
+      process.off("exit", killOnExit);
+      throw describe(exited);
+    }
     if (o.signal?.aborted) {
-      await stopChild(child);
+      await stop();
       throw describe("stopped before the port was ready");
     }
     if (await accepts(localPort)) break;
     if (Date.now() >= deadline) {
-      await stopChild(child);
+      await stop();
       throw describe(`127.0.0.1:${localPort} did not accept connections within ${o.readyTimeoutSeconds ?? 20} s`);
     }
     await new Promise((r) => setTimeout(r, POLL_MS));
   }
-  const onAbort = () => void stopChild(child);
+  const onAbort = () => void stop();
   o.signal?.addEventListener("abort", onAbort, { once: true });
   return {
     localPort,
     url: `http://127.0.0.1:${localPort}`,
     stop: async () => {
       o.signal?.removeEventListener("abort", onAbort);
-      await stopChild(child);
+      await stop();
     },
   };
 }

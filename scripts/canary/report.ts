@@ -1,6 +1,8 @@
 // Renderers over a canary run: the JSON report, the Markdown report, the terminal summary, and the cost
 // verdict they share. Pure: every price comes from the caller.
 
+import { mdCode, mdText } from "../lib/markdown";
+import { redactUrl } from "../lib/redact";
 import { renderTable, round, usd } from "../lib/table";
 import type { LevelResult, RunResult } from "./run";
 import type { Summary } from "./stats";
@@ -117,17 +119,7 @@ export function costVerdict(result: RunResult, inputs: CostInputs): CostVerdict 
   };
 }
 
-/** The URL without credentials, so a report never carries a secret. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    u.username = "";
-    u.password = "";
-    return u.href;
-  } catch {
-    return url;
-  }
-}
+export { redactUrl };
 
 function percent(fraction: number): string {
   return `${round(fraction * 100, fraction * 100 < 10 && fraction !== 0 ? 1 : 0)}%`;
@@ -204,9 +196,9 @@ function errorList(level: LevelResult): string {
   return kinds.length === 0 ? "none" : kinds.map((k) => `${k} × ${level.errors[k]}`).join(", ");
 }
 
+/** A table of figures the report computed itself (numbers, "-"), so the cells need no escaping. */
 function markdownTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, rightAligned: readonly number[]): string {
-  const cell = (s: string) => s.replace(/\|/g, "\\|").replace(/\n/g, " ");
-  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(" | ")} |`;
+  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
   const rule = `|${headers.map((_, i) => (rightAligned.includes(i) ? " ---: " : " --- ")).join("|")}|`;
   return [line(headers), rule, ...rows.map(line)].join("\n");
 }
@@ -260,12 +252,12 @@ export function renderMarkdown(result: RunResult, inputs: CostInputs): string {
   const verdict = costVerdict(result, inputs);
   const partial = partialNote(result);
   const lines = [
-    `# hostwise canary: ${result.model}`,
+    `# hostwise canary: ${mdText(result.model)}`,
     "",
-    `${redactUrl(result.baseUrl)}, started ${result.startedAt}, ${round(result.wallSeconds)} s in all.`,
+    `${mdText(redactUrl(result.baseUrl))}, started ${mdText(result.startedAt)}, ${round(result.wallSeconds)} s in all.`,
     "",
-    describeRun(result),
-    ...(partial ? ["", `> **${partial}**`] : []),
+    mdText(describeRun(result), 2_000),
+    ...(partial ? ["", `> **${mdText(partial, 1_000)}**`] : []),
     "",
     "## Overview",
     "",
@@ -324,13 +316,13 @@ export function renderMarkdown(result: RunResult, inputs: CostInputs): string {
       `- Throughput: ${round(l.requestsPerSecond, 2)} requests/s, ${round(l.outputTokensPerSecond)} output tokens/s ` +
         `(${l.outputTokens} tokens; counted from usage for ${l.outputTokensSource.usage}, from chunks for ${l.outputTokensSource.chunks} requests)` +
         `${l.meanPromptTokens === undefined ? "" : `; ${round(l.meanPromptTokens, 0)} prompt tokens on average`}`,
-      `- Errors: ${errorList(l)}`,
-      ...Object.entries(l.errorExamples).map(([kind, message]) => `  - ${kind}: ${message.replace(/\n/g, " ")}`),
+      `- Errors: ${Object.keys(l.errors).length === 0 ? "none" : Object.keys(l.errors).sort().map((k) => `${mdCode(k)} × ${l.errors[k]}`).join(", ")}`,
+      ...Object.entries(l.errorExamples).map(([kind, message]) => `  - ${mdCode(kind)}: ${mdText(message, 1_000)}`),
     );
   }
   lines.push("", "## Cost", "");
   if (inputs.hourlyUsd === undefined) {
-    lines.push("No `--hourly-usd` given, so no cost per token.", "", `**Verdict:** ${verdict.text}.`);
+    lines.push("No `--hourly-usd` given, so no cost per token.", "", `**Verdict:** ${mdText(verdict.text, 2_000)}.`);
   } else {
     lines.push(
       `GPU cost ${usd(inputs.hourlyUsd)}/h. $ per 1M output tokens at a level = hourly cost / 3600 / output tokens/s × 1,000,000: ` +
@@ -339,7 +331,7 @@ export function renderMarkdown(result: RunResult, inputs: CostInputs): string {
       `The verdict uses the level with the highest output throughput whose error rate is at most ${percent(MAX_ERROR_RATE)}` +
         `${inputs.minStreamTokensPerSecond === undefined ? "" : ` and where 95% of streams reach ${inputs.minStreamTokensPerSecond} tokens/s`}.`,
       "",
-      `**Verdict:** ${verdict.text}.`,
+      `**Verdict:** ${mdText(verdict.text, 2_000)}.`,
     );
   }
   if (result.partial) lines.push("", "The verdict covers only the levels that finished before the run stopped.");

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -64,17 +64,25 @@ export interface StackConnection {
 }
 
 export interface KubectlDeps {
-  /** Runs kubectl with these arguments and returns stdout; throws on failure. */
-  readonly kubectl: (args: readonly string[]) => string;
+  /** Runs kubectl with these arguments and resolves to stdout; rejects on failure, or when `signal` fires (the child stops). */
+  readonly kubectl: (args: readonly string[], signal?: AbortSignal) => string | Promise<string>;
   /** Overrides for the port-forward (fake kubectl in tests). */
   readonly portForward?: Partial<PortForwardOptions>;
 }
 
-export function realKubectl(args: readonly string[]): string {
-  const r = spawnSync("kubectl", [...args], { encoding: "utf8" });
-  if (r.error) throw new Error((r.error as NodeJS.ErrnoException).code === "ENOENT" ? "kubectl is not installed or not on PATH" : r.error.message);
-  if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
-  return r.stdout;
+/** kubectl as a child process that a signal can stop (a blocking spawnSync could not be interrupted). */
+export function realKubectl(args: readonly string[], signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("kubectl", [...args], { stdio: ["ignore", "pipe", "pipe"], ...(signal && { signal }) });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-8192)));
+    child.once("error", (e: NodeJS.ErrnoException) =>
+      reject(new Error(e.code === "ENOENT" ? "kubectl is not installed or not on PATH" : e.name === "AbortError" ? `kubectl ${args.join(" ")}: stopped` : e.message)),
+    );
+    child.once("close", (code) => (code === 0 ? resolve(stdout) : reject(new Error(`kubectl ${args.join(" ")}: ${stderr.trim() || `exit ${code}`}`))));
+  });
 }
 
 /** KEDA pins the replica count while this annotation is on the ScaledObject (how a stack at zero is woken). */
@@ -85,31 +93,65 @@ export interface WakeOptions {
   readonly wake: boolean;
   /** How long a woken replica may take to become ready (node, image pull, weights). */
   readonly timeoutSeconds: number;
+  /** Says what cleanup does (stderr). */
+  readonly log?: (line: string) => void;
 }
+
+/** The connection was interrupted (Ctrl-C, SIGTERM) before it was up; everything it started is already undone. */
+export class ConnectInterrupted extends Error {}
+
+/** Cleanup requests give up after this long: an unreachable API must not hold the exit forever. */
+const CLEANUP_TIMEOUT = "--request-timeout=30s";
 
 /**
  * Writes the stack's kubeconfig (owner-only), counts ready replicas — waking a stack at zero when asked —
  * and forwards a local port to the Service. close() stops the forward, hands a woken stack back to KEDA
- * and removes the kubeconfig.
+ * and removes the kubeconfig. When `signal` fires at any moment, the same cleanup runs and the promise
+ * rejects with ConnectInterrupted. If the process exits without cleaning up, the kubeconfig is still removed.
  */
 export async function connectToStack(stack: string, t: StackTarget, deps: KubectlDeps, wake: WakeOptions, signal?: AbortSignal): Promise<StackConnection> {
   const dir = mkdtempSync(join(tmpdir(), "hostwise-canary-"));
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  process.once("exit", removeDir);
   const kubeconfigPath = join(dir, "kubeconfig.json");
   writeFileSync(kubeconfigPath, t.kubeconfig, { mode: 0o600 });
-  const kubectl = (...args: string[]) => deps.kubectl(["--kubeconfig", kubeconfigPath, "-n", INFERENCE_NAMESPACE, ...args]);
-  const readyReplicas = () => Number(kubectl("get", "deployment", VLLM_NAME, "-o", "jsonpath={.status.readyReplicas}").trim() || "0");
-  let woke = false;
-  const release = () => {
-    if (woke) kubectl("annotate", "scaledobject", VLLM_NAME, `${PAUSED_REPLICAS}-`);
-    rmSync(dir, { recursive: true, force: true });
+  const kubectl = async (args: string[], stoppable = false) =>
+    deps.kubectl(["--kubeconfig", kubeconfigPath, "-n", INFERENCE_NAMESPACE, ...args], stoppable ? signal : undefined);
+  const readyReplicas = async () => Number((await kubectl(["get", "deployment", VLLM_NAME, "-o", "jsonpath={.status.readyReplicas}"])).trim() || "0");
+  const unpause = `kubectl -n ${INFERENCE_NAMESPACE} annotate scaledobject ${VLLM_NAME} ${PAUSED_REPLICAS}-`;
+  let paused = false;
+  const release = async () => {
+    try {
+      if (paused) {
+        wake.log?.(`hostwise canary: handing stack ${stack} back to KEDA (removing ${PAUSED_REPLICAS})`);
+        await kubectl([CLEANUP_TIMEOUT, "annotate", "scaledobject", VLLM_NAME, `${PAUSED_REPLICAS}-`]);
+        paused = false;
+      }
+    } catch (e) {
+      throw new Error(`could not hand stack ${stack} back to KEDA: ${(e as Error).message}; it stays pinned at one replica until you run: ${unpause}`);
+    } finally {
+      removeDir();
+      process.off("exit", removeDir);
+    }
+  };
+  const interrupted = () => {
+    if (signal?.aborted) throw new ConnectInterrupted(`--stack ${stack}: stopped before the endpoint was reached`);
   };
   try {
-    let ready = readyReplicas();
+    interrupted();
+    let ready = await readyReplicas();
+    interrupted();
     if (!(ready > 0) && wake.wake) {
-      kubectl("annotate", "scaledobject", VLLM_NAME, `${PAUSED_REPLICAS}=1`, "--overwrite");
-      woke = true;
-      kubectl("rollout", "status", `deployment/${VLLM_NAME}`, `--timeout=${Math.round(wake.timeoutSeconds)}s`);
-      ready = readyReplicas();
+      // Marked first: if the request reaches the API but the answer never comes back, cleanup still unpauses.
+      paused = true;
+      await kubectl(["annotate", "scaledobject", VLLM_NAME, `${PAUSED_REPLICAS}=1`, "--overwrite"]);
+      interrupted();
+      await kubectl(["rollout", "status", `deployment/${VLLM_NAME}`, `--timeout=${Math.round(wake.timeoutSeconds)}s`], true).catch((e: Error) => {
+        interrupted();
+        throw e;
+      });
+      ready = await readyReplicas();
+      interrupted();
     }
     if (!(ready > 0)) {
       throw new UsageError(
@@ -125,17 +167,20 @@ export async function connectToStack(stack: string, t: StackTarget, deps: Kubect
       commandArgs: ["--kubeconfig", kubeconfigPath],
       ...(signal ? { signal } : {}),
       ...deps.portForward,
+    }).catch((e: Error) => {
+      interrupted();
+      throw e;
     });
     return {
       url: pf.url,
       readyReplicas: ready,
       close: async () => {
         await pf.stop();
-        release();
+        await release();
       },
     };
   } catch (e) {
-    release();
+    await release().catch((r: Error) => wake.log?.(`hostwise: warning: ${r.message}`));
     throw e;
   }
 }

@@ -1,16 +1,39 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { NumberRange } from "../../infra/config/numbers";
 import { loadPromptFile, syntheticPrompts, type PromptSource } from "../canary/prompts";
 import { reportJson, renderMarkdown, renderSummary, type CostInputs } from "../canary/report";
 import { listModels } from "../canary/request";
 import { maxRunSeconds, runLoad, type LoadPlan, type Progress } from "../canary/run";
 import { PulumiCliError, readStackOutputs } from "../lib/pulumi-cli";
-import { parseFlags } from "../lib/flags";
+import { numberFlag, parseFlags } from "../lib/flags";
+import { terminalText } from "../lib/markdown";
+import { redactDeep, redactText, redactUrl } from "../lib/redact";
+import { checkStackName } from "../lib/stack-name";
 import { UsageError } from "../lib/usage";
-import { connectToStack, costOfRunningReplicas, realKubectl, stackTargetFromOutputs, type KubectlDeps, type StackConnection, type StackTarget } from "../canary/stack-target";
+import {
+  ConnectInterrupted, connectToStack, costOfRunningReplicas, realKubectl, stackTargetFromOutputs, type KubectlDeps, type StackConnection, type StackTarget,
+} from "../canary/stack-target";
+import type { RunResult } from "../canary/run";
 
 /** Concurrency above this would measure the client machine more than the server. */
 const MAX_CONCURRENCY = 1024;
+
+/**
+ * Bounds of every number the canary takes, checked by the parser stack config uses (infra/config/numbers.ts).
+ * Times stay far below what a timer can hold (setTimeout fires at once beyond 24.8 days).
+ */
+const RANGES = {
+  concurrency: { min: 1, max: MAX_CONCURRENCY, integer: true },
+  requests: { min: 1, max: 1_000_000, integer: true },
+  durationSeconds: { min: 0, minExclusive: true, max: 86_400 },
+  timeoutSeconds: { min: 0, minExclusive: true, max: 3_600 },
+  wakeTimeoutSeconds: { min: 0, minExclusive: true, max: 86_400 },
+  tokens: { min: 1, max: 1_000_000, integer: true },
+  hourlyUsd: { min: 0, minExclusive: true, max: 100_000 },
+  usdPerMTok: { min: 0, minExclusive: true, max: 10_000 },
+  tokensPerSecond: { min: 0, minExclusive: true, max: 10_000 },
+} satisfies Record<string, NumberRange>;
 
 export const CANARY_HELP = `hostwise canary — a bounded load test of the deployed OpenAI-compatible endpoint (vLLM)
 
@@ -33,14 +56,14 @@ Options:
   --dir PATH                    with --stack: the project directory (default: the current directory)
   --wake                        with --stack: if no replica is ready (scaled to zero), pin one for the run
                                 (KEDA paused-replicas), wait for it, and hand the stack back to KEDA after
-  --wake-timeout SECONDS        how long a woken replica may take to become ready (default: 1800)
+  --wake-timeout SECONDS        how long a woken replica may take to become ready, up to 86,400 (default: 1800)
   --api-key KEY                 sent as "Authorization: Bearer KEY" (default: $HOSTWISE_API_KEY; none if unset).
                                 Prefer the variable: a flag is visible to other users in the process list
   --model NAME                  served model name (default: the first id of GET {url}/v1/models)
   --concurrency LIST            comma-separated concurrency levels, each 1..${MAX_CONCURRENCY} (default: 1,4,16)
-  --requests N                  requests per level, at least the highest concurrency (default: 32)
-  --duration SECONDS            longest time a level issues requests (default: 60)
-  --timeout SECONDS             per-request timeout, connect to last token (default: 120)
+  --requests N                  requests per level, at least the highest concurrency, up to 1,000,000 (default: 32)
+  --duration SECONDS            longest time a level issues requests, up to 86,400 (default: 60)
+  --timeout SECONDS             per-request timeout, connect to last token, up to 3,600 (default: 120)
   --prompt-tokens N             length of the synthetic prompts, ~0.75 words per token (default: 512); each
                                 prompt starts differently so vLLM's prefix cache cannot shorten the prefill
   --output-tokens N             max_tokens of every request (default: 128)
@@ -53,16 +76,21 @@ Options:
   --api-price X --api-name ID   a hosted API's output price, USD per 1M tokens, to compare with (needs --hourly-usd)
   --min-stream-tokens-per-second X
                                 only levels where 95% of streams reach this speed count for the verdict
-  --out-dir DIR                 where canary-report.json and canary-report.md go (default: the current directory)
+  --out-dir DIR                 where canary-report.json and canary-report.md go; created and checked before the
+                                run starts (default: the current directory)
   --json                        print the JSON report on stdout instead of the summary
   -h, --help                    show this help
 
 The verdict uses the level with the highest output tokens/s among those with at most 1% failed requests
-(and the stream-speed floor, if given). Progress is drawn on stderr when it is a terminal. Ctrl-C stops the
-run, aborts the requests in flight and still writes the partial report.
+(and the stream-speed floor, if given). Progress is drawn on stderr when it is a terminal. Ctrl-C or SIGTERM
+at any moment stops the run: it aborts the requests in flight, stops the port-forward, hands a woken stack
+back to KEDA, removes the temporary kubeconfig and still writes the partial report (a second signal exits at
+once). The API key and URL credentials never appear in a report or on stderr, even when the server echoes
+them.
 
 Exit codes: 0 done and at least one level qualified, 1 no level qualified or the server could not be reached
-(or the report not written), 2 bad command line, 130 stopped by Ctrl-C (partial report written).`;
+(or the report not written, or a woken stack not handed back), 2 bad command line or --out-dir not writable,
+130 stopped by Ctrl-C, 143 by SIGTERM (partial report written when anything was measured).`;
 
 /** A woken replica needs a node, the ~10 GB image and the weights: half an hour covers a 70B-class model. */
 const DEFAULT_WAKE_TIMEOUT_SECONDS = 1800;
@@ -105,30 +133,14 @@ export interface CanaryOptions {
 
 export type CanaryArgs = { readonly help: true } | CanaryOptions;
 
-function wholeNumber(flag: string, text: string | undefined, fallback: number, example: string): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1) {
-    throw new UsageError(`${flag}: "${text}" is not a whole number above 0`, `e.g. ${flag} ${example}`);
-  }
-  return n;
-}
-
-function positiveNumber(flag: string, text: string | undefined, example: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: "${text}" is not a number above 0`, `e.g. ${flag} ${example}`);
-  return n;
-}
-
 function parseConcurrency(text: string | undefined): number[] {
   if (text === undefined) return [...DEFAULTS.concurrency];
   const hint = "a comma-separated list of whole numbers, e.g. --concurrency 1,4,16,64";
   const items = text.split(",").map((s) => s.trim());
   if (items.every((s) => s === "")) throw new UsageError("--concurrency: the list is empty", hint);
   const levels = items.map((s) => {
-    const n = Number(s);
-    if (!/^\d+$/.test(s) || n < 1 || n > MAX_CONCURRENCY) throw new UsageError(`--concurrency: "${s}" is not a whole number from 1 to ${MAX_CONCURRENCY}`, hint);
+    const n = numberFlag("--concurrency", s, RANGES.concurrency, "1,4,16");
+    if (n === undefined) throw new UsageError("--concurrency: the list is empty", hint);
     return n;
   });
   const dup = levels.find((n, i) => levels.indexOf(n) !== i);
@@ -183,17 +195,17 @@ export function parseCanaryArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   }
   if (values.dir !== undefined && values.stack === undefined) throw new UsageError("--dir: only with --stack", "drop --dir, or add --stack NAME");
   if ((values.wake || values["wake-timeout"] !== undefined) && values.stack === undefined) throw new UsageError("--wake: only with --stack", "add --stack NAME, or drop --wake");
-  const wakeTimeout = positiveNumber("--wake-timeout", values["wake-timeout"], "1800");
+  const wakeTimeout = numberFlag("--wake-timeout", values["wake-timeout"], RANGES.wakeTimeoutSeconds, "1800");
   if (values.stack !== undefined && values.stack.trim() === "") throw new UsageError("--stack: empty", "give the stack name, e.g. --stack dev");
   const target = values.stack !== undefined
     ? {
-        stack: { name: values.stack, dir: resolve(cwd, values.dir ?? ".") },
+        stack: { name: checkStackName(values.stack, { qualified: true }), dir: resolve(cwd, values.dir ?? ".") },
         ...(values.wake ? { wake: true } : {}),
         ...(wakeTimeout !== undefined ? { wakeTimeoutSeconds: wakeTimeout } : {}),
       }
     : { url: parseUrl(values.url) };
   const concurrency = parseConcurrency(values.concurrency);
-  const requests = wholeNumber("--requests", values.requests, DEFAULTS.requests, "32");
+  const requests = numberFlag("--requests", values.requests, RANGES.requests, "32") ?? DEFAULTS.requests;
   const top = concurrency[concurrency.length - 1]!;
   if (requests < top) {
     throw new UsageError(
@@ -205,9 +217,9 @@ export function parseCanaryArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     throw new UsageError("--prompt-tokens: sets the length of synthetic prompts, which --prompts replaces", "drop one of the two");
   }
   if (values.prompts !== undefined && values.prompts.trim() === "") throw new UsageError("--prompts: empty file name", "give the path of a JSONL file");
-  const hourlyUsd = positiveNumber("--hourly-usd", values["hourly-usd"], "1.01");
-  const modeled = positiveNumber("--modeled-usd-per-mtok", values["modeled-usd-per-mtok"], "0.35");
-  const apiPrice = positiveNumber("--api-price", values["api-price"], "0.72");
+  const hourlyUsd = numberFlag("--hourly-usd", values["hourly-usd"], RANGES.hourlyUsd, "1.01");
+  const modeled = numberFlag("--modeled-usd-per-mtok", values["modeled-usd-per-mtok"], RANGES.usdPerMTok, "0.35");
+  const apiPrice = numberFlag("--api-price", values["api-price"], RANGES.usdPerMTok, "0.72");
   const apiName = values["api-name"];
   if (apiPrice !== undefined && (apiName === undefined || apiName.trim() === "")) {
     throw new UsageError("--api-price: needs --api-name, the hosted API it is the price of", "e.g. --api-price 0.72 --api-name bedrock/llama-3.3-70b");
@@ -223,7 +235,7 @@ export function parseCanaryArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   const apiKey = values["api-key"] ?? env.HOSTWISE_API_KEY;
   if (values["api-key"] !== undefined && values["api-key"].trim() === "") throw new UsageError("--api-key: empty", "pass the key, or set HOSTWISE_API_KEY");
   if (values.model !== undefined && values.model.trim() === "") throw new UsageError("--model: empty", "give the served model name, or leave --model out to ask the server");
-  const minStream = positiveNumber("--min-stream-tokens-per-second", values["min-stream-tokens-per-second"], "10");
+  const minStream = numberFlag("--min-stream-tokens-per-second", values["min-stream-tokens-per-second"], RANGES.tokensPerSecond, "10");
   return {
     help: false,
     ...target,
@@ -231,10 +243,10 @@ export function parseCanaryArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     ...(values.model !== undefined && { model: values.model }),
     concurrency,
     requests,
-    durationSeconds: positiveNumber("--duration", values.duration, "60") ?? DEFAULTS.durationSeconds,
-    timeoutSeconds: positiveNumber("--timeout", values.timeout, "120") ?? DEFAULTS.timeoutSeconds,
-    promptTokens: wholeNumber("--prompt-tokens", values["prompt-tokens"], DEFAULTS.promptTokens, "512"),
-    outputTokens: wholeNumber("--output-tokens", values["output-tokens"], DEFAULTS.outputTokens, "128"),
+    durationSeconds: numberFlag("--duration", values.duration, RANGES.durationSeconds, "60") ?? DEFAULTS.durationSeconds,
+    timeoutSeconds: numberFlag("--timeout", values.timeout, RANGES.timeoutSeconds, "120") ?? DEFAULTS.timeoutSeconds,
+    promptTokens: numberFlag("--prompt-tokens", values["prompt-tokens"], RANGES.tokens, "512") ?? DEFAULTS.promptTokens,
+    outputTokens: numberFlag("--output-tokens", values["output-tokens"], RANGES.tokens, "128") ?? DEFAULTS.outputTokens,
     ignoreEos: !values["stop-at-eos"],
     ...(values.prompts !== undefined && { promptsFile: values.prompts }),
     ...(hourlyUsd !== undefined && { hourlyUsd }),
@@ -246,6 +258,11 @@ export function parseCanaryArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
   };
 }
 
+/** The signals that stop a run: Ctrl-C, or a process manager's SIGTERM. */
+export type InterruptSignal = "SIGINT" | "SIGTERM";
+/** The conventional exit code of a process stopped by a signal: 128 + its number. */
+const SIGNAL_EXIT: Readonly<Record<InterruptSignal, number>> = { SIGINT: 130, SIGTERM: 143 };
+
 /** Where runCanary talks to the world; tests pass their own. */
 export interface CanaryIo {
   /** stdout: the summary, or the JSON report with --json. */
@@ -254,19 +271,35 @@ export interface CanaryIo {
   readonly err: (s: string) => void;
   /** Redraws the single progress line (the whole line each time; "" clears it). Absent when stderr is not a terminal. */
   readonly progress?: (line: string) => void;
-  /** Installs the Ctrl-C handler; returns the function that removes it. */
-  readonly onInterrupt: (handler: () => void) => () => void;
+  /** Installs the Ctrl-C and SIGTERM handler (called with the signal; SIGINT when absent); returns the function that removes it. */
+  readonly onInterrupt: (handler: (signal?: InterruptSignal) => void) => () => void;
 }
 
-/** The real process: stdout, stderr, a progress line only on a terminal, SIGINT. */
+/**
+ * The real process: stdout, stderr, a progress line only on a terminal, SIGINT and SIGTERM. The first signal
+ * stops the run and lets it clean up; a second one exits at once.
+ */
 export function processCanaryIo(): CanaryIo {
   return {
     out: (s) => console.log(s),
     err: (s) => console.error(s),
     ...(process.stderr.isTTY && { progress: (line: string) => process.stderr.write(`\r${line}\x1b[K`) }),
     onInterrupt: (handler) => {
-      process.on("SIGINT", handler);
-      return () => process.off("SIGINT", handler);
+      let received = 0;
+      const on = (signal: InterruptSignal) => {
+        if (++received > 1) {
+          console.error(`hostwise canary: ${signal} again: exiting before the cleanup finished (the lines above say what may be left)`);
+          process.exit(SIGNAL_EXIT[signal]);
+        }
+        console.error(`hostwise canary: ${signal}: stopping and cleaning up (${signal} again exits at once)`);
+        handler(signal);
+      };
+      process.on("SIGINT", on);
+      process.on("SIGTERM", on);
+      return () => {
+        process.off("SIGINT", on);
+        process.off("SIGTERM", on);
+      };
     },
   };
 }
@@ -289,10 +322,6 @@ function fail(io: CanaryIo, message: string, hint: string, code: number): number
   return code;
 }
 
-/**
- * Runs the canary and writes canary-report.json and canary-report.md into options.outDir. Resolves to the
- * exit code (see CANARY_HELP); a bad --prompts file is reported as a usage error (2), not thrown.
- */
 /** How --stack reaches a deployed stack; tests replace both. */
 export interface CanaryDeps {
   readonly stackOutputs: (stack: string, dir: string) => Record<string, unknown>;
@@ -301,12 +330,61 @@ export interface CanaryDeps {
 
 const REAL_DEPS: CanaryDeps = { stackOutputs: readStackOutputs, kubectl: { kubectl: realKubectl } };
 
-export async function runCanary(options: CanaryOptions, io: CanaryIo = processCanaryIo(), deps: CanaryDeps = REAL_DEPS): Promise<number> {
-  if (!options.stack) return runAgainst(options, options.url!, io);
-  const stack = options.stack.name;
+/** --out-dir exists (created if need be) and takes files: checked before anything runs or wakes. */
+function checkOutDir(dir: string): void {
+  const probe = join(dir, `.hostwise-canary-${process.pid}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, "");
+    rmSync(probe);
+  } catch (e) {
+    throw new UsageError(`--out-dir ${dir}: cannot write the reports there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, "pass a writable directory with --out-dir");
+  }
+}
+
+/** What a run knows while it runs: the interrupt (set by the signal handler) and the secrets to keep out of output. */
+interface RunState {
+  readonly stop: AbortController;
+  signal?: InterruptSignal;
+  readonly secrets: Array<string | undefined>;
+}
+
+const interruptedExit = (state: RunState) => SIGNAL_EXIT[state.signal ?? "SIGINT"];
+
+/**
+ * Runs the canary and writes canary-report.json and canary-report.md into options.outDir. Resolves to the
+ * exit code (see CANARY_HELP). The interrupt handler is installed first: a Ctrl-C or SIGTERM at any moment
+ * — reading the stack, waking a replica, forwarding the port, the load — stops what runs, hands a woken stack
+ * back to KEDA, stops kubectl, removes the temporary kubeconfig and writes whatever report exists. Nothing
+ * printed or written carries the API key or a URL credential.
+ */
+export async function runCanary(options: CanaryOptions, terminal: CanaryIo = processCanaryIo(), deps: CanaryDeps = REAL_DEPS): Promise<number> {
+  const state: RunState = { stop: new AbortController(), secrets: [options.apiKey] };
+  const clean = (s: string) => terminalText(redactText(s, state.secrets));
+  const io: CanaryIo = { ...terminal, out: (s) => terminal.out(clean(s)), err: (s) => terminal.err(clean(s)) };
+  const removeInterrupt = io.onInterrupt((signal) => {
+    state.signal ??= signal ?? "SIGINT";
+    state.stop.abort();
+  });
+  try {
+    try {
+      checkOutDir(options.outDir);
+    } catch (e) {
+      if (e instanceof UsageError) return fail(io, e.message, e.hint, 2);
+      throw e;
+    }
+    if (!options.stack) return await runAgainst(options, options.url!, io, state);
+    return await runOnStack(options, options.stack.name, io, deps, state);
+  } finally {
+    removeInterrupt();
+  }
+}
+
+async function runOnStack(options: CanaryOptions, stack: string, io: CanaryIo, deps: CanaryDeps, state: RunState): Promise<number> {
   let target: StackTarget;
   try {
-    target = stackTargetFromOutputs(stack, deps.stackOutputs(stack, options.stack.dir));
+    target = stackTargetFromOutputs(stack, deps.stackOutputs(stack, options.stack!.dir));
+    state.secrets.push(target.apiKey);
   } catch (e) {
     if (e instanceof UsageError) return fail(io, e.message, e.hint, 2);
     if (e instanceof PulumiCliError) return fail(io, `--stack ${stack}: ${e.message}`, "install the Pulumi CLI, log in to the stack's backend, and check the stack name (pulumi stack ls)", 1);
@@ -314,15 +392,22 @@ export async function runCanary(options: CanaryOptions, io: CanaryIo = processCa
   }
   let connection: StackConnection;
   try {
-    connection = await connectToStack(stack, target, deps.kubectl, { wake: options.wake ?? false, timeoutSeconds: options.wakeTimeoutSeconds ?? DEFAULT_WAKE_TIMEOUT_SECONDS });
+    if (state.stop.signal.aborted) throw new ConnectInterrupted(`--stack ${stack}: stopped before the endpoint was reached`);
+    const wake = { wake: options.wake ?? false, timeoutSeconds: options.wakeTimeoutSeconds ?? DEFAULT_WAKE_TIMEOUT_SECONDS, log: io.err };
+    connection = await connectToStack(stack, target, deps.kubectl, wake, state.stop.signal);
   } catch (e) {
+    if (e instanceof ConnectInterrupted) {
+      io.err(`hostwise canary: ${e.message}; cleaned up, nothing measured, no report written`);
+      return interruptedExit(state);
+    }
     if (e instanceof UsageError) return fail(io, e.message, e.hint, 1);
     return fail(io, `--stack ${stack}: cannot reach the endpoint: ${(e as Error).message}`, "check that kubectl is installed and that this machine reaches the cluster API (see the README's 'Reaching the endpoint')", 1);
   }
+  let code: number;
   try {
     const running = costOfRunningReplicas(target, connection.readyReplicas);
     io.err(`hostwise canary: stack ${stack}, ${connection.readyReplicas} ready replica(s) through ${connection.url}`);
-    return await runAgainst(
+    code = await runAgainst(
       {
         ...options,
         apiKey: options.apiKey ?? target.apiKey,
@@ -333,14 +418,26 @@ export async function runCanary(options: CanaryOptions, io: CanaryIo = processCa
       },
       connection.url,
       io,
+      state,
     );
   } finally {
-    await connection.close();
+    try {
+      await connection.close();
+    } catch (e) {
+      io.err(`hostwise: warning: ${(e as Error).message}`);
+      code = 1;
+    }
   }
+  return code;
+}
+
+/** The run with every secret redacted from what the server said and from the URL. */
+function redactRun(result: RunResult, secrets: readonly (string | undefined)[]): RunResult {
+  return { ...redactDeep(result, secrets), baseUrl: redactUrl(redactText(result.baseUrl, secrets)) };
 }
 
 /** The load test against one base URL, then the reports. */
-async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo): Promise<number> {
+async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, state: RunState): Promise<number> {
   let prompts: PromptSource;
   try {
     prompts = options.promptsFile !== undefined ? loadPromptFile(options.promptsFile) : syntheticPrompts(options.promptTokens);
@@ -349,8 +446,7 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo): Pr
     throw e;
   }
 
-  const stop = new AbortController();
-  const removeInterrupt = io.onInterrupt(() => stop.abort());
+  const stop = state.stop;
   let ticker: NodeJS.Timeout | undefined;
   try {
     let model = options.model;
@@ -360,7 +456,7 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo): Pr
       } catch (e) {
         if (stop.signal.aborted) {
           io.err("hostwise canary: stopped before the run started; nothing measured, no report written");
-          return 130;
+          return interruptedExit(state);
         }
         return fail(io, `cannot ask the server for its model: ${(e as Error).message}`, "check --url and --api-key (or HOSTWISE_API_KEY), or pass --model", 1);
       }
@@ -380,7 +476,7 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo): Pr
       prompts,
     };
     io.err(
-      `hostwise canary: ${model} at ${url}, concurrency ${options.concurrency.join(", ")}; ` +
+      `hostwise canary: ${model} at ${redactUrl(url)}, concurrency ${options.concurrency.join(", ")}; ` +
         `at most ${Math.round(maxRunSeconds(plan))} s (Ctrl-C stops it and keeps what was measured)`,
     );
 
@@ -399,7 +495,7 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo): Pr
       }, 1000);
       ticker.unref();
     }
-    const result = await runLoad(plan, { signal: stop.signal, ...(onProgress && { onProgress }) });
+    const result = redactRun(await runLoad(plan, { signal: stop.signal, ...(onProgress && { onProgress }) }), state.secrets);
     if (ticker) clearInterval(ticker);
     draw?.("");
 
@@ -425,11 +521,10 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo): Pr
     io.out(options.json ? jsonText.trimEnd() : renderSummary(result, cost));
     if (written) io.err(`hostwise canary: wrote ${jsonPath} and ${mdPath}`);
 
-    if (result.stoppedBy === "interrupted") return 130;
+    if (result.stoppedBy === "interrupted") return interruptedExit(state);
     if (!written) return 1;
     return json.levels.some((l) => l.qualifiesForVerdict) ? 0 : 1;
   } finally {
     if (ticker) clearInterval(ticker);
-    removeInterrupt();
   }
 }
