@@ -14,7 +14,7 @@ import { ConfigError } from "./config/errors";
 import { readPulumiConfig, secretConfig } from "./config/pulumi-config";
 import { collectResourcesForPricing } from "./cost/collect";
 import { estimateCost } from "./cost/estimate";
-import { expiresAt } from "./expiry";
+import { expiryTimes } from "./expiry";
 import { Addons } from "./k8s/addons";
 import { Inference } from "./k8s/inference";
 import { INFERENCE_NAMESPACE } from "./k8s/inference-objects";
@@ -40,8 +40,8 @@ pulumi.runtime.registerStackTransformation(fitAwsNames);
 const name = spec.stack;
 const region = spec.placement.region;
 const clusterName = clusterNameFor(pulumi.getProject(), spec.stack);
-const expiry = expiresAt(spec.expiry, new Date());
-const tags = kitTags(spec, expiry);
+const expiry = expiryTimes(spec.expiry, new Date());
+const tags = kitTags(spec, expiry?.expiresAt);
 
 // Zones where the plan's GPU type and the system type are offered.
 const nodeInstanceTypes = [plan.instanceType, spec.nodes.systemInstanceType];
@@ -113,8 +113,11 @@ const inference = new Inference(name, {
 });
 
 export const eksClusterName = cluster.name;
-/** What `hostwise teardown` reads: whether this is a trial stack and when it expires (ISO time, resolved at deploy). */
-export const lifecycle = { trial: spec.trial, ...(expiry ? { expiresAt: expiry } : {}) };
+/**
+ * What `hostwise teardown` reads as the deployed state: whether this is a trial stack, when it expires (ISO
+ * time, resolved at deploy) and, for an expiry given as a duration, when the stack was created.
+ */
+export const lifecycle = { trial: spec.trial, ...(expiry ? { expiresAt: expiry.expiresAt, ...(expiry.createdAt ? { createdAt: expiry.createdAt } : {}) } : {}) };
 /** Secret: `pulumi stack output kubeconfig --show-secrets > kubeconfig.json` (authenticates with `aws eks get-token`). */
 export const kubeconfig = cluster.kubeconfig;
 export const vpcId = network.vpcId;

@@ -4,7 +4,7 @@ import { runCost } from "./commands/cost";
 import { runDecide } from "./commands/decide";
 import { PLAN_HELP, runPlan } from "./commands/plan";
 import { parseSmokeArgs, runSmokeCommand, SMOKE_HELP } from "./commands/smoke";
-import { parseTeardownArgs, runTeardown, TEARDOWN_HELP } from "./commands/teardown";
+import { parseTeardownArgs, runTeardown, TEARDOWN_HELP, terminalPrompt } from "./commands/teardown";
 import { parseFlags } from "./lib/flags";
 import { UsageError } from "./lib/usage";
 
@@ -22,8 +22,17 @@ Commands:
 
 Run 'hostwise <command> --help' for a command's options.`;
 
-/** Runs one command line; returns the exit code. Output goes to the given writers so tests can capture it. */
-export async function main(argv: readonly string[], out: (s: string) => void, err: (s: string) => void, now = new Date()): Promise<number> {
+/**
+ * Runs one command line; returns the exit code. Output goes to the given writers so tests can capture it;
+ * `prompt` asks for confirmations on a terminal (absent: there is none).
+ */
+export async function main(
+  argv: readonly string[],
+  out: (s: string) => void,
+  err: (s: string) => void,
+  now = new Date(),
+  prompt?: (question: string) => Promise<string>,
+): Promise<number> {
   const [command, ...rest] = argv;
   let subject = ""; // what a config error is about, e.g. 'stack "dev" has '
   try {
@@ -72,7 +81,7 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
           out(TEARDOWN_HELP);
           return 0;
         }
-        return await runTeardown(parsed, { out, err });
+        return await runTeardown(parsed, { out, err, ...(prompt && { prompt }) });
       }
       case "smoke": {
         const parsed = parseSmokeArgs(rest);
@@ -94,13 +103,19 @@ export async function main(argv: readonly string[], out: (s: string) => void, er
       err(`hostwise: ${e.message}\n  fix: ${e.hint}`);
       return 2;
     }
-    throw e;
+    // Never a stack trace for people: one line, and the trace only when asked for.
+    err(
+      `hostwise: unexpected error: ${e instanceof Error ? e.message : String(e)}\n` +
+        "  fix: this is a hostwise bug; run again with HOSTWISE_DEBUG=1 for the stack trace, and report it",
+    );
+    if (process.env.HOSTWISE_DEBUG && e instanceof Error && e.stack) err(e.stack);
+    return 1;
   }
 }
 
 /** The CLI on the real terminal (scripts/run.js calls this). */
 export function run(argv: readonly string[]): Promise<number> {
-  return main(argv, (s) => console.log(s), (s) => console.error(s));
+  return main(argv, (s) => console.log(s), (s) => console.error(s), new Date(), terminalPrompt());
 }
 
 if (require.main === module) {
