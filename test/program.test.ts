@@ -22,6 +22,18 @@ describe("the Pulumi program's stack outputs", () => {
     });
   });
 
+  it("export the lifecycle teardown reads: trial, the expiry resolved at deploy and the creation time it counts from", async () => {
+    const { parseExpiry } = await import("../infra/config/validate");
+    const { stackInfo } = await import("../scripts/teardown/select");
+    expect(outputs.lifecycle).toEqual({ trial: true, expiresAt: expect.any(String), createdAt: expect.any(String) });
+    // expiresAt: 6h in Pulumi.dev.yaml, counted from createdAt
+    const { createdAt, expiresAt } = outputs.lifecycle;
+    expect(Date.parse(expiresAt) - Date.parse(createdAt)).toBe(6 * 3_600_000);
+    expect(parseExpiry(expiresAt)?.kind).toBe("at");
+    const info = stackInfo("dev", { "hostwise:trial": "true", "hostwise:expiresAt": "6h" }, outputs, []);
+    expect(info.deployed).toEqual({ ok: true, state: { trial: true, expiresAt: new Date(expiresAt), createdAt: new Date(createdAt) } });
+  });
+
   it("keep the kubeconfig a secret", async () => {
     const program = await import("../infra/index"); // the module evaluated above
     expect(await pulumi.isSecret(program.kubeconfig)).toBe(true);
