@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CANARY_HELP, parseCanaryArgs, runCanary, type CanaryIo, type CanaryOptions } from "../scripts/commands/canary";
+import { CANARY_HELP, parseCanaryArgs, processCanaryIo, runCanary, type CanaryIo, type CanaryOptions } from "../scripts/commands/canary";
 import { UsageError } from "../scripts/lib/usage";
 import { API_KEY, MODEL, startFakeVllm, type FakeVllm } from "./canary-fake-vllm";
 
@@ -224,7 +224,42 @@ describe("runCanary", () => {
     expect(json).toMatchObject({ partial: true, stoppedBy: "interrupted" });
     expect(json.levels).toHaveLength(1);
     expect(json.levels[0].requests.cancelled).toBe(1);
-    expect(readFileSync(join(outDir, "canary-report.md"), "utf8")).toContain("Partial run: stopped by Ctrl-C during concurrency 1");
+    expect(readFileSync(join(outDir, "canary-report.md"), "utf8")).toContain("Partial run: stopped by an interrupt (Ctrl-C or SIGTERM) during concurrency 1");
+  });
+
+  it("never writes the API key or URL credentials, even when the server echoes them", async () => {
+    server.behavior = { status: 500, errorMessage: `upstream said: Authorization: Bearer ${API_KEY}; retry via http://proxyuser:proxypass@proxy:3128/?api_key=leaked999` };
+    const outDir = join(dir, "echo");
+    const { io, rec } = recordingIo();
+    const url = `http://user:hunter2@127.0.0.1:${new URL(server.url).port}/?api_key=zzz123`;
+    const options = parseCanaryArgs(["--url", url, "--concurrency", "1", "--requests", "2", "--model", MODEL, "--out-dir", outDir, "--json"], { HOSTWISE_API_KEY: API_KEY }) as CanaryOptions;
+    await runCanary(options, io);
+    const everything = [rec.out.join("\n"), rec.err.join("\n"), readFileSync(join(outDir, "canary-report.json"), "utf8"), readFileSync(join(outDir, "canary-report.md"), "utf8")].join("\n");
+    for (const secret of [API_KEY, "hunter2", "zzz123", "proxypass", "leaked999"]) expect(everything).not.toContain(secret);
+    expect(everything).toContain("upstream said: Authorization: [redacted]");
+    expect(JSON.parse(readFileSync(join(outDir, "canary-report.json"), "utf8")).target.url).toBe(`http://127.0.0.1:${new URL(server.url).port}/?api_key=[redacted]`);
+  });
+
+  it("on the real process, stops on SIGTERM as on SIGINT, and removes both handlers", () => {
+    const count = () => [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
+    const before = count();
+    const got: Array<string | undefined> = [];
+    const remove = processCanaryIo().onInterrupt((signal) => got.push(signal));
+    expect(count()).toEqual([before[0]! + 1, before[1]! + 1]);
+    process.emit("SIGTERM", "SIGTERM"); // Node passes the signal name to the listener
+    expect(got).toEqual(["SIGTERM"]);
+    remove();
+    expect(count()).toEqual(before);
+  });
+
+  it("checks --out-dir before the run: a directory that cannot be created stops it with exit 2", async () => {
+    const file = join(dir, "a-file");
+    writeFileSync(file, "x");
+    const { io, rec } = recordingIo();
+    const before = server.received.length;
+    expect(await runCanary(quick(join(file, "reports"), "--model", MODEL), io)).toBe(2);
+    expect(rec.err.join("\n")).toMatch(/^hostwise: --out-dir .*a-file\/reports: cannot write the reports there \(ENOTDIR\)\n {2}fix: pass a writable directory/);
+    expect(server.received.length).toBe(before); // nothing ran
   });
 
   it("exits 1 when the server refuses the key, without writing a report", async () => {

@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -41,10 +42,24 @@ afterAll(async () => {
 });
 
 function io() {
-  const rec = { out: [] as string[], err: [] as string[] };
-  const value: CanaryIo = { out: (s) => rec.out.push(s), err: (s) => rec.err.push(s), onInterrupt: () => () => undefined };
+  const rec = { out: [] as string[], err: [] as string[], handlers: 0, interrupt: undefined as ((signal?: "SIGINT" | "SIGTERM") => void) | undefined };
+  const value: CanaryIo = {
+    out: (s) => rec.out.push(s),
+    err: (s) => rec.err.push(s),
+    onInterrupt: (handler) => {
+      rec.handlers++;
+      rec.interrupt = handler;
+      return () => {
+        rec.handlers--;
+        rec.interrupt = undefined;
+      };
+    },
+  };
   return { io: value, rec };
 }
+
+/** The kubeconfig path the canary passed kubectl. */
+const kubeconfigOf = (calls: string[][]) => calls[0]![calls[0]!.indexOf("--kubeconfig") + 1]!;
 
 const options = (overrides: Partial<CanaryOptions> = {}): CanaryOptions => ({
   help: false,
@@ -135,5 +150,80 @@ describe("canary --stack", () => {
       "get deployment vllm -o jsonpath={.status.readyReplicas}",
       "--request-timeout=30s annotate scaledobject vllm autoscaling.keda.sh/paused-replicas-",
     ]);
+  });
+
+  it("installs the interrupt handler before --wake pins a replica; Ctrl-C while waiting unpauses, removes the kubeconfig and exits 130", async () => {
+    const calls: string[][] = [];
+    const { io: recIo, rec } = io();
+    let handlersWhenPinned = -1;
+    const d = deps("", calls);
+    const waiting: CanaryDeps = {
+      ...d,
+      kubectl: {
+        ...d.kubectl,
+        kubectl: (args, signal) => {
+          calls.push([...args]);
+          if (args.some((a) => a.endsWith("paused-replicas=1"))) handlersWhenPinned = rec.handlers;
+          if (!args.includes("rollout")) return "";
+          // The replica takes its time; Ctrl-C arrives while kubectl waits, and must stop it.
+          setTimeout(() => rec.interrupt!("SIGINT"), 20);
+          return new Promise((_, reject) => signal!.addEventListener("abort", () => reject(new Error("kubectl rollout status: stopped"))));
+        },
+      },
+    };
+    const outDir = mkdtempSync(join(tmpdir(), "hostwise-canary-wake-"));
+    expect(await runCanary(options({ wake: true, outDir }), recIo, waiting)).toBe(130);
+    expect(handlersWhenPinned).toBe(1);
+    expect(calls.map((c) => c.slice(4).join(" "))).toEqual([
+      "get deployment vllm -o jsonpath={.status.readyReplicas}",
+      "annotate scaledobject vllm autoscaling.keda.sh/paused-replicas=1 --overwrite",
+      "rollout status deployment/vllm --timeout=1800s",
+      "--request-timeout=30s annotate scaledobject vllm autoscaling.keda.sh/paused-replicas-",
+    ]);
+    expect(existsSync(kubeconfigOf(calls))).toBe(false);
+    expect(existsSync(join(outDir, "canary-report.json"))).toBe(false); // nothing was measured
+    expect(rec.err.join("\n")).toMatch(/handing stack dev back to KEDA[\s\S]*stopped before the endpoint was reached; cleaned up, nothing measured/);
+    expect(rec.handlers).toBe(0);
+    rmSync(outDir, { recursive: true, force: true });
+  });
+
+  it("SIGTERM during the run stops kubectl port-forward, hands the stack back, removes the kubeconfig, writes the partial report, exits 143", async () => {
+    server.behavior = { chunks: 200, tokenDelayMs: 20 };
+    const calls: string[][] = [];
+    const children: ChildProcess[] = [];
+    const { io: recIo, rec } = io();
+    const d = deps("", calls);
+    let woken = false;
+    const live: CanaryDeps = {
+      ...d,
+      kubectl: {
+        portForward: { ...d.kubectl.portForward, spawn: (command, args, opts) => children[children.push(spawn(command, [...args], opts)) - 1]! },
+        kubectl: (args) => {
+          calls.push([...args]);
+          if (args.some((a) => a.endsWith("paused-replicas=1"))) woken = true;
+          return args.includes("get") ? (woken ? "1" : "") : "";
+        },
+      },
+    };
+    const outDir = mkdtempSync(join(tmpdir(), "hostwise-canary-term-"));
+    const before = server.received.length;
+    const running = runCanary(options({ wake: true, outDir, outputTokens: 200 }), recIo, live);
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (server.received.length > before) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 10);
+    });
+    rec.interrupt!("SIGTERM");
+    expect(await running).toBe(143);
+    expect(children).toHaveLength(1);
+    expect(children[0]!.exitCode !== null || children[0]!.signalCode !== null).toBe(true); // kubectl port-forward stopped
+    expect(calls[calls.length - 1]!.slice(4).join(" ")).toBe("--request-timeout=30s annotate scaledobject vllm autoscaling.keda.sh/paused-replicas-");
+    expect(existsSync(kubeconfigOf(calls))).toBe(false);
+    const report = JSON.parse(readFileSync(join(outDir, "canary-report.json"), "utf8"));
+    expect(report).toMatchObject({ partial: true, stoppedBy: "interrupted" });
+    rmSync(outDir, { recursive: true, force: true });
   });
 });

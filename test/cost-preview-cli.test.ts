@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -131,6 +131,30 @@ describe("exit 2: bad command line or preview file", () => {
     const w = await cost("--preview", EKS, "--out", join(dir, "no-such-dir", "c.md"));
     expect(w.code).toBe(2);
     expect(w.err).toContain("--out");
+  });
+
+  it("accepts a byte-order mark; refuses --out equal to --preview or --baseline (through a symbolic link too); names the shape it expected", async () => {
+    const bom = join(dir, "bom.json");
+    writeFileSync(bom, `\ufeff${readFileSync(EKS, "utf8")}`);
+    expect((await cost("--preview", bom, "--json")).code).toBe(0);
+    const link = join(dir, "link.json");
+    symlinkSync(bom, link);
+    for (const argv of [["--preview", bom, "--out", bom], ["--preview", EKS, "--baseline", bom, "--out", link]]) {
+      const r = await cost(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^hostwise: --out .*: is the --(preview|baseline) file; writing the comment would overwrite the preview\n {2}fix: /);
+    }
+    expect(readFileSync(bom, "utf8").startsWith("\ufeff{")).toBe(true); // untouched
+    for (const [json, message] of [
+      [{ steps: {} }, '"steps" is an object, expected an array of steps'],
+      [{ steps: [null] }, "steps[0] is null, expected an object with \"op\" and \"urn\""],
+      [{ steps: [{ op: 5, urn: "urn:pulumi:d::p::t::n" }] }, "steps[0].op is a number, expected a string"],
+      [{ steps: [{ op: "create", urn: "urn:pulumi:d::p::t::n", newState: { inputs: [] } }] }, "steps[0].newState.inputs is an array, expected an object"],
+    ] as const) {
+      const r = await cost("--preview", writeJson("shape.json", json));
+      expect(r.code).toBe(2);
+      expect(r.err).toContain(message);
+    }
   });
 
   it("a priced preview with no region anywhere names both aws:region and --region", async () => {

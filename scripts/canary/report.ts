@@ -215,7 +215,7 @@ function describeRun(result: RunResult): string {
 function partialNote(result: RunResult): string | undefined {
   if (!result.partial) return undefined;
   const last = result.levels[result.levels.length - 1];
-  const why = result.stoppedBy === "time cap" ? "the run's time cap" : "Ctrl-C";
+  const why = result.stoppedBy === "time cap" ? "the run's time cap" : "an interrupt (Ctrl-C or SIGTERM)";
   const planned = result.settings.concurrency;
   const skipped = last ? planned.slice(planned.indexOf(last.concurrency) + 1) : planned;
   return (
