@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { performance } from "node:perf_hooks";
@@ -13,11 +15,14 @@ import { renderTable } from "./lib/table";
 
 const HELP = `npm run bench -- [--runs N] [--json]
 
-Times planSizing for every catalog model at three traffic levels (none, 1 and 20 requests/s), and the wall
-time of the offline plan (\`node scripts/run.js plan\`, what \`npm run plan\` runs) for the dev and prod stacks.
+Times planSizing for every catalog model at three traffic levels (none, 1 and 20 requests/s), the wall
+time of the offline plan (\`node scripts/run.js plan\`, what \`npm run plan\` runs) for the dev and prod stacks,
+and \`hostwise cost --preview\` on a generated preview of --preview-resources resources: wall time and peak
+memory (maximum resident set size) of the process.
 
-  --runs N   sizing calls per case (default 50) and plan processes per stack (default 5)
-  --json     print the measurements as JSON`;
+  --runs N                 sizing calls per case (default 50) and plan processes per stack (default 5)
+  --preview-resources N    resources in the generated preview (default 100000)
+  --json                   print the measurements as JSON`;
 
 const ROOT = join(__dirname, "..");
 const TRAFFIC = [
@@ -79,9 +84,50 @@ function benchPlanWall(runs: number) {
   });
 }
 
+/** A `pulumi preview --json` of n resources: node groups, NAT gateways, buckets and roles, created, updated or unchanged. */
+function generatedPreview(n: number): string {
+  const ops = ["create", "update", "same"] as const;
+  const steps = Array.from({ length: n }, (_, i) => {
+    const op = ops[i % 3]!;
+    const kind = i % 4;
+    const type = ["aws:eks/nodeGroup:NodeGroup", "aws:ec2/natGateway:NatGateway", "aws:s3/bucket:Bucket", "aws:iam/role:Role"][kind]!;
+    const inputs = kind === 0
+      ? { instanceTypes: [i % 2 ? "g6e.xlarge" : "g5.xlarge"], scalingConfig: { minSize: 1, desiredSize: 1 + (i % 3), maxSize: 4 }, tags: { stack: "bench", owner: "bench" } }
+      : { tags: { stack: "bench", owner: "bench", name: `resource-${i}` } };
+    const state = { type, custom: true, inputs };
+    return {
+      op,
+      urn: `urn:pulumi:bench::hostwise::${type}::bench-resource-${i.toString().padStart(6, "0")}`,
+      ...(op !== "create" && { oldState: state }),
+      newState: op === "update" && kind === 0 ? { ...state, inputs: { ...inputs, scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 4 } } } : state,
+    };
+  });
+  return JSON.stringify({ config: { "aws:region": "us-east-1" }, steps, changeSummary: {} });
+}
+
+function benchCostPreview(resources: number) {
+  const dir = mkdtempSync(join(tmpdir(), "hostwise-bench-"));
+  try {
+    const preview = join(dir, "preview.json");
+    writeFileSync(preview, generatedPreview(resources));
+    // Reports the child's peak memory as it exits (Node's own resource usage, in KiB).
+    const probe = join(dir, "maxrss.js");
+    writeFileSync(probe, 'process.on("exit", () => process.stderr.write(`maxrss ${process.resourceUsage().maxRSS}\\n`));\n');
+    const t0 = performance.now();
+    const r = spawnSync("node", ["--require", probe, "scripts/run.js", "cost", "--preview", preview, "--out", join(dir, "comment.md")], { cwd: ROOT, encoding: "utf8" });
+    const wallMs = performance.now() - t0;
+    if (r.status !== 0) throw new Error(`cost --preview failed: ${r.stderr}`);
+    const maxRssKiB = Number(/maxrss (\d+)/.exec(r.stderr)?.[1]);
+    const comment = readFileSync(join(dir, "comment.md"), "utf8");
+    return { resources, fileMiB: statSync(preview).size / 2 ** 20, wallMs, maxRssMiB: maxRssKiB / 1024, commentChars: [...comment].length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function mainBench() {
   const { values } = parseArgs({
-    options: { runs: { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    options: { runs: { type: "string" }, "preview-resources": { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
   });
   if (values.help) return console.log(HELP);
   const runs = values.runs ? Number(values.runs) : undefined;
@@ -90,9 +136,16 @@ function mainBench() {
     process.exitCode = 2;
     return;
   }
+  const previewResources = values["preview-resources"] ? Number(values["preview-resources"]) : 100_000;
+  if (!(Number.isInteger(previewResources) && previewResources > 0 && previewResources <= 1_000_000)) {
+    console.error(`bench: --preview-resources must be a whole number from 1 to 1,000,000, got ${values["preview-resources"]}`);
+    process.exitCode = 2;
+    return;
+  }
   const sizing = benchSizing(runs ?? 50);
   const plan = benchPlanWall(runs ?? 5);
-  if (values.json) return console.log(JSON.stringify({ sizing, plan }, null, 2));
+  const costPreview = benchCostPreview(previewResources);
+  if (values.json) return console.log(JSON.stringify({ sizing, plan, costPreview }, null, 2));
   console.log("Sizing (planSizing, one call)");
   console.log(
     renderTable(
@@ -106,6 +159,9 @@ function mainBench() {
   console.log("Offline plan, wall time of one process (node scripts/run.js plan)");
   console.log(renderTable(["stack", "median ms", "max ms"], plan.map((p) => [p.stack, p.medianMs.toFixed(0), p.maxMs.toFixed(0)]), [1, 2]));
   console.log("(targets: under 2,000 ms for dev, under 3,000 ms for prod; `npm run plan` adds npm's own start-up)");
+  const c = costPreview;
+  console.log(`\ncost --preview on a generated preview: ${c.resources.toLocaleString("en-US")} resources, ${c.fileMiB.toFixed(1)} MiB`);
+  console.log(`  wall ${(c.wallMs / 1000).toFixed(1)} s, peak memory ${c.maxRssMiB.toFixed(0)} MiB, comment ${c.commentChars.toLocaleString("en-US")} characters (GitHub's limit: 65,536)`);
 }
 
 mainBench();

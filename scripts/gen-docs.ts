@@ -36,7 +36,12 @@ export function pulumiYaml(): string {
 
 function typeLabel(k: ConfigKeySpec): string {
   const base = { string: "string", integer: "integer", optionalInteger: "integer", number: "number", boolean: "boolean", stringArray: "list of strings" }[k.kind];
-  return k.oneOf ? `${base}: ${k.oneOf.map((v) => `\`${v}\``).join(" \\| ")}` : base;
+  if (k.oneOf) return `${base}: ${k.oneOf.map((v) => `\`${v}\``).join(" \\| ")}`;
+  if (k.range) {
+    const n = (x: number) => x.toLocaleString("en-US");
+    return `${base}, ${k.range.minExclusive ? `above ${n(k.range.min)}, at most ${n(k.range.max)}` : `${n(k.range.min)} to ${n(k.range.max)}`}`;
+  }
+  return base;
 }
 
 function defaultLabel(k: ConfigKeySpec): string {

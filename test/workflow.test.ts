@@ -12,7 +12,8 @@ interface Step {
   readonly env?: Record<string, unknown>;
 }
 
-const workflow = parse(readFileSync(join(__dirname, "..", ".github", "workflows", "preview.yml"), "utf8"));
+const raw = readFileSync(join(__dirname, "..", ".github", "workflows", "preview.yml"), "utf8");
+const workflow = parse(raw);
 const jobs = Object.values(workflow.jobs ?? {}) as Array<Record<string, any>>;
 const job = jobs[0]!;
 const steps = job.steps as Step[];
@@ -78,6 +79,21 @@ describe(".github/workflows/preview.yml", () => {
     expect(check).toMatch(/exit 1/); // no route: the job stops with the reason instead of a preview timeout
     const header = readFileSync(join(__dirname, "..", ".github", "workflows", "preview.yml"), "utf8").split("\nname:")[0]!;
     for (const key of ["PREVIEW_RUNS_ON", "hostwise:clusterPrivateAccessCidrs", "hostwise:clusterPublicAccessCidrs", "hostwise:clusterAdminArns"]) expect(header).toContain(key);
+  });
+
+  it("gates on the thresholds its comment describes, from repository variables with the README's defaults", () => {
+    const cost = steps[stepIndex("hostwise cost", runs(/npm run hostwise -- cost /))]!;
+    expect(cost.run).toContain('gates=(--fail-increase "$HOSTWISE_FAIL_INCREASE_PERCENT")');
+    expect(cost.run).toContain('if [ -n "$HOSTWISE_FAIL_ABOVE_USD" ]; then gates+=(--fail-above "$HOSTWISE_FAIL_ABOVE_USD"); fi');
+    expect(cost.run).toMatch(/--out cost-comment\.md "\$\{gates\[@\]\}"$/m);
+    expect(cost.run).not.toContain("${{"); // values reach the script through the environment only
+    expect(job.env.HOSTWISE_FAIL_INCREASE_PERCENT).toBe("${{ vars.HOSTWISE_FAIL_INCREASE_PERCENT || '25' }}");
+    expect(job.env.HOSTWISE_FAIL_ABOVE_USD).toBe("${{ vars.HOSTWISE_FAIL_ABOVE_USD }}");
+    const readme = readFileSync(join(__dirname, "..", "README.md"), "utf8");
+    expect(readme).toMatch(/`HOSTWISE_FAIL_INCREASE_PERCENT` \(default\s+25\)/);
+    expect(readme).toMatch(/`HOSTWISE_FAIL_ABOVE_USD` \(default:\s+no cap\)/);
+    // What the workflow's own comment promises: a threshold that fails the step still gets its comment posted.
+    expect(raw).toMatch(/Posted\s+#?\s*also when a --fail-above \/ --fail-increase threshold fails the step above/);
   });
 
   it("pins every action to a version tag", () => {

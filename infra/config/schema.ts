@@ -46,7 +46,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Stack", key: "costCenter", kind: "string", description: "Cost-allocation code (tag `cost-center`)." },
   { group: "Stack", key: "environment", kind: "string", default: "", description: "Environment name for tags; empty = the stack name." },
   { group: "Stack", key: "trial", kind: "boolean", default: false, description: "A trial stack: may scale to zero, must set `expiresAt`, and `hostwise teardown` may destroy it once expired." },
-  { group: "Stack", key: "expiresAt", kind: "string", default: "", description: "When the stack should be torn down: an ISO-8601 time with zone (`2026-12-01T18:00:00Z`) or a duration after creation (`6h`, `90m`, `2d`). Required on trial stacks." },
+  { group: "Stack", key: "expiresAt", kind: "string", default: "", description: "When the stack should be torn down: an ISO-8601 time with zone (`2026-12-01T18:00:00Z`) or a duration after creation (`6h`, `90m`, `2d`), from 30 minutes to 90 days on trial stacks (10 years otherwise). Required on trial stacks." },
   // Model
   { group: "Model", key: "model", kind: "string", description: "Hugging Face id of the model (a catalog id, or any id with the `custom*` keys)." },
   { group: "Model", key: "huggingFaceToken", kind: "string", default: "", secret: true, description: "Hugging Face token (set with `pulumi config set --secret`); required when vLLM loads a gated catalog checkpoint (Llama)." },

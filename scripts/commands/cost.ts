@@ -64,10 +64,11 @@ export interface CostOptions {
 const FAIL_ABOVE_RANGE: NumberRange = { min: 0, max: 1_000_000_000 };
 const FAIL_INCREASE_RANGE: NumberRange = { min: 0, max: 1_000_000 };
 /**
- * The largest preview file read: JSON.parse holds all of it, so this bounds memory. A ~100,000-resource
- * preview is some tens of MB (npm run bench measures one).
+ * The largest preview file read, which bounds memory: the parsed preview and its priced states take about 18
+ * times the file's size (npm run bench: a 100,000-resource, 34 MiB preview peaks at ~630 MiB), so 64 MiB stays
+ * near 1.2 GiB, within a CI runner and Node's default heap.
  */
-export const MAX_PREVIEW_BYTES = 256 * 1024 * 1024;
+export const MAX_PREVIEW_BYTES = 64 * 1024 * 1024;
 
 function fileFlag(flag: string, value: string | undefined): string | undefined {
   if (value !== undefined && value.trim() === "") throw new UsageError(`${flag}: empty file name`, `give a path, e.g. ${flag} preview.json`);

@@ -74,8 +74,10 @@ const row = (r: ResourceDiff) =>
 
 const range = (before: Scaled, after: Scaled, k: "min" | "max") => `${usd(before[k])} → ${usd(after[k])}`;
 
+const QUANTITY = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });
+
 function componentRows(resources: readonly ResourceDiff[]): string[] {
-  const qty = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 2 });
+  const qty = (n: number) => QUANTITY.format(n);
   return resources.flatMap((r) =>
     (["before", "after"] as const).flatMap((side) => {
       const p = r[side];
