@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { CANARY_HELP, parseCanaryArgs, processCanaryIo, runCanary, type CanaryIo, type CanaryOptions } from "../scripts/commands/canary";
 import { UsageError } from "../scripts/lib/usage";
 import { API_KEY, MODEL, startFakeVllm, type FakeVllm } from "./canary-fake-vllm";
@@ -244,12 +244,15 @@ describe("runCanary", () => {
     const count = () => [process.listenerCount("SIGINT"), process.listenerCount("SIGTERM")];
     const before = count();
     const got: Array<string | undefined> = [];
+    const said = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const remove = processCanaryIo().onInterrupt((signal) => got.push(signal));
     expect(count()).toEqual([before[0]! + 1, before[1]! + 1]);
     process.emit("SIGTERM", "SIGTERM"); // Node passes the signal name to the listener
     expect(got).toEqual(["SIGTERM"]);
     remove();
     expect(count()).toEqual(before);
+    expect(said.mock.calls[0]![0]).toBe("hostwise canary: SIGTERM: stopping and cleaning up (SIGTERM again exits at once)");
+    said.mockRestore();
   });
 
   it("checks --out-dir before the run: a directory that cannot be created stops it with exit 2", async () => {

@@ -150,7 +150,7 @@ describe("Markdown report", () => {
     const cut: LevelResult = { ...level(4, 360, 0, [1.5, 2]), stoppedBy: "interrupted" };
     const partial = { ...run([LEVELS[0]!, cut], true), settings: { ...run(LEVELS).settings } };
     const md = renderMarkdown(partial, {});
-    expect(md).toContain("> **Partial run: stopped by Ctrl-C during concurrency 4; concurrency 16, 64 did not run.**");
+    expect(md).toContain("> **Partial run: stopped by an interrupt (Ctrl-C or SIGTERM) during concurrency 4; concurrency 16, 64 did not run.**");
     expect(md).toContain("**Verdict:** best level: concurrency 1");
     expect(renderSummary(partial, {})).toContain("Partial run");
     expect(costVerdict(run([cut], true), {}).text).toMatch(/concurrency 4: stopped early \(interrupted\)/);
