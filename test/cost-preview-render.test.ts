@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { diffPreview, type CostDiff } from "../scripts/preview/diff";
 import { parsePreview } from "../scripts/preview/parse";
 import { headline, mermaidAfterPie, renderJson, renderMarkdown } from "../scripts/preview/render";
-import { signedUsd } from "../scripts/lib/table";
+import { signedUsd, usd } from "../scripts/lib/table";
 import { NOW } from "./helpers";
 
 const fixture = (file: string) => JSON.parse(readFileSync(join(__dirname, "fixtures", "pulumi-preview", file), "utf8"));
@@ -90,7 +90,10 @@ describe("the Markdown comment", () => {
 });
 
 describe("headline figures", () => {
-  it("signs amounts and treats rounding noise as no change", () => {
+  it("signs amounts and treats rounding noise as no change; a negative amount renders one way", () => {
+    expect(usd(-3679.9)).toBe("-$3,679.90");
+    expect(usd(-0.001)).toBe("$0.00");
+    expect(signedUsd(-3679.9)).toBe("-$3,679.90");
     expect(signedUsd(412.3)).toBe("+$412.30");
     expect(signedUsd(-41.85)).toBe("-$41.85");
     expect(signedUsd(0.004)).toBe("$0.00");

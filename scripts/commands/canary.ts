@@ -4,7 +4,7 @@ import type { NumberRange } from "../../infra/config/numbers";
 import { loadPromptFile, syntheticPrompts, type PromptSource } from "../canary/prompts";
 import { reportJson, renderMarkdown, renderSummary, type CostInputs } from "../canary/report";
 import { listModels } from "../canary/request";
-import { maxRunSeconds, runLoad, type LoadPlan, type Progress } from "../canary/run";
+import { maxRunSeconds, runLoad, type LoadPlan, type Progress, type RunResult } from "../canary/run";
 import { PulumiCliError, readStackOutputs } from "../lib/pulumi-cli";
 import { numberFlag, parseFlags } from "../lib/flags";
 import { terminalText } from "../lib/markdown";
@@ -14,7 +14,6 @@ import { UsageError } from "../lib/usage";
 import {
   ConnectInterrupted, connectToStack, costOfRunningReplicas, realKubectl, stackTargetFromOutputs, type KubectlDeps, type StackConnection, type StackTarget,
 } from "../canary/stack-target";
-import type { RunResult } from "../canary/run";
 
 /** Concurrency above this would measure the client machine more than the server. */
 const MAX_CONCURRENCY = 1024;
@@ -138,11 +137,7 @@ function parseConcurrency(text: string | undefined): number[] {
   const hint = "a comma-separated list of whole numbers, e.g. --concurrency 1,4,16,64";
   const items = text.split(",").map((s) => s.trim());
   if (items.every((s) => s === "")) throw new UsageError("--concurrency: the list is empty", hint);
-  const levels = items.map((s) => {
-    const n = numberFlag("--concurrency", s, RANGES.concurrency, "1,4,16");
-    if (n === undefined) throw new UsageError("--concurrency: the list is empty", hint);
-    return n;
-  });
+  const levels = items.map((s) => numberFlag("--concurrency", s, RANGES.concurrency, "1,4,16")!);
   const dup = levels.find((n, i) => levels.indexOf(n) !== i);
   if (dup !== undefined) throw new UsageError(`--concurrency: ${dup} is listed twice`, hint);
   // Ascending, so the chart reads left to right and a failing level shows where the server gave out.

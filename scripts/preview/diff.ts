@@ -93,7 +93,6 @@ export interface DiffOptions {
 
 const ZERO: Scaled = { min: 0, expected: 0, max: 0 };
 const minus = (a: Scaled, b: Scaled): Scaled => ({ min: a.min - b.min, expected: a.expected - b.expected, max: a.max - b.max });
-const isFiniteScaled = (s: Scaled) => [s.min, s.expected, s.max].every(Number.isFinite);
 
 /** The preview's config as hostwise reads stack config: hostwise keys without their namespace, provider keys with theirs. */
 export function rawConfigOf(config: Readonly<Record<string, string>>): Record<string, unknown> {
@@ -194,7 +193,7 @@ function priceAtBounds(state: ResourceState, reads: ReadonlySet<string>, side: S
   const bounds = BOUNDED_INPUTS[state.type];
   if (!bounds || ![...reads].every((p) => bounds[p])) return undefined;
   const unknown = new Set(state.unknownInputs.filter((p) => !reads.has(p)));
-  const at = (which: "upper" | "lower") => {
+  const pricedAt = (which: "upper" | "lower") => {
     let props = state.props;
     for (const path of reads) {
       const boundPath = bounds[path]![which];
@@ -204,11 +203,12 @@ function priceAtBounds(state: ResourceState, reads: ReadonlySet<string>, side: S
     const { reads: again, result } = attempt(state, props, unknown, side);
     return again.size === 0 ? priced(result) : undefined;
   };
-  const high = at("upper");
-  const low = at("lower");
+  const high = pricedAt("upper");
+  const low = pricedAt("lower");
   if (high?.kind !== "priced" || low?.kind !== "priced") return undefined;
-  const described = [...reads].map((p) => `${p} is unknown until apply: priced at ${bounds[p]!.upper.split(".").pop()} ${String(valueAt(state.props, bounds[p]!.upper))}, the upper bound`);
-  return { ...high, bound: { note: `${described.join("; ")} (at ${[...reads].map((p) => `${bounds[p]!.lower.split(".").pop()} ${String(valueAt(state.props, bounds[p]!.lower))}`).join(", ")}: ${usd(low.monthlyUsd.expected)} a month)`, expectedLow: low.monthlyUsd.expected } };
+  const bound = (which: "upper" | "lower") => [...reads].map((p) => `${bounds[p]![which].split(".").pop()} ${String(valueAt(state.props, bounds[p]![which]))}`).join(", ");
+  const note = `${[...reads].join(", ")} is unknown until apply: priced at ${bound("upper")}, the upper bound (at ${bound("lower")}: ${usd(low.monthlyUsd.expected)} a month)`;
+  return { ...high, bound: { note, expectedLow: low.monthlyUsd.expected } };
 }
 
 function priceSide(state: ResourceState | undefined, component: boolean, side: Side): SidePrice {
