@@ -6,6 +6,7 @@ import { PLAN_HELP, runPlan } from "./commands/plan";
 import { parseSmokeArgs, runSmokeCommand, SMOKE_HELP } from "./commands/smoke";
 import { parseTeardownArgs, runTeardown, TEARDOWN_HELP, terminalPrompt } from "./commands/teardown";
 import { parseFlags } from "./lib/flags";
+import { terminalText } from "./lib/markdown";
 import { UsageError } from "./lib/usage";
 
 const HELP = `hostwise — self-host an open-weight LLM on AWS EKS with vLLM, with the cost next to the stack
@@ -95,17 +96,18 @@ export async function main(
         throw new UsageError(`unknown command "${command}"`, "run 'hostwise --help' for the commands");
     }
   } catch (e) {
+    // Errors quote what the user gave (config values, names): never a control sequence on the terminal.
     if (e instanceof ConfigError) {
-      err(`hostwise: ${subject}${e.message}`);
+      err(terminalText(`hostwise: ${subject}${e.message}`));
       return 1;
     }
     if (e instanceof UsageError) {
-      err(`hostwise: ${e.message}\n  fix: ${e.hint}`);
+      err(terminalText(`hostwise: ${e.message}\n  fix: ${e.hint}`));
       return 2;
     }
     // Never a stack trace for people: one line, and the trace only when asked for.
     err(
-      `hostwise: unexpected error: ${e instanceof Error ? e.message : String(e)}\n` +
+      terminalText(`hostwise: unexpected error: ${e instanceof Error ? e.message : String(e)}\n`) +
         "  fix: this is a hostwise bug; run again with HOSTWISE_DEBUG=1 for the stack trace, and report it",
     );
     if (process.env.HOSTWISE_DEBUG && e instanceof Error && e.stack) err(e.stack);

@@ -59,6 +59,7 @@ const CASES: Array<[string, string[], 1 | 2, RegExp]> = [
   ["a century-long trial", ["plan", "--dir", ROOT, "--config", "expiresAt=36500d"], 1, /hostwise:expiresAt: "36500d" is outside the allowed range: a duration from 30m to 90d on a trial stack, or a time at most 90d ahead/],
   ["a one-minute trial", ["plan", "--dir", ROOT, "--config", "expiresAt=1m"], 1, /hostwise:expiresAt: "1m" is outside the allowed range/],
   ["an impossible date", ["plan", "--dir", ROOT, "--config", "expiresAt=2026-02-30T00:00:00Z"], 1, /hostwise:expiresAt: "2026-02-30T00:00:00Z" is neither an ISO-8601 time with a zone nor a duration/],
+  ["a value carrying a terminal control sequence", ["plan", "--dir", ROOT, "--config", "maxModelLen=\u009b2J\u001b]0;owned\u0007"], 1, /hostwise:maxModelLen: must be a whole number from 1 to 16,777,216, got "2J\\u001b\]0;owned\\u0007"/],
   ["a typo in the namespace", ["plan", "--dir", ROOT, "--config", "hostwize:maxModelLen=4096"], 1, /hostwize:maxModelLen: is in namespace "hostwize".*\n {4}fix: did you mean "hostwise:maxModelLen"\?/],
   ["a typo in a provider key", ["plan", "--dir", ROOT, "--config", "aws:regoin=us-east-1"], 1, /aws:regoin: is not a config key of the aws provider\n {4}fix: did you mean "aws:region"\?/],
   ["cost: --out is the preview", ["cost", "--preview", FAKE_PREVIEW, "--out", FAKE_PREVIEW], 2, /^hostwise: --out .*eks-change\.json: is the --preview file/],
@@ -74,6 +75,7 @@ describe("hostile command lines and stack files: one clean error, never a stack 
     expect(r.err).toMatch(message);
     expect(r.code).toBe(code);
     expect(r.err).not.toMatch(/\n\s+at |Error:|TypeError|RangeError/);
+    expect(r.err).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/); // nothing a terminal would obey
   });
 
   it("warns about a plain-text huggingFaceToken in a stack file and never prints its value", () => {

@@ -10,7 +10,7 @@ import { renderTable, usd } from "../lib/table";
 import { findConfigKey } from "../../infra/config/schema";
 import { parseNumber, type NumberRange } from "../../infra/config/numbers";
 import { numberFlag, parseFlags } from "../lib/flags";
-import { mdCode, mdText } from "../lib/markdown";
+import { mdCode, mdText, terminalText } from "../lib/markdown";
 import { checkStackName } from "../lib/stack-name";
 import { UsageError } from "../lib/usage";
 
@@ -508,11 +508,11 @@ export async function runDecide(argv: readonly string[], io: DecideIo, now = new
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {
-      io.err(`hostwise: stack "${stack}" has ${e.message}`);
+      io.err(terminalText(`hostwise: stack "${stack}" has ${e.message}`));
       return 1;
     }
     if (e instanceof UsageError) {
-      io.err(`hostwise: ${e.message}\n  fix: ${e.hint}`);
+      io.err(terminalText(`hostwise: ${e.message}\n  fix: ${e.hint}`));
       return 2;
     }
     throw e;
