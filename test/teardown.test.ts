@@ -161,11 +161,11 @@ describe("selecting stacks: both the deployed state and the config must call it 
 
 describe("after a destroy", () => {
   it("removes the control-plane log group EKS re-created, from the stack's region, profile and cluster", async () => {
-    const stacks = { "old-trial": { config: { ...STACKS["old-trial"].config, "aws:region": "eu-west-1", "aws:profile": "sandbox" }, outputs: { ...STACKS["old-trial"].outputs, eksClusterName: "hostwise-old-trial" } } };
+    const stacks = { "old-trial": { config: { ...STACKS["old-trial"]!.config, "aws:region": "eu-west-1", "aws:profile": "sandbox" }, outputs: { ...STACKS["old-trial"]!.outputs, eksClusterName: "hostwise-old-trial" } } };
     const { ws, calls } = fakeWorkspace(stacks);
     const cleaned: StackLocation[] = [];
     const out: string[] = [];
-    const code = await runTeardown({ dryRun: false, force: false, dir: "/w", json: false }, { out: (s) => out.push(s), err: () => undefined }, async () => ws, NOW, async (where) => {
+    const code = await runTeardown({ dryRun: false, force: false, yes: true, dir: "/w", json: false }, { out: (s) => out.push(s), err: () => undefined }, async () => ws, NOW, async (where) => {
       calls.push(`clean ${where.clusterName}`);
       cleaned.push(where);
       return "deleted log group /aws/eks/hostwise-old-trial/cluster";

@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -68,6 +68,14 @@ export interface KubectlDeps {
   readonly kubectl: (args: readonly string[], signal?: AbortSignal) => string | Promise<string>;
   /** Overrides for the port-forward (fake kubectl in tests). */
   readonly portForward?: Partial<PortForwardOptions>;
+}
+
+/** kubectl for short requests where blocking is fine (the smoke's readiness probe). */
+export function realKubectlSync(args: readonly string[]): string {
+  const r = spawnSync("kubectl", [...args], { encoding: "utf8" });
+  if (r.error) throw new Error((r.error as NodeJS.ErrnoException).code === "ENOENT" ? "kubectl is not installed or not on PATH" : r.error.message);
+  if (r.status !== 0) throw new Error(`kubectl ${args.join(" ")}: ${r.stderr.trim()}`);
+  return r.stdout;
 }
 
 /** kubectl as a child process that a signal can stop (a blocking spawnSync could not be interrupted). */

@@ -1,9 +1,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { awsAccount } from "../lib/aws-account";
-import { parseFlags } from "../lib/flags";
+import { numberFlag, parseFlags } from "../lib/flags";
 import { UsageError } from "../lib/usage";
-import { realKubectl } from "../canary/stack-target";
+import { realKubectl, realKubectlSync } from "../canary/stack-target";
 import { renderSmokeMarkdown, renderSmokeSummary, smokeJson } from "../smoke/report";
 import { failureText, runSmoke, type SmokeDeps, type SmokePlan } from "../smoke/run";
 import { pulumiSmokeWorkspace, type SmokeWorkspace } from "../smoke/workspace";
@@ -46,11 +46,9 @@ export interface SmokeOptions extends SmokePlan {
   readonly wakeTimeoutSeconds: number;
 }
 
+/** Whole seconds, up to a day: through the parser every number flag uses (infra/config/numbers.ts). */
 function seconds(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || n < 1) throw new UsageError(`${flag}: "${text}" is not a whole number of seconds above 0`, `e.g. ${flag} ${fallback}`);
-  return n;
+  return numberFlag(flag, text, { min: 1, max: 86_400, integer: true }, String(fallback)) ?? fallback;
 }
 
 export function parseSmokeArgs(argv: readonly string[], cwd = process.cwd()): SmokeOptions | { help: true } {
@@ -117,7 +115,7 @@ export async function runSmokeCommand(
   const result = await runSmoke(o, {
     workspace,
     account: awsAccount,
-    kubectl: realKubectl,
+    kubectl: realKubectlSync,
     canary: smokeCanary(o, io.err),
     log: io.err,
     now: () => new Date(),

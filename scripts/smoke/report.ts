@@ -1,3 +1,4 @@
+import { mdCode, mdText } from "../lib/markdown";
 import { renderTable } from "../lib/table";
 import type { SmokeResult } from "./run";
 
@@ -13,19 +14,19 @@ function rows(r: SmokeResult): string[][] {
   return r.steps.map((s) => [s.step, s.status, s.status === "skipped" ? "" : minutes(s.seconds), s.detail]);
 }
 
+/** The report as Markdown: error details and resource ids come from AWS and the CLI, so through scripts/lib/markdown.ts. */
 export function renderSmokeMarkdown(r: SmokeResult): string {
-  const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
   return [
-    `# hostwise smoke — stack \`${r.stack}\`: ${r.passed ? "passed" : "FAILED"}`,
+    `# hostwise smoke — stack ${mdCode(r.stack)}: ${r.passed ? "passed" : "FAILED"}`,
     "",
-    `Region ${r.region ?? "unknown"}, cluster \`${r.clusterName}\`, ${r.startedAt} → ${r.finishedAt}.`,
+    `Region ${mdText(r.region ?? "unknown")}, cluster ${mdCode(r.clusterName)}, ${mdText(r.startedAt)} → ${mdText(r.finishedAt)}.`,
     "",
     "| step | result | time | detail |",
     "|---|---|---:|---|",
-    ...rows(r).map((row) => `| ${row.map(cell).join(" | ")} |`),
+    ...rows(r).map((row) => `| ${row.map((c) => mdText(c, 1_000)).join(" | ")} |`),
     "",
     r.leftovers.length === 0 ? "Leftovers: none found." : `Leftovers (${r.leftovers.length}):`,
-    ...r.leftovers.map((l) => `- ${l.kind}: \`${l.id}\``),
+    ...r.leftovers.map((l) => `- ${mdText(l.kind)}: ${mdCode(l.id)}`),
     "",
   ].join("\n");
 }
