@@ -431,7 +431,7 @@ const isBounded = (diff: CostDiff) => diff.resources.some((r) => [r.before, r.af
  * verdict would differ between its bounds, the threshold counts as crossed and the sentence says why.
  */
 export function crossedThresholds(diff: CostDiff, t: Thresholds): string[] {
-  const { before, after, low } = diff.totals;
+  const { after, low } = diff.totals;
   const crossed: string[] = [];
   const bounded = isBounded(diff) ? " (at the upper bound of values unknown until apply; the gate fails closed)" : "";
   if (t.failAboveMonthlyUsd !== undefined) {
