@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { BUILT_IN_CATALOG, catalogRegions } from "../infra/catalog/aws-prices";
 import { CONFIG_KEYS, pulumiType, REGION_KEY, type ConfigKeySpec } from "../infra/config/schema";
 
 // Writes the config schema (infra/config/schema.ts) into Pulumi.yaml's `config:` block and the README's config
@@ -56,7 +57,7 @@ export function configReference(): string {
     README_START,
     "| group | key (`hostwise:` namespace) | type | default | description |",
     "|---|---|---|---|---|",
-    `| Stack | \`${REGION_KEY}\` (provider key) | string | **required** | AWS region. Prices are catalogued for us-east-1; elsewhere give \`instancePrices\`. |`,
+    `| Stack | \`${REGION_KEY}\` (provider key) | string | **required** | AWS region. The built-in price catalog covers ${catalogRegions(BUILT_IN_CATALOG).join(", ")}; elsewhere set \`priceCatalogFile\`. |`,
     ...rows,
     README_END,
   ].join("\n");

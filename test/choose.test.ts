@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { findInstanceType } from "../infra/catalog/instances";
+import { BUILT_IN_CATALOG, RegionPrices } from "../infra/catalog/aws-prices";
 import { ConfigError } from "../infra/config/errors";
 import { HOURS_PER_MONTH, planSizing } from "../infra/sizing/choose";
 import { specFor } from "./helpers";
@@ -22,7 +22,8 @@ describe("choosing the plan", () => {
   it("at low traffic the cheapest 70B BF16 plan is far cheaper than an 8 × 80 GB node", () => {
     const plan = planSizing(specFor({ ...llama70, peakRequestsPerSecond: 0.2 }));
     expect(EIGHT_BY_80GB).not.toContain(plan.instanceType);
-    const cheapest8x80 = Math.min(...EIGHT_BY_80GB.map((t) => findInstanceType(t)!.onDemandUsdPerHourUsEast1!));
+    const usEast1 = RegionPrices.of(BUILT_IN_CATALOG, "us-east-1")!;
+    const cheapest8x80 = Math.min(...EIGHT_BY_80GB.map((t) => usEast1.instance(t)!.onDemand!.usd));
     expect(plan.gpuCost.hourlyUsd.peak).toBeLessThan(cheapest8x80 / 2);
   });
 
@@ -123,12 +124,18 @@ describe("choosing the plan", () => {
     expect(planSizing(specFor({ model: "mistralai/Mixtral-8x7B-Instruct-v0.1" })).modelClass).toBe("70B class (mixture of experts, 12.9B active)");
   });
 
-  it("uses instancePrices outside us-east-1, and only those instance types", () => {
-    const plan = planSizing(specFor({ "aws:region": "eu-west-1", instancePrices: ["g6e.xlarge=2.5", "g5.xlarge=1.2", "m6i.large=0.107"] }));
-    expect(plan.instanceType).toBe("g5.xlarge");
-    expect(plan.gpuCost.priceSource).toBe("instancePrices");
-    expect(plan.gpuCost.hourlyUsd.peak).toBe(1.2);
-    expect(plan.excluded.some((e) => e.instanceType === "g6.xlarge" && /no price for eu-west-1/.test(e.reason))).toBe(true);
+  it("prices a region from its own column, instancePrices overriding a type's On-Demand price", () => {
+    const catalog = planSizing(specFor({ "aws:region": "eu-west-1" }));
+    // eu-west-1 offers no g6 (the us-east-1 choice): the cheapest 24 GB type there is g5.xlarge at $1.123/h
+    expect(catalog.instanceType).toBe("g5.xlarge");
+    expect(catalog.gpuCost.hourlyUsd.peak).toBe(1.123);
+    expect(catalog.gpuCost.rate).toMatchObject({ region: "eu-west-1", onDemandFrom: "catalog" });
+    expect(catalog.excluded.find((e) => e.instanceType === "g6.xlarge")?.reason).toBe(
+      "g6.xlarge is not offered in eu-west-1; regions that have it: us-east-1, us-east-2, us-west-2, ca-central-1, eu-west-2, eu-central-1, eu-north-1, ap-northeast-1, ap-southeast-2, ap-south-1",
+    );
+    const overridden = planSizing(specFor({ "aws:region": "eu-west-1", instancePrices: ["g5.xlarge=0.9"] }));
+    expect(overridden.gpuCost.hourlyUsd.peak).toBe(0.9);
+    expect(overridden.gpuCost.rate.onDemandFrom).toBe("instancePrices");
   });
 
   it("raises a config error naming a key when nothing can serve the stack", () => {

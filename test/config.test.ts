@@ -49,9 +49,11 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["an unparseable expiry", { expiresAt: "next tuesday" }, "hostwise:expiresAt", /"next tuesday" is neither an ISO-8601 time with a zone nor a duration/],
   ["an expiry without a zone", { expiresAt: "2027-01-01T00:00:00" }, "hostwise:expiresAt", /neither an ISO-8601 time with a zone/],
   ["a trial stack without expiry", { trial: true }, "hostwise:expiresAt", /is required on trial stacks/],
-  ["a region without prices", { "aws:region": "eu-west-1" }, "aws:region", /covers us-east-1 only, so eu-west-1 has no instance prices/],
+  ["a region outside the catalog", { "aws:region": "eu-west-3" }, "aws:region", /the built-in catalog has no prices for eu-west-3; it covers us-east-1, us-east-2, us-west-2, ca-central-1, eu-west-1, .*sa-east-1/],
   ["a malformed price override", { instancePrices: ["g6e.xlarge:2.1"] }, "hostwise:instancePrices", /entry "g6e\.xlarge:2\.1" is not "instance-type=usd-per-hour"/],
-  ["a pinned instance without a price", { instanceType: "p5e.48xlarge", model: "meta-llama/Llama-3.1-70B-Instruct" }, "hostwise:instancePrices", /p5e\.48xlarge has no price in the catalog for us-east-1/],
+  ["a pinned instance the region does not offer", { instanceType: "g6e.xlarge", "aws:region": "eu-west-1" }, "hostwise:instanceType", /g6e\.xlarge is not offered in eu-west-1; regions that have it: us-east-1, us-east-2, us-west-2, eu-central-1, eu-north-1, ap-northeast-1$/],
+  ["a pinned instance sold through Capacity Blocks only", { instanceType: "p5e.48xlarge", "aws:region": "us-east-2", model: "meta-llama/Llama-3.1-70B-Instruct" }, "hostwise:instancePrices", /p5e\.48xlarge has no On-Demand price in us-east-2 \(the built-in catalog\) \(sold through Capacity Blocks only\)/],
+  ["a region whose instances the catalog does not list", { "aws:region": "sa-east-1" }, "hostwise:instancePrices", /^the built-in catalog has no instance prices for sa-east-1$/],
   ["AWQ without a pre-quantized checkpoint", { quantization: "awq" }, "hostwise:checkpoint", /quantization awq needs a pre-quantized checkpoint/],
   ["gpuMemoryUtilization above 1", { gpuMemoryUtilization: "1.5" }, "hostwise:gpuMemoryUtilization", /must be a number above 0 and at most 1, got 1\.5/],
   ["a non-numeric number", { peakRequestsPerSecond: "lots" }, "hostwise:peakRequestsPerSecond", /must be a number above 0 and at most 1,000,000, got "lots"/],
@@ -81,7 +83,7 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["a bad client namespace", { inferenceClientNamespaces: ["Team_A"] }, "hostwise:inferenceClientNamespaces", /"Team_A" is not a Kubernetes namespace name/],
   ["a KV-cache target above 1", { kvCacheUsageTarget: "1.2" }, "hostwise:kvCacheUsageTarget", /must be a number above 0 and at most 1, got 1\.2/],
   ["a negative activation threshold", { scaleActivationThreshold: "-1" }, "hostwise:scaleActivationThreshold", /must be a number from 0 to 10,000, got -1/],
-  ["a system instance type without a price", { systemInstanceType: "r7i.large" }, "hostwise:systemInstanceType", /r7i\.large has no price in the catalog for us-east-1/],
+  ["a system instance type without a price", { systemInstanceType: "r7i.large" }, "hostwise:systemInstanceType", /r7i\.large has no price in the built-in catalog \(in no region\)/],
   ["half of the people cost", { engineerHoursPerMonth: "20" }, "hostwise:engineerHourlyUsd", /is needed with its pair/],
   ["a utilization above 1", { expectedUtilization: "1.5" }, "hostwise:expectedUtilization", /must be a number above 0 and at most 1, got 1\.5/],
   ["maxNumSeqs below the guaranteed sequences", { minConcurrentSequences: 8, maxNumSeqs: 4 }, "hostwise:maxNumSeqs", /4 is below minConcurrentSequences \(8\)/],
@@ -138,7 +140,7 @@ describe("config validation", () => {
   });
 
   it("reports every error at once, not only the first", () => {
-    const issues = issuesFor({ model: "nope/nope", minReplicas: 5, maxReplicas: 1, expiresAt: "soon", peakRequestsPerSecond: 0, "aws:region": "ap-south-1" });
+    const issues = issuesFor({ model: "nope/nope", minReplicas: 5, maxReplicas: 1, expiresAt: "soon", peakRequestsPerSecond: 0, "aws:region": "eu-west-3" });
     expect(issues.map((i) => i.key).sort()).toEqual(
       ["aws:region", "hostwise:expiresAt", "hostwise:minReplicas", "hostwise:model", "hostwise:peakRequestsPerSecond"].sort(),
     );
@@ -182,7 +184,7 @@ describe("config validation", () => {
     expect(spec.trial).toBe(true);
     expect(spec.expiry).toEqual({ kind: "after", hours: 1.5, text: "90m" });
     expect(spec.traffic.peakRequestsPerSecond).toBe(2.5);
-    expect(spec.placement.instancePrices).toEqual({ "g5.xlarge": 1.1 });
+    expect(spec.pricing.instancePrices).toEqual({ "g5.xlarge": 1.1 });
   });
 
   it("accepts a custom architecture and overrides hosted API prices", () => {

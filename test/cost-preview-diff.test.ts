@@ -114,23 +114,27 @@ describe("usage assumptions and prices from the preview's config", () => {
     expect(nat.change?.expected).toBeCloseTo(-(NAT_HOUR * HOURS + 100 * NAT_GB), 6);
   });
 
-  it("takes hostwise:instancePrices (a JSON array) and --region over aws:region", () => {
+  it("takes hostwise:instancePrices (a JSON array) and --region over aws:region, every line at that region's rates", () => {
     const json = fixture("eks-change.json");
     json.config["hostwise:instancePrices"] = JSON.stringify(["g5.xlarge=1.2", "g6e.xlarge=2.3", "m6i.large=0.11"]);
     const d = diffOf(json, { region: "eu-west-1" });
     expect(d.region).toBe("eu-west-1");
     const ng = byName(d, "aws:eks/nodeGroup:NodeGroup", "dev-gpu");
-    expect(expected(ng, "before")?.expected).toBeCloseTo(1.2 * HOURS + DISK_GIB * GP3, 6);
-    expect(expected(ng, "after")?.expected).toBeCloseTo(2.3 * HOURS + DISK_GIB * GP3, 6);
+    const gp3EuWest1 = 0.088; // $/GB-month in eu-west-1
+    expect(expected(ng, "before")?.expected).toBeCloseTo(1.2 * HOURS + DISK_GIB * gp3EuWest1, 6);
+    expect(expected(ng, "after")?.expected).toBeCloseTo(2.3 * HOURS + DISK_GIB * gp3EuWest1, 6);
     expect(d.assumptions[0]).toMatch(/^prices for eu-west-1 \(--region\)/);
   });
 
-  it("without a price for the region, the node group is listed as not priced and left out of the totals", () => {
+  it("an instance type the region does not offer is listed as not priced and left out of the totals", () => {
     const d = diffOf(fixture("eks-change.json"), { region: "eu-west-1" });
     const ng = byName(d, "aws:eks/nodeGroup:NodeGroup", "dev-gpu");
     expect(ng.change).toBeUndefined();
-    expect(d.notPriced.find((n) => n.name === "dev-gpu")?.reason).toBe("no price for instance type g5.xlarge in eu-west-1; no price for instance type g6e.xlarge in eu-west-1");
-    expect(d.totals.before.expected).toBeCloseTo(NAT, 6);
+    expect(d.notPriced.find((n) => n.name === "dev-gpu")?.reason).toBe(
+      "g6e.xlarge is not offered in eu-west-1; regions that have it: us-east-1, us-east-2, us-west-2, eu-central-1, eu-north-1, ap-northeast-1",
+    );
+    // the NAT gateway at eu-west-1 rates: $0.048/h × 730 + 200 GB × $0.048
+    expect(d.totals.before.expected).toBeCloseTo(0.048 * HOURS + NAT_DATA_GB * 0.048, 6);
   });
 
   it("names the preview file and --region when neither gives a region", () => {

@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { apiMonthlyUsd, breakEvenMonthlyOutputTokens, nodesFor, selfHostedMonthlyUsd, type HostedApiCostModel, type SelfHostedCostModel } from "../infra/cost/curve";
+import { BUILT_IN_CATALOG, RegionPrices } from "../infra/catalog/aws-prices";
+import { ON_DEMAND } from "../infra/catalog/purchase-options";
 import { priceResources, type PriceContext } from "../infra/cost/pricebook";
 
 const CTX: PriceContext = {
-  region: "us-east-1",
+  prices: RegionPrices.of(BUILT_IN_CATALOG, "us-east-1")!,
+  gpu: ON_DEMAND("gpu"),
+  system: ON_DEMAND("system"),
   now: new Date("2026-11-23T12:00:00Z"),
   usage: { expectedUtilization: 0.5, natDataGbPerMonth: 100, endpointDataGbPerMonth: 10, logIngestionGbPerMonth: 10, nlbCapacityUnits: 2 },
   instancePrices: { "r7i.large": 0.1323 },
@@ -31,8 +35,11 @@ describe("price book entries", () => {
     expect(system.expected).toBeCloseTo(2 * (0.096 * 730 + 50 * 0.08), 6); // $148.16
     const overridden = monthly("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["r7i.large"], scalingConfig: { minSize: 1, desiredSize: 1, maxSize: 1 } }, "x");
     expect(overridden.expected).toBeCloseTo(0.1323 * 730 + 20 * 0.08, 6);
-    const spot = price("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["g5.xlarge"], capacityType: "SPOT", scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 1 } });
-    expect(spot.priced[0]!.components[0]!.name).toMatch(/spot, priced at on-demand: an upper bound/);
+    const spot = price("aws:eks/nodeGroup:NodeGroup", { instanceTypes: ["g5.xlarge"], capacityType: "SPOT", scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 1 } }).priced[0]!;
+    // SPOT capacity at the region's spot snapshot: g5.xlarge $0.436/h (median of the us-east-1 zones) × 730 + 20 GiB × $0.08
+    expect(spot.components[0]!.name).toBe("g5.xlarge instances (spot)");
+    expect(spot.monthlyUsd.expected).toBeCloseTo(0.436 * 730 + 1.6, 6);
+    expect(spot.components[0]!.assumption).toMatch(/g5\.xlarge spot in us-east-1: \$0\.436\/h \(57% below On-Demand \$1\.006\/h\).*two-minute notice/);
   });
 
   it("EKS control plane: standard $0.10/h, extended support $0.60/h by the version's date and the support type", () => {
@@ -85,7 +92,7 @@ describe("price book entries", () => {
     );
     expect(r.notPriced.map((n) => [n.name, n.reason])).toEqual([
       ["b", "no price-book entry for this resource type"],
-      ["n", "no price for instance type x9.huge in us-east-1"],
+      ["n", "x9.huge has no price in the built-in catalog (in no region)"],
     ]);
     expect(r.priced).toHaveLength(0);
   });

@@ -5,6 +5,8 @@ import { localStorageStrategy, nodeConfigUserData } from "../infra/aws/node-user
 import { findInstanceType, type InstanceType } from "../infra/catalog/instances";
 import { ECR_PREFIX, PULL_THROUGH_REGISTRIES } from "../infra/catalog/registries";
 import { priceResources, type PriceContext } from "../infra/cost/pricebook";
+import { BUILT_IN_CATALOG, RegionPrices } from "../infra/catalog/aws-prices";
+import { ON_DEMAND } from "../infra/catalog/purchase-options";
 import { CHART_FACTS, effectiveImages, splitImage } from "../infra/k8s/chart-facts";
 import { listChartFolders, readChart } from "../infra/k8s/charts";
 import { rolloutStrategy } from "../infra/k8s/inference-objects";
@@ -146,7 +148,7 @@ describe("chart facts", () => {
 describe("gp3 pricing", () => {
   it("bills throughput above 125 MiB/s and IOPS above 3,000 on every node's root volume", () => {
     const ctx: PriceContext = {
-      region: "us-east-1", now: new Date("2026-11-23T12:00:00Z"),
+      prices: RegionPrices.of(BUILT_IN_CATALOG, "us-east-1")!, gpu: ON_DEMAND("gpu"), system: ON_DEMAND("system"), now: new Date("2026-11-23T12:00:00Z"),
       usage: { expectedUtilization: 0.5, natDataGbPerMonth: 0, endpointDataGbPerMonth: 0, logIngestionGbPerMonth: 0, nlbCapacityUnits: 0 },
       instancePrices: {}, expectedNodes: { gpu: 1 }, launchTemplateDiskGiB: { gpu: 250 }, launchTemplateGp3: { gpu: { throughputMiBps: 1000, iops: 4000 } },
     };

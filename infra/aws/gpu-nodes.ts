@@ -1,3 +1,4 @@
+import { BUILT_IN_CATALOG, RegionPrices } from "../catalog/aws-prices";
 import { findInstanceType, INSTANCE_TYPES } from "../catalog/instances";
 import type { NodesSpec } from "../config/spec";
 
@@ -35,7 +36,8 @@ export function acceleratorLabel(instanceType: string): Record<string, string> {
 export function gpuInstanceTypes(instanceType: string, capacityType: NodesSpec["gpuCapacityType"]): string[] {
   const first = findInstanceType(instanceType);
   if (capacityType !== "spot" || !first) return [instanceType];
-  const price = (t: typeof first) => t.onDemandUsdPerHourUsEast1 ?? Infinity;
+  const usEast1 = RegionPrices.of(BUILT_IN_CATALOG, "us-east-1")!;
+  const price = (t: typeof first) => usEast1.instance(t.instanceType)?.onDemand?.usd ?? Infinity;
   const similar = INSTANCE_TYPES.filter((t) =>
     t.instanceType !== first.instanceType && t.gpuName === first.gpuName && t.gpuCount === first.gpuCount &&
     t.gpuMemoryMiBPerGpu >= first.gpuMemoryMiBPerGpu && t.vcpu >= first.vcpu && t.memoryMiB >= first.memoryMiB &&

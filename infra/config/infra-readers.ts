@@ -1,5 +1,6 @@
 import { EKS_ADDON_VERSIONS, hasAddonVersions } from "../catalog/eks-addons";
 import { supportTier, EKS_VERSIONS } from "../catalog/eks-versions";
+import type { Purchase } from "../catalog/purchase-options";
 import { parseCidr, isPrivate } from "./cidr";
 import type { ConfigReader } from "./read";
 import { setHint } from "./read";
@@ -177,8 +178,9 @@ export function checkDeployerRoute(r: ConfigReader, network: NetworkSpec, cluste
   }
 }
 
-export function readNodes(r: ConfigReader): NodesSpec | undefined {
-  const gpuCapacityType = r.string("gpuCapacityType") as NodesSpec["gpuCapacityType"] | undefined;
+/** The node groups; the GPU group runs SPOT capacity when its purchase option is spot. */
+export function readNodes(r: ConfigReader, gpu: Purchase | undefined): NodesSpec | undefined {
+  const gpuCapacityType = gpu && (gpu.option === "spot" ? "spot" : "on-demand");
   const systemInstanceType = r.string("systemInstanceType");
   if (systemInstanceType !== undefined && !/^[a-z][a-z0-9-]*\.[a-z0-9]+$/.test(systemInstanceType)) {
     r.fail("systemInstanceType", `"${systemInstanceType}" is not an EC2 instance type`, setHint("systemInstanceType", "m6i.large"));

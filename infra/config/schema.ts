@@ -1,3 +1,5 @@
+import { PAYMENTS, PURCHASE_OPTIONS, SYSTEM_PURCHASE_OPTIONS, TERMS } from "../catalog/purchase-options";
+
 /**
  * Every stack config key hostwise reads, with its type, default and description. This table is the single
  * source for Pulumi.yaml's `config:` block and the README's config reference (`npm run docs` writes both; a
@@ -25,7 +27,7 @@ export interface ConfigKeySpec {
   readonly range?: NumberRange;
 }
 
-export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Traffic" | "Scaling" | "Network" | "Cluster" | "Nodes" | "Inference endpoint" | "Cost assumptions" | "Hosted API";
+export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Pricing" | "Traffic" | "Scaling" | "Network" | "Cluster" | "Nodes" | "Inference endpoint" | "Cost assumptions" | "Hosted API";
 
 export const CONFIG_NAMESPACE = "hostwise";
 
@@ -74,7 +76,17 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   // Placement
   { group: "Placement", key: "instanceType", kind: "string", default: "", description: "Pin the GPU instance type (validated, never overridden); empty = the cheapest that meets the traffic." },
   { group: "Placement", key: "tensorParallelSize", kind: "optionalInteger", range: { min: 1, max: 64, integer: true }, default: "", description: "Pin the GPUs per replica (tensor parallelism); empty = chosen by the plan." },
-  { group: "Placement", key: "instancePrices", kind: "stringArray", default: [], description: "Hourly USD prices as `type=price` (`[\"g6e.xlarge=2.10\"]`) for GPU or system instance types: override the catalog, and required outside us-east-1 (only these GPU types are then candidates)." },
+  // Pricing
+  { group: "Pricing", key: "priceCatalogFile", kind: "string", default: "", description: "Price file to price the stack with instead of the built-in catalog (written by `hostwise prices refresh`, or by hand in its format), relative to the project directory; it must cover the stack's region." },
+  { group: "Pricing", key: "instancePrices", kind: "stringArray", default: [], description: "On-Demand USD per hour as `type=price` (`[\"g6e.xlarge=2.10\"]`) in the stack's region, for GPU or system instance types: overrides the price catalog (your negotiated price, or a type the catalog lacks)." },
+  { group: "Pricing", key: "gpuPurchaseOption", kind: "string", default: "on-demand", oneOf: PURCHASE_OPTIONS, description: "How the GPU nodes are paid for: `on-demand`, `spot` (SPOT capacity, interruptible), a savings plan or `reserved` instances (with `gpuPurchaseTerm` and `gpuPurchasePayment`); `capacity-block` is explained and refused (this stack cannot run on a reserved window)." },
+  { group: "Pricing", key: "gpuPurchaseTerm", kind: "string", default: "", oneOf: TERMS, description: "Term of a GPU savings plan or reserved instances; required with them, refused with other options." },
+  { group: "Pricing", key: "gpuPurchasePayment", kind: "string", default: "", oneOf: PAYMENTS, description: "Payment of a GPU savings plan or reserved instances; required with them, refused with other options." },
+  { group: "Pricing", key: "gpuDiscountPercent", kind: "number", range: { min: 0, minExclusive: true, max: 99 }, default: "", description: "Percent off the On-Demand price that the GPU purchase option gets, stated by you (from your AWS pricing); wins over the catalog's spot, savings-plan and reserved rates and is labelled as yours. Required where the price file has no rate for the option." },
+  { group: "Pricing", key: "systemPurchaseOption", kind: "string", default: "on-demand", oneOf: SYSTEM_PURCHASE_OPTIONS, description: "How the system nodes are paid for: `on-demand`, a savings plan or `reserved` (no spot: they run the cluster add-ons)." },
+  { group: "Pricing", key: "systemPurchaseTerm", kind: "string", default: "", oneOf: TERMS, description: "Term of a system-node savings plan or reserved instances." },
+  { group: "Pricing", key: "systemPurchasePayment", kind: "string", default: "", oneOf: PAYMENTS, description: "Payment of a system-node savings plan or reserved instances." },
+  { group: "Pricing", key: "systemDiscountPercent", kind: "number", range: { min: 0, minExclusive: true, max: 99 }, default: "", description: "Percent off the On-Demand price that the system purchase option gets, stated by you." },
   // Traffic
   { group: "Traffic", key: "peakRequestsPerSecond", kind: "number", range: { min: 0, minExclusive: true, max: 1_000_000 }, default: "", description: "Peak requests per second the stack must serve (or give `peakOutputTokensPerSecond`)." },
   { group: "Traffic", key: "peakOutputTokensPerSecond", kind: "number", range: { min: 0, minExclusive: true, max: 1_000_000_000 }, default: "", description: "Peak generated tokens per second (alternative to `peakRequestsPerSecond`)." },
@@ -106,7 +118,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Cluster", key: "clusterAdminArns", kind: "stringArray", default: [], description: "IAM role or user ARNs given cluster-admin access entries (the identity running `pulumi up` is admin already)." },
   { group: "Cluster", key: "logRetentionDays", kind: "integer", range: { min: 1, max: 3_653, integer: true }, default: 30, description: "Retention of the control-plane logs in CloudWatch, days (a CloudWatch retention value)." },
   // Nodes
-  { group: "Nodes", key: "gpuCapacityType", kind: "string", default: "on-demand", oneOf: ["on-demand", "spot"], description: "Capacity type of the GPU node group (`spot` is cheaper and can be reclaimed)." },
+  { group: "Nodes", key: "gpuCapacityType", kind: "string", default: "", oneOf: ["on-demand", "spot"], description: "Deprecated: use `gpuPurchaseOption` (`spot` here means `gpuPurchaseOption: spot`; a conflicting pair is an error)." },
   { group: "Nodes", key: "systemInstanceType", kind: "string", default: "m6i.large", description: "Instance type of the small on-demand node group that runs the cluster add-ons." },
   { group: "Nodes", key: "systemNodeCount", kind: "integer", range: { min: 1, max: 100, integer: true }, default: 2, description: "Nodes in the system node group." },
   // Inference endpoint

@@ -1,4 +1,6 @@
+import type { RegionPrices } from "../catalog/aws-prices";
 import type { ModelArchitecture } from "../catalog/models";
+import type { Purchase } from "../catalog/purchase-options";
 
 export type Dtype = "auto" | "bfloat16" | "float16";
 export type Quantization = "none" | "awq" | "gptq" | "fp8";
@@ -34,8 +36,16 @@ export interface PlacementSpec {
   readonly region: string;
   readonly instanceType?: string;
   readonly tensorParallelSize?: number;
-  /** USD per hour by instance type, from hostwise:instancePrices. */
+}
+
+/** Where the stack's prices come from and how its nodes are paid for. */
+export interface PricingSpec {
+  /** The stack's region's prices (the built-in catalog or hostwise:priceCatalogFile), and only that region's. */
+  readonly prices: RegionPrices;
+  /** On-Demand USD per hour by instance type in the stack's region, from hostwise:instancePrices. */
   readonly instancePrices: Readonly<Record<string, number>>;
+  readonly gpu: Purchase;
+  readonly system: Purchase;
 }
 
 export interface TrafficSpec {
@@ -116,6 +126,7 @@ export interface ClusterSpec {
 }
 
 export interface NodesSpec {
+  /** SPOT capacity when the GPU purchase option is spot. */
   readonly gpuCapacityType: "on-demand" | "spot";
   readonly systemInstanceType: string;
   readonly systemNodeCount: number;
@@ -150,6 +161,7 @@ export interface StackSpec {
   readonly model: ModelSpec;
   readonly serving: ServingSpec;
   readonly placement: PlacementSpec;
+  readonly pricing: PricingSpec;
   readonly traffic: TrafficSpec;
   readonly scaling: ScalingSpec;
   readonly network: NetworkSpec;

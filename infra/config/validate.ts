@@ -1,18 +1,18 @@
 import { GPUS } from "../catalog/gpus";
 import { findHostedApi, defaultHostedApiFor, HOSTED_API_PRICES } from "../catalog/hosted-apis";
-import { findInstanceType, INSTANCE_TYPES, PRICED_REGION, type InstanceType } from "../catalog/instances";
+import { findInstanceType, INSTANCE_TYPES, type InstanceType } from "../catalog/instances";
 import { findModel, MODELS, type ModelArchitecture } from "../catalog/models";
 import { checkHardware, isPowerOfTwo, quantizationNeedsFloat16, tensorParallelOptions } from "../sizing/candidates";
-import { hourlyPrice, instanceTypesThatFit } from "../sizing/choose";
+import { instanceTypesThatFit } from "../sizing/choose";
 import { ConfigError } from "./errors";
 import { checkDeployerRoute, readCluster, readInference, readNetwork, readNodes } from "./infra-readers";
+import { checkInstanceRate, readPricing } from "./pricing-readers";
 import { ConfigReader, qualified, setHint, type RawConfig } from "./read";
 import { parseNumber } from "./numbers";
 import { AWS_PROVIDER_KEYS, CONFIG_KEYS, CONFIG_NAMESPACE, ENGINE_NAMESPACE, EXPIRY_BOUNDS, INSTANCE_PRICE_RANGE, PROFILE_KEY, REGION_KEY } from "./schema";
 import type {
-  Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, NodesSpec, PlacementSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec, UsageSpec,
+  Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, NodesSpec, PlacementSpec, PricingSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec, UsageSpec,
 } from "./spec";
-import { SYSTEM_INSTANCE_PRICES, systemInstanceHourlyPrice } from "../catalog/aws-prices";
 import { checkImagesWithoutEgress } from "./images";
 
 /** maxModelLen when the stack gives none: the model's context, capped so the KV cache stays affordable. */
@@ -22,6 +22,8 @@ export interface ValidateOptions {
   readonly stack: string;
   /** The time expiry is checked against (injected so tests are repeatable). */
   readonly now: Date;
+  /** Where a relative hostwise:priceCatalogFile is read from (default: the working directory, as under Pulumi). */
+  readonly projectDir?: string;
 }
 
 /** Closest names to a mistyped one: same text ignoring case, or a few edits away. */
@@ -227,40 +229,15 @@ function readServing(r: ConfigReader, model: ModelSpec | undefined): ServingSpec
   return { dtype, quantization, kvCacheDtype, maxModelLen, minConcurrentSequences, maxNumSeqs, gpuMemoryUtilization, enablePrefixCaching };
 }
 
-/** Instance types whose price a stack may give: GPU catalog types, and any well-formed type for the system group. */
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
-
-export function readInstancePrices(r: ConfigReader): Record<string, number> {
-  const prices: Record<string, number> = {};
-  for (const entry of r.stringList("instancePrices")) {
-    const m = /^\s*([a-z0-9.-]+)\s*=\s*(\S+)\s*$/.exec(entry);
-    if (!m) {
-      r.fail("instancePrices", `entry "${entry}" is not "instance-type=usd-per-hour"`, `write entries like "g6e.xlarge=2.10"`);
-      continue;
-    }
-    const [, type, price] = m as unknown as [string, string, string];
-    const parsed = parseNumber(price, INSTANCE_PRICE_RANGE);
-    if (!INSTANCE_TYPE.test(type)) {
-      r.fail("instancePrices", `"${type}" is not an EC2 instance type`, `${didYouMean(type, INSTANCE_TYPES.map((i) => i.instanceType))}remove or correct the entry`);
-    } else if (!parsed.ok) {
-      r.fail("instancePrices", `the price of ${type} ${parsed.problem}`, `write the On-Demand USD/hour for your region, e.g. "${type}=2.10"`);
-    } else {
-      prices[type] = parsed.value;
-    }
-  }
-  return prices;
-}
-
-function readPlacement(r: ConfigReader, raw: RawConfig, model: ModelSpec | undefined): PlacementSpec | undefined {
+/** The region, from the provider key aws:region. */
+function readRegion(r: ConfigReader, raw: RawConfig): string | undefined {
   const regionValue = raw[REGION_KEY];
   const region = typeof regionValue === "string" && regionValue !== "" ? regionValue : undefined;
   if (!region) r.fail(REGION_KEY, "is required and not set", `pulumi config set ${REGION_KEY} us-east-1`);
-  const instancePrices = readInstancePrices(r);
-  if (region && region !== PRICED_REGION && Object.keys(instancePrices).length === 0) {
-    r.fail(REGION_KEY, `the price catalog covers ${PRICED_REGION} only, so ${region} has no instance prices`,
-      `give your region's On-Demand prices with hostwise:instancePrices (e.g. ["g6e.xlarge=2.30"]), or deploy to ${PRICED_REGION}`);
-  }
+  return region;
+}
 
+function readPlacement(r: ConfigReader, region: string | undefined, model: ModelSpec | undefined, pricing: PricingSpec | undefined): PlacementSpec | undefined {
   let instance: InstanceType | undefined;
   const pinned = r.string("instanceType");
   if (pinned !== undefined) {
@@ -269,8 +246,8 @@ function readPlacement(r: ConfigReader, raw: RawConfig, model: ModelSpec | undef
       r.fail("instanceType", `"${pinned}" is not a GPU instance type in the catalog`, `${didYouMean(pinned, INSTANCE_TYPES.map((i) => i.instanceType))}or clear it to let the plan choose: pulumi config rm ${qualified("instanceType")}`);
     } else if (!GPUS[instance.gpuName]) {
       instance = r.fail("instanceType", `${pinned} has a ${instance.gpuName} GPU, whose specs hostwise has no confirmed source for`, "pin an instance type with another GPU, or clear it to let the plan choose");
-    } else if (region && !hourlyPrice(instance, { region, instancePrices })) {
-      r.fail("instancePrices", `${pinned} has no price in the catalog for ${region}`, `add it: hostwise:instancePrices ["${pinned}=<usd per hour>"]`);
+    } else if (pricing) {
+      checkInstanceRate(r, pricing, pinned, pricing.gpu, "instanceType");
     }
   }
 
@@ -287,11 +264,11 @@ function readPlacement(r: ConfigReader, raw: RawConfig, model: ModelSpec | undef
     }
   }
   if (!region) return undefined;
-  return { region, instanceType: instance?.instanceType, tensorParallelSize: tp, instancePrices };
+  return { region, instanceType: instance?.instanceType, tensorParallelSize: tp };
 }
 
 /** A pinned instance type must run the model: dtype, quantization and memory, at the pinned or some valid TP. */
-function checkPinnedInstance(r: ConfigReader, model: ModelSpec, serving: ServingSpec, placement: PlacementSpec): void {
+function checkPinnedInstance(r: ConfigReader, model: ModelSpec, serving: ServingSpec, placement: PlacementSpec, pricing: PricingSpec): void {
   const instance = placement.instanceType ? findInstanceType(placement.instanceType) : undefined;
   if (!instance) return;
   const tps = placement.tensorParallelSize ? [placement.tensorParallelSize] : tensorParallelOptions(instance.gpuCount);
@@ -302,7 +279,7 @@ function checkPinnedInstance(r: ConfigReader, model: ModelSpec, serving: Serving
   for (const rejection of closest.rejections) {
     if (rejection.kind === "tensorParallel") continue; // reported by readPlacement
     if (rejection.kind === "memory") {
-      const alternatives = instanceTypesThatFit(model.architecture, serving, placement).slice(0, 6);
+      const alternatives = instanceTypesThatFit(model.architecture, serving, pricing).slice(0, 6);
       r.fail("instanceType", `${model.id} on ${instance.instanceType}: ${rejection.message}`,
         alternatives.length > 0
           ? `pin one that fits (cheapest first: ${alternatives.join(", ")}), clear hostwise:instanceType, or lower maxModelLen / quantize`
@@ -373,16 +350,6 @@ export function readUsage(r: ConfigReader): UsageSpec | undefined {
   };
 }
 
-/** The system node group's instance type needs a price: the small catalog or hostwise:instancePrices. */
-function checkSystemPrice(r: ConfigReader, nodes: NodesSpec, placement: PlacementSpec): void {
-  const type = nodes.systemInstanceType;
-  if (placement.region !== PRICED_REGION && Object.keys(placement.instancePrices).length === 0) return; // reported on aws:region
-  if (systemInstanceHourlyPrice(type, placement.region) === undefined && placement.instancePrices[type] === undefined) {
-    r.fail("systemInstanceType", `${type} has no price in the catalog for ${placement.region}`,
-      `add it to hostwise:instancePrices (["${type}=<usd per hour>"]) or use one of ${Object.keys(SYSTEM_INSTANCE_PRICES).join(", ")}`);
-  }
-}
-
 function readHostedApi(r: ConfigReader, model: ModelSpec | undefined): HostedApiSpec | undefined {
   const ids = HOSTED_API_PRICES.map((p) => p.id);
   const chosen = r.string("hostedApi");
@@ -414,8 +381,10 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
   const expiry = readExpiry(r, trial, options.now);
   const model = readModel(r);
   const serving = readServing(r, model);
-  const placement = readPlacement(r, raw, model);
-  if (model && serving && placement) checkPinnedInstance(r, model, serving, placement);
+  const region = readRegion(r, raw);
+  const pricing = readPricing(r, raw, region, { projectDir: options.projectDir ?? process.cwd(), didYouMean: (t) => didYouMean(t, INSTANCE_TYPES.map((i) => i.instanceType)) });
+  const placement = readPlacement(r, region, model, pricing);
+  if (model && serving && placement && pricing) checkPinnedInstance(r, model, serving, placement, pricing);
   const traffic = readTraffic(r, serving);
   const scaling = readScaling(r);
   const egress = r.string("egress");
@@ -425,13 +394,14 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
   const profile = raw[PROFILE_KEY];
   const cluster = readCluster(r, options.now, typeof profile === "string" && profile !== "" ? profile : undefined);
   if (network && cluster) checkDeployerRoute(r, network, cluster);
-  const nodes = readNodes(r);
+  const nodes = readNodes(r, pricing?.gpu);
   if (inference?.loadBalancer === "internet-facing" && network?.egress === "none") {
     r.fail("loadBalancer", "internet-facing needs public subnets and an internet gateway, which egress none rules out",
       "use loadBalancer internal (reach it from peered networks), or egress nat");
   }
   const usage = readUsage(r);
-  if (nodes && placement) checkSystemPrice(r, nodes, placement);
+  // The system node group's instance type needs a rate under its purchase option.
+  if (nodes && pricing) checkInstanceRate(r, pricing, nodes.systemInstanceType, pricing.system, "systemInstanceType");
   const hostedApi = readHostedApi(r, model);
 
   if (r.issues.length > 0) throw new ConfigError(r.issues);
@@ -445,6 +415,7 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
     model: model!,
     serving: serving!,
     placement: placement!,
+    pricing: pricing!,
     traffic: traffic!,
     scaling: scaling!,
     network: network!,

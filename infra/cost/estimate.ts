@@ -1,4 +1,5 @@
 import { HOURS_PER_MONTH } from "../catalog/aws-prices";
+import { describePurchase, SPOT_BEHAVIOUR } from "../catalog/purchase-options";
 import type { StackSpec } from "../config/spec";
 import type { ResourceView } from "../resource-view";
 import type { SizingPlan } from "../sizing/choose";
@@ -14,7 +15,9 @@ export interface CostEstimate {
   readonly resources: readonly PricedResource[];
   readonly freeResources: number;
   readonly notPriced: ReadonlyArray<{ readonly type: string; readonly name: string; readonly reason: string }>;
-  /** Every usage assumption behind the figures, as `key = value: meaning`. */
+  /** Whose prices: the stack's region, the price file, and how the GPU and system nodes are paid for. */
+  readonly pricing: { readonly region: string; readonly catalog: string; readonly gpuPurchase: string; readonly systemPurchase: string };
+  /** Every assumption behind the figures: usage (`key = value: meaning`) and how each worked-out rate was found. */
   readonly assumptions: readonly string[];
   readonly tokens: {
     /** Output tokens a month at expectedUtilization of the peak fleet's capacity. */
@@ -58,10 +61,12 @@ export function priceContext(spec: StackSpec, plan: SizingPlan, resources: reado
     launchTemplateGp3[r.name] = { throughputMiBps: ebs?.throughput, iops: ebs?.iops };
   }
   return {
-    region: spec.placement.region,
+    prices: spec.pricing.prices,
     now,
     usage: spec.usage,
-    instancePrices: spec.placement.instancePrices,
+    instancePrices: spec.pricing.instancePrices,
+    gpu: spec.pricing.gpu,
+    system: spec.pricing.system,
     expectedNodes: { [GPU_NODE_GROUP(spec.stack)]: expectedGpuNodes(plan, spec.usage.expectedUtilization) },
     launchTemplateDiskGiB,
     launchTemplateGp3,
@@ -95,7 +100,13 @@ export function estimateCost(spec: StackSpec, plan: SizingPlan, resources: reado
     peakToMean: 1,
   };
 
+  const { prices, gpu, system } = spec.pricing;
+  const pricing = { region: prices.region, catalog: prices.catalog.name, gpuPurchase: describePurchase(gpu), systemPurchase: describePurchase(system) };
   const assumptions = [
+    `prices: ${prices.region} rates from ${prices.catalog.name}, every line at ${prices.region} rates (a line without one is listed as not priced); GPU nodes ${pricing.gpuPurchase}, system nodes ${pricing.systemPurchase}`,
+    ...(gpu.option === "spot"
+      ? [`spot: ${SPOT_BEHAVIOUR}`]
+      : []),
     `expectedUtilization = ${u}: the stack runs at peak ${Math.round(u * 100)}% of the month and at its minimum otherwise; the peak fleet is busy at capacity while it runs`,
     ...new Set(priced.flatMap((p) => p.components.flatMap((c) => (c.assumption ? [c.assumption] : [])))),
     ...(people ? [`people: ${people.hoursPerMonth} engineer hours a month at $${people.hourlyUsd}/h`] : ["people cost not counted (set engineerHoursPerMonth and engineerHourlyUsd)"]),
@@ -109,6 +120,7 @@ export function estimateCost(spec: StackSpec, plan: SizingPlan, resources: reado
     resources: priced,
     freeResources: free.length,
     notPriced: notPriced.map((r) => ({ type: r.type, name: r.name, reason: r.reason })),
+    pricing,
     assumptions,
     tokens: {
       monthlyOutputTokens,

@@ -1,7 +1,8 @@
-import { AWS_PRICES, HOURS_PER_MONTH, SYSTEM_INSTANCE_SOURCE, systemInstanceHourlyPrice, type Price } from "../catalog/aws-prices";
+import { HOURS_PER_MONTH, type Price, type RegionPrices, type ServiceLine } from "../catalog/aws-prices";
 import { supportTier } from "../catalog/eks-versions";
-import { catalogHourlyPrice, findInstanceType, INSTANCE_SOURCE } from "../catalog/instances";
+import { findInstanceType } from "../catalog/instances";
 import { GP3 } from "../catalog/node-disk";
+import { describePurchase, instanceRate, ON_DEMAND, type InstanceRate, type Purchase } from "../catalog/purchase-options";
 import type { Source } from "../catalog/source";
 import { parseNumber, type NumberRange } from "../config/numbers";
 import type { UsageSpec } from "../config/spec";
@@ -24,18 +25,24 @@ export interface CostComponent {
   readonly monthlyQuantity: Scaled;
   readonly unitPriceUsd: number;
   readonly monthlyUsd: Scaled;
+  /** The region whose rate unitPriceUsd is: always the stack's. */
+  readonly region: string;
   readonly source: Source;
-  /** Set when the quantity is a usage assumption (from stack config) rather than what the stack declares. */
+  /** Set when the quantity is a usage assumption, or the rate a worked-out one (spot, commitments, discounts). */
   readonly assumption?: string;
 }
 
 /** What the price book needs besides a resource's own inputs. */
 export interface PriceContext {
-  readonly region: string;
+  /** The stack's region's prices: the one place every unit price comes from. */
+  readonly prices: RegionPrices;
   readonly now: Date;
   readonly usage: UsageSpec;
-  /** USD/hour overrides by instance type (hostwise:instancePrices). */
+  /** On-Demand USD/hour overrides by instance type (hostwise:instancePrices). */
   readonly instancePrices: Readonly<Record<string, number>>;
+  /** How GPU instances (catalog GPU types) and all other instances are paid for. */
+  readonly gpu: Purchase;
+  readonly system: Purchase;
   /** Expected node count per node group (logical name), from the sizing plan and expectedUtilization. */
   readonly expectedNodes: Readonly<Record<string, number>>;
   /** Root volume GiB per launch template (logical name): node groups share their template's name. */
@@ -56,6 +63,7 @@ function component(name: string, quantity: Scaled, price: Price, assumption?: st
     monthlyQuantity: quantity,
     unitPriceUsd: price.usd,
     monthlyUsd: times(quantity, price.usd),
+    region: price.region,
     source: price.source,
     ...(assumption ? { assumption } : {}),
   };
@@ -63,17 +71,26 @@ function component(name: string, quantity: Scaled, price: Price, assumption?: st
 
 const hours = (count: Scaled): Scaled => times(count, HOURS_PER_MONTH);
 
-/** Hourly price of an instance type: override, GPU catalog, or the system-instance catalog. */
-export function instanceHourlyPrice(type: string, ctx: PriceContext): Price | undefined {
-  const override = ctx.instancePrices[type];
-  if (override !== undefined) return { usd: override, unit: "instance-hour", source: { ref: "hostwise:instancePrices (stack config)", date: "stack config" } };
-  const gpu = findInstanceType(type);
-  if (gpu) {
-    const usd = catalogHourlyPrice(gpu, ctx.region);
-    return usd === undefined ? undefined : { usd, unit: "instance-hour", source: INSTANCE_SOURCE };
-  }
-  const system = systemInstanceHourlyPrice(type, ctx.region);
-  return system === undefined ? undefined : { usd: system, unit: "instance-hour", source: SYSTEM_INSTANCE_SOURCE };
+/** The region's rate for a line, or the reason it cannot be priced: never another region's rate. */
+function rate(ctx: PriceContext, line: ServiceLine): Price {
+  const price = ctx.prices.service(line);
+  if (!price) throw new UnpricedError(`${ctx.prices.catalog.name} has no ${line} rate for ${ctx.prices.region} (to price it: ${ctx.prices.refreshHint()})`);
+  return price;
+}
+
+/**
+ * The hourly rate of a node group's instances: GPU catalog types under the GPU purchase option, other types
+ * under the system one. The group's capacity type wins over the option: SPOT capacity is priced at spot, and
+ * on-demand capacity never at spot.
+ */
+export function nodeRate(type: string, capacityType: unknown, ctx: PriceContext): InstanceRate {
+  const chosen = findInstanceType(type) ? ctx.gpu : ctx.system;
+  const spotCapacity = capacityType === "SPOT";
+  const purchase: Purchase =
+    spotCapacity && chosen.option !== "spot" ? { role: chosen.role, option: "spot" } : !spotCapacity && chosen.option === "spot" ? ON_DEMAND(chosen.role) : chosen;
+  const result = instanceRate(ctx.prices, type, purchase, ctx.instancePrices[type]);
+  if ("missing" in result) throw new UnpricedError(result.missing);
+  return result.rate;
 }
 
 /** Nodes in one node group: whole, and far above the per-group quota EKS grants. */
@@ -99,20 +116,22 @@ const nodeGroup: Entry = (r, ctx) => {
   }
   const count: Scaled = { min: minSize, expected: ctx.expectedNodes[r.name] ?? desiredSize, max: maxSize };
   const type = String((r.props.instanceTypes ?? [])[0] ?? "");
-  const price = instanceHourlyPrice(type, ctx);
-  if (!price) throw new UnpricedError(`no price for instance type ${type || "(unknown)"} in ${ctx.region}`);
-  const spot = r.props.capacityType === "SPOT";
+  if (!type) throw new UnpricedError("no instance type");
+  const hourly = nodeRate(type, r.props.capacityType, ctx);
+  const spot = hourly.purchase.option === "spot";
+  const price: Price = { usd: hourly.usdPerHour, unit: "instance-hour", region: hourly.region, source: hourly.source };
   const disk = quantity(ctx.launchTemplateDiskGiB[r.name] ?? r.props.diskSize, 20, VOLUME_GIB, "root volume size (GiB)");
   const gp3 = ctx.launchTemplateGp3?.[r.name] ?? {};
   const extraThroughput = Math.max(0, (gp3.throughputMiBps ?? GP3.baselineMiBps) - GP3.baselineMiBps);
   const extraIops = Math.max(0, (gp3.iops ?? GP3.baselineIops) - GP3.baselineIops);
   return [
-    component(`${type} instances (${spot ? "spot, priced at on-demand: an upper bound" : "on-demand"})`, hours(count), price),
+    component(`${type} instances (${describePurchase(hourly.purchase)})`, hours(count), price,
+      spot ? `${hourly.basis}; spot capacity can be reclaimed with a two-minute notice` : hourly.purchase.option === "on-demand" ? undefined : hourly.basis),
     // EBS bills each provisioned GiB as a "GB-month".
-    component(`root volumes (gp3, ${disk} GiB each)`, times(count, disk), AWS_PRICES.ebsGp3GbMonth),
+    component(`root volumes (gp3, ${disk} GiB each)`, times(count, disk), rate(ctx, "ebsGp3GbMonth")),
     // gp3 includes 125 MiB/s and 3,000 IOPS; what is provisioned above them is billed per volume-month.
-    ...(extraThroughput > 0 ? [component(`root volume throughput above ${GP3.baselineMiBps} MiB/s (${extraThroughput} MiB/s each)`, times(count, extraThroughput), AWS_PRICES.ebsGp3ThroughputMiBpsMonth)] : []),
-    ...(extraIops > 0 ? [component(`root volume IOPS above ${GP3.baselineIops} (${extraIops} each)`, times(count, extraIops), AWS_PRICES.ebsGp3IopsMonth)] : []),
+    ...(extraThroughput > 0 ? [component(`root volume throughput above ${GP3.baselineMiBps} MiB/s (${extraThroughput} MiB/s each)`, times(count, extraThroughput), rate(ctx, "ebsGp3ThroughputMiBpsMonth"))] : []),
+    ...(extraIops > 0 ? [component(`root volume IOPS above ${GP3.baselineIops} (${extraIops} each)`, times(count, extraIops), rate(ctx, "ebsGp3IopsMonth"))] : []),
   ];
 };
 
@@ -121,37 +140,37 @@ const eksCluster: Entry = (r, ctx) => {
   // extended rate never applies; EXTENDED (and EKS's default when unset): the version's date decides.
   const standardOnly = r.props.upgradePolicy?.supportType === "STANDARD";
   const extended = !standardOnly && supportTier(String(r.props.version ?? ""), ctx.now) === "extended";
-  return [component(`control plane (${extended ? "extended" : "standard"} support)`, hours(same(1)), extended ? AWS_PRICES.eksClusterExtended : AWS_PRICES.eksClusterStandard)];
+  return [component(`control plane (${extended ? "extended" : "standard"} support)`, hours(same(1)), rate(ctx, extended ? "eksClusterExtended" : "eksClusterStandard"))];
 };
 
 const natGateway: Entry = (_r, ctx) => [
-  component("NAT gateway", hours(same(1)), AWS_PRICES.natGatewayHour),
-  component("data processed", same(ctx.usage.natDataGbPerMonth), AWS_PRICES.natGatewayDataGb, `natDataGbPerMonth = ${ctx.usage.natDataGbPerMonth} GB through this gateway`),
+  component("NAT gateway", hours(same(1)), rate(ctx, "natGatewayHour")),
+  component("data processed", same(ctx.usage.natDataGbPerMonth), rate(ctx, "natGatewayDataGb"), `natDataGbPerMonth = ${ctx.usage.natDataGbPerMonth} GB through this gateway`),
 ];
 
-const elasticIp: Entry = () => [component("public IPv4 address", hours(same(1)), AWS_PRICES.publicIpv4Hour)];
+const elasticIp: Entry = (_r, ctx) => [component("public IPv4 address", hours(same(1)), rate(ctx, "publicIpv4Hour"))];
 
 const vpcEndpoint: Entry = (r, ctx) => {
   if (r.props.vpcEndpointType !== "Interface") return []; // gateway endpoints (S3) are free
   const enis = (r.props.subnetIds ?? []).length || 1;
   return [
-    component(`interface endpoint (${enis} zones)`, hours(same(enis)), AWS_PRICES.interfaceEndpointHour),
-    component("data processed", same(ctx.usage.endpointDataGbPerMonth), AWS_PRICES.interfaceEndpointDataGb, `endpointDataGbPerMonth = ${ctx.usage.endpointDataGbPerMonth} GB through this endpoint`),
+    component(`interface endpoint (${enis} zones)`, hours(same(enis)), rate(ctx, "interfaceEndpointHour")),
+    component("data processed", same(ctx.usage.endpointDataGbPerMonth), rate(ctx, "interfaceEndpointDataGb"), `endpointDataGbPerMonth = ${ctx.usage.endpointDataGbPerMonth} GB through this endpoint`),
   ];
 };
 
-const kmsKey: Entry = () => [component("customer managed key", same(1), AWS_PRICES.kmsKeyMonth)];
+const kmsKey: Entry = (_r, ctx) => [component("customer managed key", same(1), rate(ctx, "kmsKeyMonth"))];
 
 const logGroup: Entry = (_r, ctx) => [
-  component("log ingestion", same(ctx.usage.logIngestionGbPerMonth), AWS_PRICES.logsIngestionGb, `logIngestionGbPerMonth = ${ctx.usage.logIngestionGbPerMonth} GB`),
+  component("log ingestion", same(ctx.usage.logIngestionGbPerMonth), rate(ctx, "logsIngestionGb"), `logIngestionGbPerMonth = ${ctx.usage.logIngestionGbPerMonth} GB`),
 ];
 
 /** A Service of type LoadBalancer: the AWS Load Balancer Controller creates a Network Load Balancer for it. */
 const kubernetesService: Entry = (r, ctx) => {
   if (r.props.spec?.type !== "LoadBalancer") return [];
   return [
-    component("Network Load Balancer", hours(same(1)), AWS_PRICES.nlbHour),
-    component("NLB capacity units", hours(same(ctx.usage.nlbCapacityUnits)), AWS_PRICES.nlbLcuHour, `nlbCapacityUnits = ${ctx.usage.nlbCapacityUnits}`),
+    component("Network Load Balancer", hours(same(1)), rate(ctx, "nlbHour")),
+    component("NLB capacity units", hours(same(ctx.usage.nlbCapacityUnits)), rate(ctx, "nlbLcuHour"), `nlbCapacityUnits = ${ctx.usage.nlbCapacityUnits}`),
   ];
 };
 
@@ -164,9 +183,9 @@ function gibibytes(size: unknown): number {
   return gib;
 }
 
-const persistentVolumeClaim: Entry = (r) => {
+const persistentVolumeClaim: Entry = (r, ctx) => {
   const size = gibibytes(r.props.spec?.resources?.requests?.storage);
-  return [component(`persistent volume (gp3, ${size} GiB)`, same(size), AWS_PRICES.ebsGp3GbMonth)];
+  return [component(`persistent volume (gp3, ${size} GiB)`, same(size), rate(ctx, "ebsGp3GbMonth"))];
 };
 
 /** Charts that create persistent volumes, and where their values say how large. */
@@ -174,11 +193,11 @@ const CHART_VOLUMES: Record<string, (values: any) => unknown> = {
   prometheus: (v) => (v?.server?.persistentVolume?.enabled === false ? undefined : v?.server?.persistentVolume?.size ?? "8Gi"),
 };
 
-const helmRelease: Entry = (r) => {
+const helmRelease: Entry = (r, ctx) => {
   const size = CHART_VOLUMES[String(r.props.chart)]?.(r.props.values);
   if (size === undefined) return [];
   const gib = gibibytes(size);
-  return [component(`persistent volume of the ${r.props.chart} chart (gp3, ${gib} GiB)`, same(gib), AWS_PRICES.ebsGp3GbMonth)];
+  return [component(`persistent volume of the ${r.props.chart} chart (gp3, ${gib} GiB)`, same(gib), rate(ctx, "ebsGp3GbMonth"))];
 };
 
 /** Priced resource types. */

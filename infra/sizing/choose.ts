@@ -1,10 +1,11 @@
 import { HOURS_PER_MONTH } from "../catalog/aws-prices";
 import { GPUS } from "../catalog/gpus";
-import { catalogHourlyPrice, INSTANCE_TYPES, PRICED_REGION, type InstanceType } from "../catalog/instances";
+import { INSTANCE_TYPES, type InstanceType } from "../catalog/instances";
+import { instanceRate, type InstanceRate, type RateResult } from "../catalog/purchase-options";
 import type { ModelArchitecture } from "../catalog/models";
 import { ConfigError, type ConfigIssue } from "../config/errors";
 import { qualified } from "../config/read";
-import type { ModelSpec, PlacementSpec, ServingSpec, StackSpec } from "../config/spec";
+import type { ModelSpec, PricingSpec, ServingSpec, StackSpec } from "../config/spec";
 import { checkHardware, instanceBandwidthGBps, tensorParallelOptions, type HardwareFit } from "./candidates";
 import { coldStart, type ColdStart } from "./cold-start";
 import { memoryBudget, type MemoryBudget } from "./memory";
@@ -24,7 +25,8 @@ export interface Candidate {
   /** Replicas one node can hold (GPUs / TP). */
   readonly replicasPerNode: number;
   readonly hourlyUsdPerNode: number;
-  readonly priceSource: "catalog" | "instancePrices";
+  /** How the node's hourly rate was worked out (region, purchase option, source). */
+  readonly rate: InstanceRate;
   readonly fit: HardwareFit;
   /** Per replica, at the largest batch the limits allow; absent when the hardware is rejected. */
   readonly capacity?: { readonly maxConcurrency: number; readonly limitedBy: BatchLimit; readonly point: OperatingPoint };
@@ -86,7 +88,8 @@ export interface SizingPlan {
   readonly coldStart: ColdStart;
   readonly gpuCost: {
     readonly hourlyUsdPerNode: number;
-    readonly priceSource: "catalog" | "instancePrices";
+    /** How hourlyUsdPerNode was worked out: region, purchase option, source. */
+    readonly rate: InstanceRate;
     readonly hourlyUsd: ScaleCounts;
     readonly monthlyUsd: ScaleCounts;
     /** Node cost per 1M output tokens with every peak replica busy at capacity: the floor of $/token. */
@@ -98,30 +101,25 @@ export interface SizingPlan {
   readonly excluded: ReadonlyArray<{ readonly instanceType: string; readonly reason: string }>;
 }
 
-/** Hourly price of an instance for this stack: an instancePrices override, else the catalog's regional price. */
-export function hourlyPrice(instance: InstanceType, placement: PlacementSpec): { usd: number; source: Candidate["priceSource"] } | undefined {
-  const override = placement.instancePrices[instance.instanceType];
-  if (override !== undefined) return { usd: override, source: "instancePrices" };
-  const usd = catalogHourlyPrice(instance, placement.region);
-  return usd === undefined ? undefined : { usd, source: "catalog" };
+/** Hourly rate of a GPU instance for this stack, in its region under its GPU purchase option, or why it has none. */
+export function hourlyPrice(instance: InstanceType, pricing: PricingSpec): RateResult {
+  return instanceRate(pricing.prices, instance.instanceType, pricing.gpu, pricing.instancePrices[instance.instanceType]);
 }
 
 /** Why an instance type is never a candidate, or undefined when it is one. */
-export function exclusionReason(instance: InstanceType, placement: PlacementSpec): string | undefined {
+export function exclusionReason(instance: InstanceType, pricing: PricingSpec): string | undefined {
   if (!GPUS[instance.gpuName]) return `no confirmed specs for the ${instance.gpuName} GPU`;
-  if (!hourlyPrice(instance, placement)) {
-    return instance.onDemandUsdPerHourUsEast1 === null && placement.region === PRICED_REGION
-      ? "no On-Demand price (Capacity Blocks only); set hostwise:instancePrices to use it"
-      : `no price for ${placement.region}; set hostwise:instancePrices to use it`;
-  }
-  return undefined;
+  const result = hourlyPrice(instance, pricing);
+  return "rate" in result ? undefined : result.missing;
 }
 
+const usdPerHour = (r: RateResult) => ("rate" in r ? r.rate.usdPerHour : Infinity);
+
 /** Instance types (with a GPU spec) where the model fits in memory at some valid TP, cheapest first. */
-export function instanceTypesThatFit(arch: ModelArchitecture, serving: ServingSpec, placement: PlacementSpec): string[] {
+export function instanceTypesThatFit(arch: ModelArchitecture, serving: ServingSpec, pricing: PricingSpec): string[] {
   return INSTANCE_TYPES.filter((i) => GPUS[i.gpuName])
     .filter((i) => tensorParallelOptions(i.gpuCount).some((tp) => checkHardware(arch, serving, i, tp).rejections.length === 0))
-    .sort((a, b) => (hourlyPrice(a, placement)?.usd ?? Infinity) - (hourlyPrice(b, placement)?.usd ?? Infinity))
+    .sort((a, b) => usdPerHour(hourlyPrice(a, pricing)) - usdPerHour(hourlyPrice(b, pricing)))
     .map((i) => i.instanceType);
 }
 
@@ -140,8 +138,8 @@ function replicaShape(spec: StackSpec, instance: InstanceType, fit: HardwareFit,
 
 /** Evaluates one (instance type, TP) for the stack: hardware fit, then per-replica capacity and replica count. */
 export function evaluateCandidate(spec: StackSpec, instance: InstanceType, tp: number): Candidate {
-  const price = hourlyPrice(instance, spec.placement);
-  if (!price) throw new Error(`${instance.instanceType} has no price: filter with exclusionReason() first`);
+  const price = hourlyPrice(instance, spec.pricing);
+  if (!("rate" in price)) throw new Error(`${instance.instanceType} has no price: filter with exclusionReason() first`);
   const fit = checkHardware(spec.model.architecture, spec.serving, instance, tp);
   const base = {
     instanceType: instance.instanceType,
@@ -149,8 +147,8 @@ export function evaluateCandidate(spec: StackSpec, instance: InstanceType, tp: n
     gpuCount: instance.gpuCount,
     tensorParallelSize: tp,
     replicasPerNode: Math.floor(instance.gpuCount / tp),
-    hourlyUsdPerNode: price.usd,
-    priceSource: price.source,
+    hourlyUsdPerNode: price.rate.usdPerHour,
+    rate: price.rate,
     fit,
   };
   if (fit.rejections.length > 0) return { ...base, rejections: fit.rejections.map((r) => r.message) };
@@ -178,7 +176,7 @@ export function evaluateCandidate(spec: StackSpec, instance: InstanceType, tp: n
   if (spec.scaling.maxReplicas !== undefined && needed > spec.scaling.maxReplicas) {
     rejections.push(`needs ${needed} replicas at peak; maxReplicas is ${spec.scaling.maxReplicas}`);
   }
-  return { ...base, capacity, replicas, nodes, hourlyUsd: nodes * price.usd, rejections };
+  return { ...base, capacity, replicas, nodes, hourlyUsd: nodes * price.rate.usdPerHour, rejections };
 }
 
 /** Output tokens/s the candidate's peak fleet delivers at capacity. */
@@ -201,7 +199,7 @@ export function enumerateCandidates(spec: StackSpec): { candidates: Candidate[];
   const excluded: Array<{ instanceType: string; reason: string }> = [];
   for (const instance of INSTANCE_TYPES) {
     if (spec.placement.instanceType && instance.instanceType !== spec.placement.instanceType) continue;
-    const reason = exclusionReason(instance, spec.placement);
+    const reason = exclusionReason(instance, spec.pricing);
     if (reason) {
       excluded.push({ instanceType: instance.instanceType, reason });
       continue;
@@ -337,7 +335,7 @@ export function planSizing(spec: StackSpec): SizingPlan {
     coldStart: coldStart(spec, instance, rpn, storage),
     gpuCost: {
       hourlyUsdPerNode: perNode,
-      priceSource: chosen.priceSource,
+      rate: chosen.rate,
       hourlyUsd,
       monthlyUsd: { min: hourlyUsd.min * HOURS_PER_MONTH, peak: hourlyUsd.peak * HOURS_PER_MONTH, max: hourlyUsd.max * HOURS_PER_MONTH },
       usdPerMillionOutputTokensAtCapacity: (hourlyUsd.peak / 3600 / fleetTokensPerSecond) * 1e6,

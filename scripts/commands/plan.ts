@@ -1,4 +1,3 @@
-import { INSTANCE_SOURCE } from "../../infra/catalog/instances";
 import type { Expiry, StackSpec } from "../../infra/config/spec";
 import type { SizingPlan } from "../../infra/sizing/choose";
 import type { OperatingPoint } from "../../infra/sizing/throughput";
@@ -8,6 +7,7 @@ import type { CostEstimate } from "../../infra/cost/estimate";
 import { mdCode, mdText } from "../lib/markdown";
 import { stackCost } from "../lib/stack-cost";
 import { renderTable, round, usd } from "../lib/table";
+import { SPOT_BEHAVIOUR } from "../../infra/catalog/purchase-options";
 
 export const PLAN_HELP = `hostwise plan — the sizing decision for a stack, offline (no Pulumi CLI, no AWS credentials)
 
@@ -147,10 +147,6 @@ function renderPlan(spec: StackSpec, plan: SizingPlan, p: Preview, o: PlanOption
   const c = plan.gpuCost;
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
   const shared = plan.replicasPerNode > 1 ? ` (${plan.replicasPerNode} replicas can share one node)` : "";
-  const priceNote =
-    c.priceSource === "catalog"
-      ? `catalog On-Demand price, ${spec.placement.region}, ${INSTANCE_SOURCE.date}`
-      : "price from hostwise:instancePrices";
   const alternatives = o.all ? plan.alternatives : plan.alternatives.slice(0, 12);
   const lines = [
     `hostwise plan — stack ${spec.stack} (${spec.placement.region}, ${spec.trial ? "trial" : "long-lived"}, ${describeExpiry(spec.expiry, o.now)})`,
@@ -176,7 +172,9 @@ function renderPlan(spec: StackSpec, plan: SizingPlan, p: Preview, o: PlanOption
       : "  at peak      no traffic given",
     `  fleet        ${round(t.fleetCapacityOutputTokensPerSecond, 0)} output tokens/s at capacity with ${plural(plan.replicas.peak, "replica")}`,
     "",
-    `GPU cost     ${usd(c.hourlyUsdPerNode)}/h per node (${priceNote})`,
+    `Pricing      ${pricingLine(p.cost)}`,
+    ...(spec.pricing.gpu.option === "spot" ? [`Spot         ${SPOT_BEHAVIOUR}`] : []),
+    `GPU cost     ${usd(c.hourlyUsdPerNode)}/h per node: ${c.rate.basis}`,
     `  per hour   min ${usd(c.hourlyUsd.min)} · peak ${usd(c.hourlyUsd.peak)} · max ${usd(c.hourlyUsd.max)}`,
     `  per month  min ${usd(c.monthlyUsd.min)} · peak ${usd(c.monthlyUsd.peak)} · max ${usd(c.monthlyUsd.max)} (730 h)`,
     `  ${usd(c.usdPerMillionOutputTokensAtCapacity)} per 1M output tokens with the peak fleet busy at capacity; ` +
@@ -220,6 +218,11 @@ function renderPlan(spec: StackSpec, plan: SizingPlan, p: Preview, o: PlanOption
     lines.push("", "Not evaluated", ...[...byReason].map(([reason, types]) => `  ${types.join(", ")}: ${reason}`));
   }
   return lines.join("\n");
+}
+
+export function pricingLine(cost: CostEstimate): string {
+  const p = cost.pricing;
+  return `${p.region} rates from ${p.catalog} · GPU nodes ${p.gpuPurchase} · system nodes ${p.systemPurchase}`;
 }
 
 function indent(text: string): string {

@@ -19,7 +19,7 @@ export interface StackCost {
  */
 export async function stackCost(dir: string, stack: string, overrides: readonly string[], now: Date, warn?: (message: string) => void): Promise<StackCost> {
   const raw = applyOverrides(readStackFile(dir, stack, warn), overrides);
-  const { spec, plan } = resolveStack(raw, { stack, now });
+  const { spec, plan } = resolveStack(raw, { stack, now, projectDir: dir });
   const { resources } = await evaluateProgram(stack, raw);
   const cost = estimateCost(spec, plan, resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })), now);
   return { spec, plan, resources, cost };

@@ -4,10 +4,13 @@ import { ConfigError, formatIssues } from "../../infra/config/errors";
 import { ConfigReader, unqualified, type RawConfig } from "../../infra/config/read";
 import { CONFIG_NAMESPACE, REGION_KEY } from "../../infra/config/schema";
 import type { UsageSpec } from "../../infra/config/spec";
-import { readInstancePrices, readUsage } from "../../infra/config/validate";
+import { readUsage } from "../../infra/config/validate";
+import { readInstancePrices, readPricing } from "../../infra/config/pricing-readers";
+import { BUILT_IN_CATALOG, RegionPrices } from "../../infra/catalog/aws-prices";
+import { isCommitment, ON_DEMAND, type PurchaseOption } from "../../infra/catalog/purchase-options";
 import { estimateCost, type CostEstimate } from "../../infra/cost/estimate";
 import {
-  instanceHourlyPrice, PRICE_BOOK, priceResources, QuantityError, sumScaled, type CostComponent, type PriceContext, type PricingResult, type Scaled,
+  PRICE_BOOK, priceResources, QuantityError, sumScaled, type CostComponent, type PriceContext, type PricingResult, type Scaled,
 } from "../../infra/cost/pricebook";
 import { resolveStack } from "../../infra/resolve";
 import type { ResourceView } from "../../infra/resource-view";
@@ -87,7 +90,10 @@ export interface DiffOptions {
   readonly region?: string;
   /** --baseline: "before" is this preview's after-state. */
   readonly baseline?: ParsedPreview;
-  /** --catalog-prices: price with the catalog, ignoring hostwise:instancePrices in the previews' config. */
+  /**
+   * --catalog-prices: price with the built-in catalog, ignoring what the previews' config states about prices:
+   * hostwise:instancePrices, priceCatalogFile, stated discounts and commitments (priced On-Demand).
+   */
   readonly catalogPrices?: boolean;
 }
 
@@ -103,13 +109,39 @@ function configError(source: string, issues: ConfigReader["issues"]): PreviewErr
   return new PreviewError(`${source}: the preview's config has ${formatIssues(issues)}`, "correct the stack config (Pulumi.<stack>.yaml) and preview again");
 }
 
-/** The price book's stack settings from the preview's config, with the schema's defaults (config validation's readers). */
-function readPricingConfig(raw: RawConfig, source: string, catalogPrices = false): { usage: UsageSpec; instancePrices: Record<string, number> } {
-  const r = new ConfigReader(raw);
+/** Config keys through which a change states its own prices. */
+const STATED_PRICE_KEYS = [
+  "instancePrices", "priceCatalogFile", "gpuDiscountPercent", "systemDiscountPercent",
+  "gpuPurchaseTerm", "gpuPurchasePayment", "systemPurchaseTerm", "systemPurchasePayment",
+];
+
+/**
+ * The config as --catalog-prices reads it: no stated prices, and commitments (whose rates only a stated file or
+ * discount gives) at On-Demand, their upper bound. Spot stays: its rate is the catalog's.
+ */
+function withCatalogPrices(raw: RawConfig): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...raw };
+  for (const key of STATED_PRICE_KEYS) delete out[key];
+  for (const key of ["gpuPurchaseOption", "systemPurchaseOption"]) {
+    if (typeof out[key] === "string" && isCommitment(out[key] as PurchaseOption)) delete out[key];
+  }
+  return out;
+}
+
+type PricingConfig = Pick<PriceContext, "prices" | "usage" | "instancePrices" | "gpu" | "system">;
+
+/**
+ * The price book's stack settings from the preview's config, with the schema's defaults (config validation's
+ * readers): the region's prices (built-in, or the config's priceCatalogFile read from the working directory),
+ * usage assumptions and purchase options.
+ */
+function readPricingConfig(raw: RawConfig, source: string, region: string, catalogPrices = false): PricingConfig {
+  const config = catalogPrices ? withCatalogPrices(raw) : raw;
+  const r = new ConfigReader(config);
   const usage = readUsage(r);
-  const instancePrices = readInstancePrices(r);
-  if (r.issues.length > 0 || !usage) throw configError(source, r.issues);
-  return { usage, instancePrices: catalogPrices ? {} : instancePrices };
+  const pricing = readPricing(r, config, region, { projectDir: process.cwd() });
+  if (r.issues.length > 0 || !usage || !pricing) throw configError(source, r.issues);
+  return { usage, ...pricing };
 }
 
 /** Root volume size per launch template, and the templates whose size is unknown until apply. */
@@ -265,7 +297,7 @@ function sideFor(preview: ParsedPreview, states: readonly ResourceState[], regio
   const { sizes, unknown } = launchTemplateDisks(states);
   return {
     // expectedNodes is empty: node groups are priced at their declared desiredSize.
-    ctx: { region, now: o.now, ...readPricingConfig(raw, preview.source, o.catalogPrices), expectedNodes: {}, launchTemplateDiskGiB: sizes },
+    ctx: { now: o.now, ...readPricingConfig(raw, preview.source, region, o.catalogPrices), expectedNodes: {}, launchTemplateDiskGiB: sizes },
     unknownDisks: unknown,
     source: preview.source,
   };
@@ -273,11 +305,13 @@ function sideFor(preview: ParsedPreview, states: readonly ResourceState[], regio
 
 /** The change's own hostwise:instancePrices, with the catalog's price of each type in the region. */
 function ownInstancePrices(preview: ParsedPreview, region: string | undefined, o: DiffOptions): CostDiff["ownInstancePrices"] {
-  const { instancePrices, usage } = readPricingConfig(rawConfigOf(preview.config), preview.source);
-  const catalog: PriceContext = { region: region ?? "", now: o.now, usage, instancePrices: {}, expectedNodes: {}, launchTemplateDiskGiB: {} };
+  const r = new ConfigReader(rawConfigOf(preview.config));
+  const instancePrices = readInstancePrices(r);
+  if (r.issues.length > 0) throw configError(preview.source, r.issues);
+  const catalog = region ? RegionPrices.of(BUILT_IN_CATALOG, region) : undefined;
   return {
     prices: Object.entries(instancePrices).map(([type, usd]) => {
-      const catalogUsd = region ? instanceHourlyPrice(type, catalog)?.usd : undefined;
+      const catalogUsd = catalog?.instance(type)?.onDemand?.usd;
       return { type, usd, ...(catalogUsd !== undefined && { catalogUsd }) };
     }),
     ignored: o.catalogPrices === true,
@@ -291,9 +325,8 @@ function tokenEconomics(preview: ParsedPreview, region: string | undefined, afte
   }
   if (!preview.stack) return { kind: "not hostwise", reason: "it names no stack (no steps)" };
   const raw: Record<string, unknown> = { ...rawConfigOf(preview.config), ...(region && { [REGION_KEY]: region }) };
-  if (catalogPrices) delete raw.instancePrices;
   try {
-    const { spec, plan } = resolveStack(raw, { stack: preview.stack, now });
+    const { spec, plan } = resolveStack(catalogPrices ? withCatalogPrices(raw) : raw, { stack: preview.stack, now });
     return { kind: "hostwise", estimate: estimateCost(spec, plan, after, now), instanceType: plan.instanceType, nodes: plan.nodes };
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
@@ -363,7 +396,11 @@ export function diffPreview(preview: ParsedPreview, options: DiffOptions): CostD
   const beforeSide = needsRegion ? sideFor(beforeFrom, befores, beforeRegion!, options) : undefined;
   const afterSide = needsRegion ? sideFor(preview, afters, region!, options) : undefined;
   // Without a priced type nothing reads the context; free and unknown types price without one.
-  const noContext: Side = { ctx: { region: "", now, ...readPricingConfig({}, preview.source), expectedNodes: {}, launchTemplateDiskGiB: {} }, unknownDisks: new Set(), source: preview.source };
+  const noContext: Side = {
+    ctx: { prices: RegionPrices.empty(""), now, usage: readPricingConfig({}, preview.source, "us-east-1").usage, instancePrices: {}, gpu: ON_DEMAND("gpu"), system: ON_DEMAND("system"), expectedNodes: {}, launchTemplateDiskGiB: {} },
+    unknownDisks: new Set(),
+    source: preview.source,
+  };
 
   const resources: ResourceDiff[] = pairs.map((p) => {
     const before = priceSide(p.before, p.component, beforeSide ?? noContext);
