@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseExpiry, suggest } from "../infra/config/validate";
 import { BASE, issuesFor, NOW, specFor } from "./helpers";
@@ -17,6 +20,10 @@ const CUSTOM = {
   customHeadDim: 128,
   customMaxContext: 4096,
 };
+
+/** A JSON file that is not a price file (no format, no sources, a negative price). */
+const UNSOUND_PRICES = join(mkdtempSync(join(tmpdir(), "hostwise-config-")), "prices.json");
+writeFileSync(UNSOUND_PRICES, JSON.stringify({ currency: "USD", regions: { "us-east-1": { instances: { "g5.xlarge": { onDemand: -1, source: "x" } } } } }));
 
 // Every bad input the foundation issue names, and a few more: the key reported and what the message says.
 const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
@@ -75,6 +82,7 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["a Kubernetes version past extended support", { kubernetesVersion: "1.28" }, "hostwise:kubernetesVersion", /1\.28 is no longer supported by EKS/],
   ["a malformed Kubernetes version", { kubernetesVersion: "v1.35.2" }, "hostwise:kubernetesVersion", /is not a Kubernetes minor version/],
   ["an unknown GPU capacity type", { gpuCapacityType: "reserved" }, "hostwise:gpuCapacityType", /"reserved" is not one of on-demand, spot/],
+  ["an unknown purchase option", { gpuPurchaseOption: "savings-plan" }, "hostwise:gpuPurchaseOption", /"savings-plan" is not one of on-demand, spot, compute-savings-plan, ec2-instance-savings-plan, reserved, capacity-block/],
   ["a gated checkpoint without a Hugging Face token", { huggingFaceToken: "" }, "hostwise:huggingFaceToken", /meta-llama\/Llama-3\.1-8B-Instruct is gated on Hugging Face/],
   ["an unpinned vLLM image", { vllmImage: "vllm/vllm-openai:latest" }, "hostwise:vllmImage", /is not pinned to a version tag or digest/],
   ["an internet-facing endpoint without an allowlist", { loadBalancer: "internet-facing" }, "hostwise:inferenceAllowedCidrs", /an internet-facing load balancer needs an allowlist/],
@@ -84,6 +92,23 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["a KV-cache target above 1", { kvCacheUsageTarget: "1.2" }, "hostwise:kvCacheUsageTarget", /must be a number above 0 and at most 1, got 1\.2/],
   ["a negative activation threshold", { scaleActivationThreshold: "-1" }, "hostwise:scaleActivationThreshold", /must be a number from 0 to 10,000, got -1/],
   ["a system instance type without a price", { systemInstanceType: "r7i.large" }, "hostwise:systemInstanceType", /r7i\.large has no price in the built-in catalog \(in no region\)/],
+  // Pricing: purchase options, stated discounts and price files
+  ["a capacity block", { gpuPurchaseOption: "capacity-block" }, "hostwise:gpuPurchaseOption", /capacity-block cannot be deployed by this stack: a Capacity Block is a reservation .* AWS offers Capacity Blocks for p5\.48xlarge \(us-east-1, us-east-2, us-west-2, ap-northeast-1\)/],
+  ["a savings plan without its term", { gpuPurchaseOption: "compute-savings-plan", gpuPurchasePayment: "no-upfront", gpuDiscountPercent: "20" }, "hostwise:gpuPurchaseTerm", /is required with gpuPurchaseOption compute-savings-plan/],
+  ["reserved instances without their payment", { gpuPurchaseOption: "reserved", gpuPurchaseTerm: "1y", gpuDiscountPercent: "20" }, "hostwise:gpuPurchasePayment", /is required with gpuPurchaseOption reserved/],
+  ["a term with on-demand", { gpuPurchaseTerm: "3y" }, "hostwise:gpuPurchaseTerm", /applies to savings plans and reserved instances, not gpuPurchaseOption on-demand/],
+  ["a payment with spot", { gpuPurchaseOption: "spot", gpuPurchasePayment: "all-upfront" }, "hostwise:gpuPurchasePayment", /not gpuPurchaseOption spot/],
+  ["a discount with on-demand", { gpuDiscountPercent: "30" }, "hostwise:gpuDiscountPercent", /is the discount of a purchase option, and gpuPurchaseOption is on-demand/],
+  ["a discount of 100%", { gpuPurchaseOption: "spot", gpuDiscountPercent: "100" }, "hostwise:gpuDiscountPercent", /100 is not a discount: it must be below 100/],
+  ["a discount of 0", { gpuPurchaseOption: "spot", gpuDiscountPercent: "0" }, "hostwise:gpuDiscountPercent", /must be greater than 0/],
+  ["a savings plan the catalog has no rates for", { gpuPurchaseOption: "ec2-instance-savings-plan", gpuPurchaseTerm: "1y", gpuPurchasePayment: "all-upfront" }, "hostwise:gpuDiscountPercent", /the built-in catalog has no EC2 instance savings plan, 1y, all-upfront rates for us-east-1/],
+  ["a pinned type without a spot price", { gpuPurchaseOption: "spot", instanceType: "p5.4xlarge", model: "meta-llama/Llama-3.1-70B-Instruct", quantization: "fp8" }, "hostwise:gpuDiscountPercent", /p5\.4xlarge has no spot price in us-east-1 \(the built-in catalog\)/],
+  ["system reserved instances without a rate", { systemPurchaseOption: "reserved", systemPurchaseTerm: "3y", systemPurchasePayment: "all-upfront" }, "hostwise:systemDiscountPercent", /m6i\.large has no reserved instances \(standard\), 3y, all-upfront rate in us-east-1/],
+  ["spot system nodes", { systemPurchaseOption: "spot" }, "hostwise:systemPurchaseOption", /"spot" is not one of on-demand, compute-savings-plan, ec2-instance-savings-plan, reserved/],
+  ["gpuCapacityType against the purchase option", { gpuCapacityType: "spot", gpuPurchaseOption: "reserved", gpuPurchaseTerm: "1y", gpuPurchasePayment: "no-upfront", gpuDiscountPercent: "30" }, "hostwise:gpuCapacityType", /spot contradicts gpuPurchaseOption reserved/],
+  ["on-demand capacity with spot", { gpuCapacityType: "on-demand", gpuPurchaseOption: "spot" }, "hostwise:gpuCapacityType", /on-demand contradicts gpuPurchaseOption spot/],
+  ["a price file that is not there", { priceCatalogFile: "no-such-prices.json" }, "hostwise:priceCatalogFile", /cannot read .*no-such-prices\.json \(ENOENT\)/],
+  ["a price file that is not one", { priceCatalogFile: UNSOUND_PRICES }, "hostwise:priceCatalogFile", /is not a hostwise price file: format is undefined.*sources: missing.*onDemand: -1 is not a price/],
   ["half of the people cost", { engineerHoursPerMonth: "20" }, "hostwise:engineerHourlyUsd", /is needed with its pair/],
   ["a utilization above 1", { expectedUtilization: "1.5" }, "hostwise:expectedUtilization", /must be a number above 0 and at most 1, got 1\.5/],
   ["maxNumSeqs below the guaranteed sequences", { minConcurrentSequences: 8, maxNumSeqs: 4 }, "hostwise:maxNumSeqs", /4 is below minConcurrentSequences \(8\)/],
@@ -185,6 +210,17 @@ describe("config validation", () => {
     expect(spec.expiry).toEqual({ kind: "after", hours: 1.5, text: "90m" });
     expect(spec.traffic.peakRequestsPerSecond).toBe(2.5);
     expect(spec.pricing.instancePrices).toEqual({ "g5.xlarge": 1.1 });
+  });
+
+  it("reads the purchase options; gpuCapacityType spot still means spot", () => {
+    const spec = specFor({ gpuPurchaseOption: "compute-savings-plan", gpuPurchaseTerm: "3y", gpuPurchasePayment: "partial-upfront", gpuDiscountPercent: "35" });
+    expect(spec.pricing.gpu).toEqual({ role: "gpu", option: "compute-savings-plan", term: "3y", payment: "partial-upfront", discountPercent: 35 });
+    expect(spec.pricing.system).toEqual({ role: "system", option: "on-demand" });
+    expect(spec.nodes.gpuCapacityType).toBe("on-demand");
+    const alias = specFor({ gpuCapacityType: "spot" });
+    expect(alias.pricing.gpu.option).toBe("spot");
+    expect(alias.nodes.gpuCapacityType).toBe("spot");
+    expect(specFor({ gpuPurchaseOption: "spot" }).nodes.gpuCapacityType).toBe("spot");
   });
 
   it("accepts a custom architecture and overrides hosted API prices", () => {

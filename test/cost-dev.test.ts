@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { stackCost } from "../scripts/lib/stack-cost";
 import { ROOT } from "./support/program";
 
@@ -30,5 +30,31 @@ describe("dev stack cost", () => {
     // the same tokens on Bedrock Llama 3.1 8B: $0.22 per 1M, input and output; 512 prompt tokens per 256 output
     expect(cost.hostedApi.monthlyUsd).toBeCloseTo((tokens / 1e6) * (0.22 + 2 * 0.22), 6);
     expect(cost.assumptions.join("\n")).toMatch(/expectedUtilization = 0\.5/);
+  });
+
+  it("in eu-west-1 prices every line at eu-west-1 rates, and no line at another region's", async () => {
+    const now = new Date("2026-11-23T12:00:00Z");
+    vi.resetModules(); // the Pulumi program module runs once per module registry
+    const fresh = (await import("../scripts/lib/stack-cost")).stackCost;
+    const { plan, cost } = await fresh(ROOT, "dev", ["aws:region=eu-west-1"], now);
+    const fixed =
+      3.65 + //              Elastic IP: $0.005 × 730 (one price in every region)
+      35.04 + 4.8 + //       NAT gateway: $0.048 × 730, 100 GB × $0.048
+      1 + //                 KMS key
+      5.7 + //               10 GB of control-plane logs × $0.57
+      73 + //                EKS control plane: $0.10 × 730
+      2 * 0.107 * 730 + //   two m6i.large system nodes at $0.107
+      2 * 50 * 0.088 + //    their 50 GiB gp3 root volumes at $0.088
+      20 * 0.088; //         Prometheus's 20 GiB volume
+    const gpuNode = 1.123 * 730 + 50 * 0.088; // g5.xlarge (eu-west-1 offers no g6) and its root volume
+    expect(plan.instanceType).toBe("g5.xlarge");
+    expect(cost.monthlyUsd.min).toBeCloseTo(fixed, 6); // $289.97
+    expect(cost.monthlyUsd.expected).toBeCloseTo(fixed + 0.5 * gpuNode, 6);
+    expect(cost.notPriced).toEqual([]);
+    const components = cost.resources.flatMap((r) => r.components);
+    expect(components.length).toBeGreaterThan(8);
+    expect(components.filter((c) => c.region !== "eu-west-1").map((c) => c.name)).toEqual([]);
+    expect(cost.pricing).toEqual({ region: "eu-west-1", catalog: "the built-in catalog", gpuPurchase: "on-demand", systemPurchase: "on-demand" });
+    expect(cost.assumptions[0]).toMatch(/^prices: eu-west-1 rates from the built-in catalog, every line at eu-west-1 rates/);
   });
 });

@@ -90,13 +90,17 @@ export interface InstanceRate {
 
 export type RateResult = { readonly rate: InstanceRate } | { readonly missing: string };
 
-/** Why the region's table has no row for a type: it does not list the region's instances, or the region does not offer it. */
-export function absentReason(prices: RegionPrices, instanceType: string): string {
+/**
+ * Why the region's table has no row for a type: it does not list the region's instances, or the region does
+ * not offer the type. `subject: false` leaves the type's name out (for lists grouped by reason).
+ */
+export function absentReason(prices: RegionPrices, instanceType: string, subject = true): string {
   if (!prices.instancesCatalogued) return `${prices.catalog.name} has no instance prices for ${prices.region}`;
   const elsewhere = regionsOffering(prices.catalog, instanceType);
+  const it = subject ? `${instanceType} ` : "";
   return elsewhere.length === 0
-    ? `${instanceType} has no price in ${prices.catalog.name} (in no region)`
-    : `${instanceType} is not offered in ${prices.region}; regions that have it: ${elsewhere.join(", ")}`;
+    ? `${it}has no price in ${prices.catalog.name} (in no region)`.trimStart()
+    : `${it}${subject ? "is " : ""}not offered in ${prices.region}; regions that have it: ${elsewhere.join(", ")}`;
 }
 
 const usd = (n: number) => `$${Number(n.toPrecision(6))}`;

@@ -1,7 +1,7 @@
 import { HOURS_PER_MONTH } from "../catalog/aws-prices";
 import { GPUS } from "../catalog/gpus";
 import { INSTANCE_TYPES, type InstanceType } from "../catalog/instances";
-import { instanceRate, type InstanceRate, type RateResult } from "../catalog/purchase-options";
+import { absentReason, instanceRate, type InstanceRate, type RateResult } from "../catalog/purchase-options";
 import type { ModelArchitecture } from "../catalog/models";
 import { ConfigError, type ConfigIssue } from "../config/errors";
 import { qualified } from "../config/read";
@@ -110,7 +110,9 @@ export function hourlyPrice(instance: InstanceType, pricing: PricingSpec): RateR
 export function exclusionReason(instance: InstanceType, pricing: PricingSpec): string | undefined {
   if (!GPUS[instance.gpuName]) return `no confirmed specs for the ${instance.gpuName} GPU`;
   const result = hourlyPrice(instance, pricing);
-  return "rate" in result ? undefined : result.missing;
+  if ("rate" in result) return undefined;
+  const absent = pricing.instancePrices[instance.instanceType] === undefined && !pricing.prices.instance(instance.instanceType);
+  return absent ? absentReason(pricing.prices, instance.instanceType, false) : result.missing;
 }
 
 const usdPerHour = (r: RateResult) => ("rate" in r ? r.rate.usdPerHour : Infinity);
