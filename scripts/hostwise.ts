@@ -3,6 +3,7 @@ import { CANARY_HELP, parseCanaryArgs, processCanaryIo, runCanary } from "./comm
 import { runCost } from "./commands/cost";
 import { runDecide } from "./commands/decide";
 import { PLAN_HELP, runPlan } from "./commands/plan";
+import { runPrices } from "./commands/prices";
 import { parseSmokeArgs, runSmokeCommand, SMOKE_HELP } from "./commands/smoke";
 import { parseTeardownArgs, runTeardown, TEARDOWN_HELP, terminalPrompt } from "./commands/teardown";
 import { parseFlags } from "./lib/flags";
@@ -18,6 +19,7 @@ Commands:
   decide    API, self-host or hybrid: the articles' decision with your volumes, constraints and costs
   cost      price a real \`pulumi preview --json\` for a pull request comment, with thresholds to gate on
   canary    load-test a deployed endpoint and price its real tokens (--url, or --stack through port-forward)
+  prices    prices refresh: current AWS prices (Price List, Savings Plans, spot) into a price file for a stack
   teardown  destroy trial stacks whose expiry has passed (--dry-run lists them)
   smoke     the acceptance test on a real account: up, API answers, short canary, destroy, leftover scan
 
@@ -68,6 +70,8 @@ export async function main(
         return await runCost(rest, { out, err }, now);
       case "decide":
         return await runDecide(rest, { out, err }, now);
+      case "prices":
+        return await runPrices(rest, { out, err }, { now });
       case "canary": {
         const parsed = parseCanaryArgs(rest);
         if (parsed.help) {
