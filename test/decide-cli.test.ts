@@ -168,13 +168,13 @@ describe("hostwise decide: the model around the decision", () => {
     const m = decideModel(options("--api-input-price", "1", "--api-output-price", "2", "--ops-hours-available", "40", "--ops-hours-needed", "40"), stack({ maxReplicas: 3 }));
     const text = renderDecideText(m);
     expect(m.capacity).toEqual({ neededNodes: 3, maxNodes: 3, maxReplicas: 3, replicasPerNode: 1, withinLimit: true });
-    expect(text).toMatch(/^hostwise decide — stack test \(\S+, us-east-1\) against bedrock\/llama-3\.1-8b\n\nRecommendation: self-host\n/);
+    expect(text).toMatch(/^hostwise decide — stack test \(\S+, us-east-1\) against bedrock\/llama-3\.1-8b\nPrices {7}us-east-1 rates from the built-in catalog · GPU nodes on-demand · system nodes on-demand\n\nRecommendation: self-host\n/);
     expect(text).toMatch(/\n {2}1\. data residency \(no change\): .*\n {2}2\. volume and steadiness \(sets\): high and steady enough: .*\n {2}3\. model pinning \(no change\): .*\n {2}4\. operations capacity \(no change\): enough operations capacity: 40 engineer hours a month available, 40 needed to run it\n {2}5\. time to ship \(not checked\): /);
     expect(text).toMatch(/\n {2}API {10}\$9,000\.00\n {2}self-hosted {2}\$6,500\.00 \(3 GPU nodes for peak-to-mean 1\)\n/);
     expect(text).toMatch(/Break-even {3}833\.3M output tokens a month at peak-to-mean 1: the lowest volume/);
     expect(text).toMatch(/ 833\.3M +833\.3M +1 +\$2,500\.00 +\$2,500\.00 +equal +break-even\n/);
     expect(text).toMatch(/ 3B +3B +3 +\$6,500\.00 +\$9,000\.00 +self-hosted +your volume\n/);
-    expect(text).toMatch(/\nAssumptions\n {2}- self-hosted: stack test/);
+    expect(text).toMatch(/\nAssumptions\n {2}- prices: us-east-1 rates from the built-in catalog, .*\n {2}- self-hosted GPU nodes: g6\.xlarge On-Demand in us-east-1: \$0\.8048\/h .*\n {2}- self-hosted: stack test/);
   });
 
   it("says so when the volume needs more GPU nodes than the stack's maxReplicas allows", () => {

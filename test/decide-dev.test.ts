@@ -63,7 +63,9 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     const text = await run("--monthly-input-tokens", "100M", "--monthly-output-tokens", "50M");
     expect(text.err).toBe("");
     expect(text.code).toBe(0);
-    expect(text.out).toMatch(/^hostwise decide — stack dev \(g6\.xlarge, us-east-1\) against bedrock\/llama-3\.1-8b\n\nRecommendation: the hosted API \(bedrock\/llama-3\.1-8b\)\n/);
+    expect(text.out).toMatch(
+      /^hostwise decide — stack dev \(g6\.xlarge, us-east-1\) against bedrock\/llama-3\.1-8b\nPrices {7}us-east-1 rates from the built-in catalog · GPU nodes on-demand · system nodes on-demand\n\nRecommendation: the hosted API \(bedrock\/llama-3\.1-8b\)\n/,
+    );
     const reasons = [...text.out.matchAll(/^ {2}(\d)\. ([a-z ]+) \(/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(reasons).toEqual(["1 data residency", "2 volume and steadiness", "3 model pinning", "4 operations capacity", "5 time to ship"]);
     // API: 50 × $0.22 + 100 × $0.22 = $33.00. Self-hosted: one GPU node for 50M tokens, 0.8048 × 730 + 30 GiB × $0.08
@@ -77,7 +79,10 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     const json = await run("--monthly-input-tokens", "4B", "--monthly-output-tokens", "2B", "--api", "openai/gpt-4.1-mini", "--json");
     expect(json.code).toBe(0);
     const m = JSON.parse(json.out);
-    expect(m.stack).toEqual({ name: "dev", region: "us-east-1", instanceType: "g6.xlarge", gpu: "1 × NVIDIA L4" });
+    expect(m.stack).toEqual({
+      name: "dev", region: "us-east-1", instanceType: "g6.xlarge", gpu: "1 × NVIDIA L4",
+      pricing: { region: "us-east-1", catalog: "the built-in catalog", gpuPurchase: "on-demand", systemPurchase: "on-demand" },
+    });
     expect(m.hostedApi).toMatchObject({ id: "openai/gpt-4.1-mini", inputUsdPerMTok: 0.4, outputUsdPerMTok: 1.6, priceFrom: "catalog" });
     expect(m.input).toEqual({ monthlyInputTokens: 4e9, monthlyOutputTokens: 2e9, peakToMean: 1, dataResidency: false, pinModel: false });
     const d = m.decision;
@@ -98,13 +103,24 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     expect(apiMonthlyUsd(d.models.hostedApi, be - 1e6)).toBeLessThan(selfHostedMonthlyUsd(self, be - 1e6));
     expect(d.series[0].monthlyOutputTokens).toBe(0);
     expect(d.series.at(-1).monthlyOutputTokens).toBeGreaterThanOrEqual(2 * Math.max(2e9, be));
+    // The break-even under each purchase option the catalog prices: on-demand (the stack's) and spot. Spot swaps the
+    // node's $0.8048/h for g6.xlarge's us-east-1 spot snapshot, $0.38205/h: the node costs (0.8048 − 0.38205) × 730 less.
+    const options = m.purchaseOptions.rows;
+    expect(options.map((r: { label: string; chosen: boolean }) => [r.label, r.chosen])).toEqual([["spot", false], ["on-demand", true]]);
+    expect(options[0].gpuNodeMonthlyUsd).toBeCloseTo(0.38205 * 730 + 50 * 0.08, 6); // $282.90
+    const spotSelf = { ...self, gpuNodeMonthlyUsd: options[0].gpuNodeMonthlyUsd };
+    expect(options[0].monthlyUsdAtVolume).toBeCloseTo(269.76 + nodes * (0.38205 * 730 + 4), 6);
+    expect(Math.abs(apiMonthlyUsd(d.models.hostedApi, options[0].breakEvenMonthlyOutputTokens) - selfHostedMonthlyUsd(spotSelf, options[0].breakEvenMonthlyOutputTokens))).toBeLessThan(0.01);
+    expect(options[0].breakEvenMonthlyOutputTokens).toBeLessThan(be); // cheaper nodes break even sooner
+    expect(options[1].breakEvenMonthlyOutputTokens).toBeCloseTo(be, 0);
+    expect(m.purchaseOptions.unpriced).toEqual([expect.stringMatching(/^savings plans and reserved instances: the built-in catalog has no rates for g6\.xlarge in us-east-1/)]);
     expect(m.rules).toHaveLength(5);
     expect(m.thresholds.apiFirstWithinWeeks).toBe(1);
 
     // Markdown: data residency at 1,000 output tokens a month still self-hosts; the chart is a valid xychart.
     const md = await run("--monthly-input-tokens", "2K", "--monthly-output-tokens", "1K", "--data-residency", "--markdown");
     expect(md.code).toBe(0);
-    expect(md.out).toMatch(/^## hostwise decide — stack `dev` against `bedrock\/llama-3\.1-8b`\n\n\*\*Recommendation: self-host\*\*\n\n1\. \*\*data residency\*\* \(decides\): data must stay in your environment: self-hosting decides whatever the volume/);
+    expect(md.out).toMatch(/^## hostwise decide — stack `dev` against `bedrock\/llama-3\.1-8b`\n\nPrices: us-east-1 rates from the built-in catalog; GPU nodes on-demand, system nodes on-demand\.\n\n\*\*Recommendation: self-host\*\*\n\n1\. \*\*data residency\*\* \(decides\): data must stay in your environment: self-hosting decides whatever the volume/);
     const chart = parseXyChart(md.out);
     const api = chart.lines.get("API")!;
     const selfHosted = chart.lines.get("self-hosted")!;

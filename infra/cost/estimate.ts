@@ -1,6 +1,6 @@
 import { HOURS_PER_MONTH } from "../catalog/aws-prices";
 import { describePurchase, SPOT_BEHAVIOUR } from "../catalog/purchase-options";
-import type { StackSpec } from "../config/spec";
+import type { PricingSpec, StackSpec } from "../config/spec";
 import type { ResourceView } from "../resource-view";
 import type { SizingPlan } from "../sizing/choose";
 import {
@@ -52,6 +52,17 @@ export function expectedGpuNodes(plan: SizingPlan, utilization: number): number 
   return plan.nodes.min + utilization * (plan.nodes.peak - plan.nodes.min);
 }
 
+export type PricingSummary = CostEstimate["pricing"];
+
+export function pricingSummary(p: PricingSpec): PricingSummary {
+  return { region: p.prices.region, catalog: p.prices.catalog.name, gpuPurchase: describePurchase(p.gpu), systemPurchase: describePurchase(p.system) };
+}
+
+/** The first assumption of every cost: whose prices, and how the nodes are paid for. */
+export function pricesAssumption(p: PricingSummary): string {
+  return `prices: ${p.region} rates from ${p.catalog}, every line at ${p.region} rates (a line without one is listed as not priced); GPU nodes ${p.gpuPurchase}, system nodes ${p.systemPurchase}`;
+}
+
 export function priceContext(spec: StackSpec, plan: SizingPlan, resources: readonly ResourceView[], now: Date): PriceContext {
   const launchTemplateDiskGiB: Record<string, number> = {};
   const launchTemplateGp3: Record<string, { throughputMiBps?: number; iops?: number }> = {};
@@ -100,11 +111,10 @@ export function estimateCost(spec: StackSpec, plan: SizingPlan, resources: reado
     peakToMean: 1,
   };
 
-  const { prices, gpu, system } = spec.pricing;
-  const pricing = { region: prices.region, catalog: prices.catalog.name, gpuPurchase: describePurchase(gpu), systemPurchase: describePurchase(system) };
+  const pricing = pricingSummary(spec.pricing);
   const assumptions = [
-    `prices: ${prices.region} rates from ${prices.catalog.name}, every line at ${prices.region} rates (a line without one is listed as not priced); GPU nodes ${pricing.gpuPurchase}, system nodes ${pricing.systemPurchase}`,
-    ...(gpu.option === "spot"
+    pricesAssumption(pricing),
+    ...(spec.pricing.gpu.option === "spot"
       ? [`spot: ${SPOT_BEHAVIOUR}`]
       : []),
     `expectedUtilization = ${u}: the stack runs at peak ${Math.round(u * 100)}% of the month and at its minimum otherwise; the peak fleet is busy at capacity while it runs`,

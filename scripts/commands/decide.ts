@@ -4,6 +4,8 @@ import { costAt, niceCeil, type CostPoint } from "../../infra/decide/series";
 import {
   decide, DECISION_TABLE, DECISION_THRESHOLDS, type Decision, type DecisionInput, type Reason, type Recommendation,
 } from "../../infra/decide/rules";
+import { pricesAssumption, pricingSummary, type PricingSummary } from "../../infra/cost/estimate";
+import { compareOptions, type OptionComparison } from "../../infra/cost/purchase-comparison";
 import { tokens } from "../lib/cost-render";
 import { stackCost, type StackCost } from "../lib/stack-cost";
 import { renderTable, usd } from "../lib/table";
@@ -251,12 +253,21 @@ function opsInput(o: DecideOptions, sc: StackCost): DecisionInput["ops"] {
 
 /** Everything `hostwise decide` knows, as printed by --json. */
 export interface DecideModel {
-  readonly stack: { readonly name: string; readonly region: string; readonly instanceType: string; readonly gpu: string };
+  readonly stack: {
+    readonly name: string;
+    readonly region: string;
+    readonly instanceType: string;
+    readonly gpu: string;
+    /** Whose prices, and how the GPU and system nodes are paid for. */
+    readonly pricing: PricingSummary;
+  };
   readonly hostedApi: ChosenApi;
   readonly input: Omit<DecisionInput, "selfHosted" | "apiPrice">;
   readonly opsHoursNeededFrom?: "stack" | "command line";
   readonly decision: Decision;
   readonly capacity: Capacity;
+  /** The same plan under each purchase option with a rate: the GPU node's cost and the break-even move. */
+  readonly purchaseOptions: OptionComparison;
   readonly rules: typeof DECISION_TABLE;
   readonly thresholds: typeof DECISION_THRESHOLDS;
   readonly assumptions: readonly string[];
@@ -309,7 +320,11 @@ export function decideModel(o: DecideOptions, sc: StackCost): DecideModel {
   const { selfHosted: _s, apiPrice: _a, ...inputShown } = input;
   const self = decision.models.selfHosted;
   const t = sc.spec.traffic;
+  const pricing = pricingSummary(sc.spec.pricing);
+  const purchaseOptions = compareOptions(sc.spec.pricing, sc.plan.instanceType, sc.plan.gpuCost.rate, decision.models.selfHosted, decision.models.hostedApi, o.monthlyOutputTokens);
   const assumptions = [
+    pricesAssumption(pricing),
+    `self-hosted GPU nodes: ${sc.plan.gpuCost.rate.basis}`,
     `self-hosted: stack ${sc.spec.stack}, ${sc.plan.instanceType} (${sc.plan.gpu.perNode} × ${sc.plan.gpu.name}), ${tokens(self.outputTokensPerNodeMonth)} output tokens a month per GPU node at capacity, ` +
       `modeled for ${t.meanPromptTokens} prompt + ${t.meanOutputTokens} output tokens per request (your volumes: ${decision.models.hostedApi.inputPerOutputToken.toFixed(2)} input tokens per output token; ` +
       `set meanPromptTokens/meanOutputTokens with --config to match)`,
@@ -322,12 +337,13 @@ export function decideModel(o: DecideOptions, sc: StackCost): DecideModel {
     "the spiky-traffic threshold is derived, not a fixed number: traffic is too spiky to self-host all of it once capacity for the peak costs more than the API",
   ];
   return {
-    stack: { name: sc.spec.stack, region: sc.spec.placement.region, instanceType: sc.plan.instanceType, gpu: `${sc.plan.gpu.perNode} × ${sc.plan.gpu.name}` },
+    stack: { name: sc.spec.stack, region: sc.spec.placement.region, instanceType: sc.plan.instanceType, gpu: `${sc.plan.gpu.perNode} × ${sc.plan.gpu.name}`, pricing },
     hostedApi: api,
     input: inputShown,
     ...(ops && { opsHoursNeededFrom: o.opsHoursNeeded !== undefined ? "command line" : "stack" }),
     decision,
     capacity: capacityOf(decision, sc),
+    purchaseOptions,
     rules: DECISION_TABLE,
     thresholds: DECISION_THRESHOLDS,
     assumptions,
@@ -408,10 +424,27 @@ function spikyLine(d: Decision): string {
   return p === Infinity ? "none: GPU nodes cost nothing in this model" : `self-hosting all of it beats the API at this volume up to peak-to-mean ${p.toFixed(2)}`;
 }
 
+const OPTION_HEADERS = ["purchase option", "$/h per GPU node", "self-hosted a month", "break-even (output tokens a month)", ""];
+
+function optionCells(m: DecideModel): string[][] {
+  return m.purchaseOptions.rows.map((r) => [
+    r.label,
+    `$${Number(r.rate.usdPerHour.toPrecision(4))}`,
+    usd(r.monthlyUsdAtVolume),
+    r.breakEvenMonthlyOutputTokens === undefined ? "none" : tokens(r.breakEvenMonthlyOutputTokens),
+    r.chosen ? "the stack's" : "",
+  ]);
+}
+
+function optionsTitle(m: DecideModel): string {
+  return `Purchase options for ${m.stack.instanceType} in ${m.stack.region} (the same plan: only the GPU node's rate changes; at your volume and peak-to-mean ${m.input.peakToMean})`;
+}
+
 export function renderDecideText(m: DecideModel): string {
   const d = m.decision;
   const lines = [
     `hostwise decide — stack ${m.stack.name} (${m.stack.instanceType}, ${m.stack.region}) against ${m.hostedApi.id}`,
+    `Prices       ${m.stack.pricing.region} rates from ${m.stack.pricing.catalog} · GPU nodes ${m.stack.pricing.gpuPurchase} · system nodes ${m.stack.pricing.systemPurchase}`,
     "",
     `Recommendation: ${headline(d, m.hostedApi.id)}`,
     ...(m.capacity.text ? ["", `Capacity: ${m.capacity.text}`] : []),
@@ -423,6 +456,10 @@ export function renderDecideText(m: DecideModel): string {
     ...atVolumeLines(m).map((l) => `  ${l}`),
     `Break-even   ${breakEvenLine(m)}`,
     `Spikiness    ${spikyLine(d)}`,
+    "",
+    optionsTitle(m),
+    ...renderTable(OPTION_HEADERS, optionCells(m), [1, 2, 3]).split("\n").map((l) => `  ${l}`),
+    ...m.purchaseOptions.unpriced.map((u) => `  not compared: ${u}`),
     "",
     `Monthly cost versus volume (USD; ${d.models.hostedApi.inputPerOutputToken.toFixed(2)} input tokens per output token)`,
     ...renderTable(COST_HEADERS, tableRows(d, m.capacity.maxNodes).map(costCells), [0, 1, 2, 3, 4]).split("\n").map((l) => `  ${l}`),
@@ -463,6 +500,8 @@ export function renderDecideMarkdown(m: DecideModel): string {
   return [
     `## hostwise decide — stack ${mdCode(m.stack.name)} against ${mdCode(m.hostedApi.id)}`,
     "",
+    `Prices: ${mdText(`${m.stack.pricing.region} rates from ${m.stack.pricing.catalog}; GPU nodes ${m.stack.pricing.gpuPurchase}, system nodes ${m.stack.pricing.systemPurchase}`)}.`,
+    "",
     `**Recommendation: ${mdText(headline(d, m.hostedApi.id))}**`,
     "",
     ...(m.capacity.text ? ["> [!WARNING]", `> Capacity: ${mdText(m.capacity.text, 1_000)}`, ""] : []),
@@ -473,6 +512,13 @@ export function renderDecideMarkdown(m: DecideModel): string {
     ...atVolumeLines(m).map((l) => `- ${mdText(l.replace(/ {2,}/, " "), 1_000)}`),
     `- break-even: ${mdText(breakEvenLine(m), 1_000)}`,
     `- spikiness: ${mdText(spikyLine(d), 1_000)}`,
+    "",
+    `${optionsTitle(m)}:`,
+    "",
+    `| ${OPTION_HEADERS.join(" | ")} |`,
+    "|---|---:|---:|---:|---|",
+    ...optionCells(m).map((c) => `| ${c.map((x) => mdText(x)).join(" | ")} |`),
+    ...m.purchaseOptions.unpriced.map((u) => `\n_not compared: ${mdText(u, 1_000)}_`),
     "",
     `| ${COST_HEADERS.join(" | ")} |`,
     "|---:|---:|---:|---:|---:|---|---|",
