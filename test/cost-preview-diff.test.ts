@@ -137,6 +137,23 @@ describe("usage assumptions and prices from the preview's config", () => {
     expect(d.totals.before.expected).toBeCloseTo(0.048 * HOURS + NAT_DATA_GB * 0.048, 6);
   });
 
+  it("prices a SPOT node group at the region's spot rate and a stated discount where the config gives one", () => {
+    const json = fixture("eks-change.json");
+    json.config["hostwise:gpuPurchaseOption"] = "spot";
+    for (const step of json.steps) if (step.newState?.type === "aws:eks/nodeGroup:NodeGroup" && step.newState.inputs.instanceTypes[0] === "g6e.xlarge") step.newState.inputs.capacityType = "SPOT";
+    const d = diffOf(json);
+    const ng = byName(d, "aws:eks/nodeGroup:NodeGroup", "dev-gpu");
+    // after: g6e.xlarge spot in us-east-1, $1.00455/h (the catalog's snapshot); before: the deployed ON_DEMAND g5.xlarge
+    expect(expected(ng, "after")?.expected).toBeCloseTo(1.00455 * HOURS + DISK_GIB * GP3, 6);
+    expect(expected(ng, "before")?.expected).toBeCloseTo(NODE.g5, 6);
+    expect(d.pricing).toEqual({ region: "us-east-1", catalog: "the built-in catalog", gpuPurchase: "spot", systemPurchase: "on-demand" });
+    expect(d.assumptions[0]).toMatch(/^prices for us-east-1 \(aws:region in the preview's config\) from the built-in catalog, every line at us-east-1 rates; GPU nodes spot/);
+    json.config["hostwise:gpuDiscountPercent"] = "60";
+    // $1.861 × (1 − 60%) = $0.7444/h, labelled as the stack's
+    const stated = byName(diffOf(json), "aws:eks/nodeGroup:NodeGroup", "dev-gpu");
+    expect(expected(stated, "after")?.expected).toBeCloseTo(0.7444 * HOURS + DISK_GIB * GP3, 6);
+  });
+
   it("names the preview file and --region when neither gives a region", () => {
     const json = fixture("eks-change.json");
     delete json.config["aws:region"];

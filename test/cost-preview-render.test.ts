@@ -25,8 +25,9 @@ function tableRows(md: string, from = 0): string[] {
 describe("the Markdown comment", () => {
   const md = renderMarkdown(diffOf(fixture("eks-change.json")));
 
-  it("heads with the stack and the monthly change", () => {
+  it("heads with the stack and the monthly change, then says whose prices and which purchase options", () => {
     expect(md.split("\n")[0]).toBe("## hostwise cost — stack `dev`: +$655.30/month (+84%)");
+    expect(md.split("\n")[2]).toMatch(/, before = the deployed stack, us-east-1 prices from the built-in catalog; GPU nodes on-demand, system nodes on-demand\.$/);
   });
 
   it("has one row per changed resource, ordered create, replace, delete, then the totals", () => {

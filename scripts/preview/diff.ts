@@ -8,7 +8,7 @@ import { readUsage } from "../../infra/config/validate";
 import { readInstancePrices, readPricing } from "../../infra/config/pricing-readers";
 import { BUILT_IN_CATALOG, RegionPrices } from "../../infra/catalog/aws-prices";
 import { isCommitment, ON_DEMAND, type PurchaseOption } from "../../infra/catalog/purchase-options";
-import { estimateCost, type CostEstimate } from "../../infra/cost/estimate";
+import { estimateCost, pricingSummary, type CostEstimate, type PricingSummary } from "../../infra/cost/estimate";
 import {
   PRICE_BOOK, priceResources, QuantityError, sumScaled, type CostComponent, type PriceContext, type PricingResult, type Scaled,
 } from "../../infra/cost/pricebook";
@@ -64,6 +64,8 @@ export interface CostDiff {
   readonly project?: string;
   /** Undefined when nothing in the preview needed a region (no priced resource type). */
   readonly region?: string;
+  /** Whose prices priced the after-state, and how its nodes are paid for (with region). */
+  readonly pricing?: PricingSummary;
   /** Where "before" comes from: the deployed state (each step's oldState) or another preview's after-state. */
   readonly before: { readonly kind: "state" } | { readonly kind: "baseline"; readonly source: string };
   readonly resources: readonly ResourceDiff[];
@@ -334,7 +336,7 @@ function tokenEconomics(preview: ParsedPreview, region: string | undefined, afte
   }
 }
 
-function assumptionsOf(resources: readonly ResourceDiff[], o: { region?: string; regionFrom: string; before: CostDiff["before"]; notPriced: number; own: CostDiff["ownInstancePrices"] }): string[] {
+function assumptionsOf(resources: readonly ResourceDiff[], o: { pricing?: PricingSummary; regionFrom: string; before: CostDiff["before"]; notPriced: number; own: CostDiff["ownInstancePrices"] }): string[] {
   const used = new Set<string>();
   for (const r of resources) {
     for (const side of [r.before, r.after]) {
@@ -343,7 +345,9 @@ function assumptionsOf(resources: readonly ResourceDiff[], o: { region?: string;
   }
   const nodeGroups = resources.some((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && (r.before.kind === "priced" || r.after.kind === "priced"));
   return [
-    ...(o.region ? [`prices for ${o.region} (${o.regionFrom}), ${HOURS_PER_MONTH} hours a month`] : []),
+    ...(o.pricing
+      ? [`prices for ${o.pricing.region} (${o.regionFrom}) from ${o.pricing.catalog}, every line at ${o.pricing.region} rates; GPU nodes ${o.pricing.gpuPurchase}, system nodes ${o.pricing.systemPurchase} (SPOT node groups at spot); ${HOURS_PER_MONTH} hours a month`]
+      : []),
     o.before.kind === "state"
       ? "before = the deployed state Pulumi holds (each step's oldState), priced with the preview's (new) stack config"
       : `before = the after-state of the baseline preview (${o.before.source}), priced with its own stack config`,
@@ -425,16 +429,18 @@ export function diffPreview(preview: ParsedPreview, options: DiffOptions): CostD
   const before: CostDiff["before"] = baseline ? { kind: "baseline", source: baseline.source } : { kind: "state" };
   const regionFrom = options.region ? "--region" : `${REGION_KEY} in the preview's config`;
   const own = ownInstancePrices(preview, region, options);
+  const pricing = afterSide && pricingSummary(afterSide.ctx);
   return {
     ...(preview.stack && { stack: preview.stack }),
     ...(preview.project && { project: preview.project }),
     ...(needsRegion && { region }),
+    ...(pricing && { pricing }),
     before,
     resources,
     totals,
     ...(totals.before.expected > 0 && { changePercent: (totals.change.expected / totals.before.expected) * 100 }),
     notPriced,
-    assumptions: assumptionsOf(resources, { ...(needsRegion && { region }), regionFrom, before, notPriced: notPriced.length, own }),
+    assumptions: assumptionsOf(resources, { ...(pricing && { pricing }), regionFrom, before, notPriced: notPriced.length, own }),
     tokens: tokenEconomics(preview, options.region, pairs.flatMap((p) => (p.after && !p.component ? [p.after] : [])), now, options.catalogPrices === true),
     ownInstancePrices: own,
   };

@@ -166,7 +166,7 @@ function assemble(diff: CostDiff, alerts: readonly string[], lists: Lists, keep:
     "",
     ...callouts(diff, alerts),
     `Expected monthly cost **${usd(before.expected)} → ${usd(after.expected)}** (min ${range(before, after, "min")} · max ${range(before, after, "max")}), ` +
-      `before = ${beforeText}${diff.region ? `, ${mdText(diff.region)} prices` : ""}.`,
+      `before = ${beforeText}${diff.pricing ? `, ${mdText(`${diff.pricing.region} prices from ${diff.pricing.catalog}; GPU nodes ${diff.pricing.gpuPurchase}, system nodes ${diff.pricing.systemPurchase}`)}` : ""}.`,
     "",
   ];
   if (cut.length > 0) {
@@ -241,6 +241,7 @@ export function costDiffJson(diff: CostDiff, alerts: readonly string[] = []) {
     stack: diff.stack,
     project: diff.project,
     region: diff.region,
+    pricing: diff.pricing,
     before: diff.before,
     totals: diff.totals,
     changePercent: diff.changePercent,
