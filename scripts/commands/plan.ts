@@ -70,6 +70,8 @@ export function renderPlanMarkdown(spec: StackSpec, plan: SizingPlan, p: Preview
     `**${mdText(plan.model.id)}** (${mdText(plan.modelClass)}) on **${plan.nodes.peak} × ${mdText(plan.instanceType)}** at TP ${plan.tensorParallelSize}` +
       ` (${plan.gpu.perNode} × ${mdText(plan.gpu.name)}); replicas ${plan.replicas.min}–${plan.replicas.max}, ${plan.replicas.peak} at peak.`,
     "",
+    `Prices: ${pricingLine(p.cost)}.${spec.pricing.gpu.option === "spot" ? ` Spot: ${SPOT_BEHAVIOUR}.` : ""}`,
+    "",
     renderCostMarkdown(p.cost),
     "",
     "<details><summary>Every resource `pulumi up` would create</summary>",
