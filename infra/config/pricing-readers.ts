@@ -109,7 +109,8 @@ function readPurchase(r: ConfigReader, raw: RawConfig, role: "gpu" | "system"): 
       `set the option the discount belongs to (${setHint(key("PurchaseOption"), role === "gpu" ? "spot" : "compute-savings-plan")}), or give your negotiated On-Demand prices with hostwise:instancePrices`);
   }
   if (isCommitment(option) && (term === undefined || payment === undefined)) return undefined;
-  return { role, option, ...(term && { term }), ...(payment && { payment }), ...(discountPercent !== undefined && discountPercent < 100 && { discountPercent }) };
+  if (discountPercent !== undefined && (discountPercent >= 100 || option === "on-demand")) return undefined;
+  return { role, option, ...(term && { term }), ...(payment && { payment }), ...(discountPercent !== undefined && { discountPercent }) };
 }
 
 /** The config key to name when an instance type has no rate under a purchase. */
@@ -148,11 +149,11 @@ export function readPricing(r: ConfigReader, raw: RawConfig, region: string | un
 }
 
 /** Why an instance type has no rate for the stack, as a config issue: not offered here, or no figure for the option. */
-export function checkInstanceRate(r: ConfigReader, pricing: PricingSpec, instanceType: string, purchase: Purchase, key: string): boolean {
+export function checkInstanceRate(r: ConfigReader, pricing: PricingSpec, instanceType: string, purchase: Purchase, key: string): void {
   const prices = pricing.prices;
   const override = pricing.instancePrices[instanceType];
   const result = instanceRate(prices, instanceType, purchase, override);
-  if ("rate" in result) return true;
+  if ("rate" in result) return;
   if (override === undefined && !prices.instance(instanceType)) {
     const giveIt = `give its On-Demand price for ${prices.region}: hostwise:instancePrices ["${instanceType}=<usd per hour>"]`;
     if (!prices.instancesCatalogued) r.fail("instancePrices", result.missing, `${giveIt}, or ${prices.refreshHint()}`);
@@ -160,8 +161,7 @@ export function checkInstanceRate(r: ConfigReader, pricing: PricingSpec, instanc
     else {
       r.fail(key, result.missing, `choose another instance type, or deploy to a region that has it (${REGION_KEY}); if AWS has added it in ${prices.region} since ${prices.catalog.name} was written, ${giveIt}`);
     }
-    return false;
+    return;
   }
   r.fail(rateKey(purchase), result.missing, purchase.option === "on-demand" ? `add it: hostwise:instancePrices ["${instanceType}=<usd per hour>"]` : `${setHint(rateKey(purchase), 30)} (your discount off On-Demand), or ${prices.refreshHint()}`);
-  return false;
 }

@@ -114,9 +114,7 @@ export function estimateCost(spec: StackSpec, plan: SizingPlan, resources: reado
   const pricing = pricingSummary(spec.pricing);
   const assumptions = [
     pricesAssumption(pricing),
-    ...(spec.pricing.gpu.option === "spot"
-      ? [`spot: ${SPOT_BEHAVIOUR}`]
-      : []),
+    ...(spec.pricing.gpu.option === "spot" ? [`spot: ${SPOT_BEHAVIOUR}`] : []),
     `expectedUtilization = ${u}: the stack runs at peak ${Math.round(u * 100)}% of the month and at its minimum otherwise; the peak fleet is busy at capacity while it runs`,
     ...new Set(priced.flatMap((p) => p.components.flatMap((c) => (c.assumption ? [c.assumption] : [])))),
     ...(people ? [`people: ${people.hoursPerMonth} engineer hours a month at $${people.hourlyUsd}/h`] : ["people cost not counted (set engineerHoursPerMonth and engineerHourlyUsd)"]),
