@@ -62,6 +62,7 @@ const nodeGroups = new NodeGroups(name, {
   privateSubnetIds: network.privateSubnetIds,
   plan,
   nodes: spec.nodes,
+  prices: spec.pricing.prices,
   dependsOn: cluster.networkingAddons,
   tags,
 });

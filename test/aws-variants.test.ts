@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { BUILT_IN_CATALOG, RegionPrices } from "../infra/catalog/aws-prices";
 import { acceleratorLabel, gpuDesiredSize, gpuInstanceTypes } from "../infra/aws/gpu-nodes";
 import { chooseZones } from "../infra/aws/zones";
 import { expectPoliciesPass, expectTagged } from "./support/aws-assertions";
@@ -153,10 +154,13 @@ describe("GPU node decisions", () => {
     expect(gpuDesiredSize(0, 2, 3)).toBe(2); // maxReplicas lowered
   });
 
-  it("diversifies spot only within the same GPU shape and price band", () => {
-    expect(gpuInstanceTypes("g6.xlarge", "on-demand")).toEqual(["g6.xlarge"]);
-    expect(gpuInstanceTypes("p4d.24xlarge", "spot")).toEqual(["p4d.24xlarge", "p4de.24xlarge"]); // 8 × A100, 80 GB ≥ 40 GB, $27.45 ≤ 1.5 × $21.96
-    expect(gpuInstanceTypes("p5.48xlarge", "spot")).toEqual(["p5.48xlarge"]);
+  it("diversifies spot only within the same GPU shape and price band, among the types the region offers", () => {
+    const usEast1 = RegionPrices.of(BUILT_IN_CATALOG, "us-east-1")!;
+    expect(gpuInstanceTypes("g6.xlarge", "on-demand", usEast1)).toEqual(["g6.xlarge"]);
+    expect(gpuInstanceTypes("p4d.24xlarge", "spot", usEast1)).toEqual(["p4d.24xlarge", "p4de.24xlarge"]); // 8 × A100, 80 GB ≥ 40 GB, $27.45 ≤ 1.5 × $21.96
+    expect(gpuInstanceTypes("p5.48xlarge", "spot", usEast1)).toEqual(["p5.48xlarge"]);
+    // eu-west-1 has no p4de: its p4d spot group lists p4d alone rather than a type EKS would refuse there
+    expect(gpuInstanceTypes("p4d.24xlarge", "spot", RegionPrices.of(BUILT_IN_CATALOG, "eu-west-1")!)).toEqual(["p4d.24xlarge"]);
     expect(acceleratorLabel("g5.xlarge")).toEqual({ "k8s.amazonaws.com/accelerator": "nvidia-a10g" });
   });
 

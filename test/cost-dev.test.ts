@@ -46,7 +46,7 @@ describe("dev stack cost", () => {
       2 * 0.107 * 730 + //   two m6i.large system nodes at $0.107
       2 * 50 * 0.088 + //    their 50 GiB gp3 root volumes at $0.088
       20 * 0.088; //         Prometheus's 20 GiB volume
-    const gpuNode = 1.123 * 730 + 50 * 0.088; // g5.xlarge (eu-west-1 offers no g6) and its root volume
+    const gpuNode = 1.123 * 730 + 30 * 0.088; // g5.xlarge (eu-west-1 offers no g6) and its 30 GiB root volume
     expect(plan.instanceType).toBe("g5.xlarge");
     expect(cost.monthlyUsd.min).toBeCloseTo(fixed, 6); // $289.97
     expect(cost.monthlyUsd.expected).toBeCloseTo(fixed + 0.5 * gpuNode, 6);

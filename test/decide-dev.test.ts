@@ -107,9 +107,9 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     // node's $0.8048/h for g6.xlarge's us-east-1 spot snapshot, $0.38205/h: the node costs (0.8048 − 0.38205) × 730 less.
     const options = m.purchaseOptions.rows;
     expect(options.map((r: { label: string; chosen: boolean }) => [r.label, r.chosen])).toEqual([["spot", false], ["on-demand", true]]);
-    expect(options[0].gpuNodeMonthlyUsd).toBeCloseTo(0.38205 * 730 + 50 * 0.08, 6); // $282.90
+    expect(options[0].gpuNodeMonthlyUsd).toBeCloseTo(0.38205 * 730 + 30 * 0.08, 6); // $281.30
     const spotSelf = { ...self, gpuNodeMonthlyUsd: options[0].gpuNodeMonthlyUsd };
-    expect(options[0].monthlyUsdAtVolume).toBeCloseTo(269.76 + nodes * (0.38205 * 730 + 4), 6);
+    expect(options[0].monthlyUsdAtVolume).toBeCloseTo(269.76 + nodes * (0.38205 * 730 + 2.4), 6);
     expect(Math.abs(apiMonthlyUsd(d.models.hostedApi, options[0].breakEvenMonthlyOutputTokens) - selfHostedMonthlyUsd(spotSelf, options[0].breakEvenMonthlyOutputTokens))).toBeLessThan(0.01);
     expect(options[0].breakEvenMonthlyOutputTokens).toBeLessThan(be); // cheaper nodes break even sooner
     expect(options[1].breakEvenMonthlyOutputTokens).toBeCloseTo(be, 0);

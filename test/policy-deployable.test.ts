@@ -86,11 +86,13 @@ describe("deployability rules", () => {
     expect(acceleratorLabelled.check([res("aws:eks/nodeGroup:NodeGroup::dev-gpu", GPU_GROUP)])).toEqual(["aws:eks/nodeGroup:NodeGroup::dev-gpu: no k8s.amazonaws.com/accelerator label"]);
   });
 
-  it("spot-gpu-diversified: every spot pool of the plan's GPU shape", () => {
+  it("spot-gpu-diversified: the plan's type first, then only types of its GPU shape", () => {
     const spot = (instanceTypes: string[]) => view("aws:eks/nodeGroup:NodeGroup", { amiType: "AL2023_x86_64_NVIDIA", capacityType: "SPOT", instanceTypes });
     expect(spotDiversified.check(spot(["g6.xlarge", "g6.2xlarge"]))).toEqual([]);
-    expect(spotDiversified.check(spot(["g6.xlarge"]))).toEqual(["spot instance types g6.xlarge; the same GPU shape offers g6.xlarge, g6.2xlarge"]);
-    expect(spotDiversified.check(spot(["p5.48xlarge"]))).toEqual([]); // no other 8 × H100 type: nothing to add
+    expect(spotDiversified.check(spot(["p5.48xlarge"]))).toEqual([]); // a region offering no other 8 × H100 type
+    // a bigger first type would make cluster-autoscaler plan room the g6.xlarge nodes do not have
+    expect(spotDiversified.check(spot(["g6.2xlarge", "g6.xlarge"]))).toEqual(["spot instance type g6.xlarge is not of g6.2xlarge's GPU shape (1 × l4, at least its GPU memory, vCPUs and memory)"]);
+    expect(spotDiversified.check(spot(["g6.xlarge", "g5.xlarge"]))).toHaveLength(1); // another GPU
   });
 
   it("aws-name-limits: explicit names, prefixes and autonames", () => {

@@ -1,5 +1,5 @@
-import { BUILT_IN_CATALOG, RegionPrices } from "../catalog/aws-prices";
-import { findInstanceType, INSTANCE_TYPES } from "../catalog/instances";
+import type { RegionPrices } from "../catalog/aws-prices";
+import { findInstanceType, INSTANCE_TYPES, type InstanceType } from "../catalog/instances";
 import type { NodesSpec } from "../config/spec";
 
 // Pure decisions about the GPU node group (labels, instance types, desired size), shared by the node groups
@@ -27,22 +27,28 @@ export function acceleratorLabel(instanceType: string): Record<string, string> {
   return { [ACCELERATOR_LABEL]: ACCELERATOR_VALUES[gpu] ?? `nvidia-${gpu}` };
 }
 
+/** Whether a type can stand in for the plan's in a spot group: the same GPUs, and no less room anywhere. */
+export function sameGpuShape(first: InstanceType, t: InstanceType): boolean {
+  return t.gpuName === first.gpuName && t.gpuCount === first.gpuCount && t.gpuMemoryMiBPerGpu >= first.gpuMemoryMiBPerGpu && t.vcpu >= first.vcpu && t.memoryMiB >= first.memoryMiB;
+}
+
 /**
  * Instance types of the GPU group. On-demand: the plan's type. Spot: the plan's type first, then the catalog
- * types with the same GPU model and count, at least its GPU memory, vCPUs and memory, and at most 1.5× its
- * On-Demand price, so the group can draw on more spot pools. cluster-autoscaler builds its template from the
- * first type, so it never assumes more room per node than the plan's type has.
+ * types of the same GPU shape that the stack's region offers, at most 1.5× the plan type's On-Demand price
+ * there, so the group can draw on more spot pools (EKS refuses a node group listing a type the region does
+ * not have). cluster-autoscaler builds its template from the first type, so it never assumes more room per
+ * node than the plan's type has.
  */
-export function gpuInstanceTypes(instanceType: string, capacityType: NodesSpec["gpuCapacityType"]): string[] {
+export function gpuInstanceTypes(instanceType: string, capacityType: NodesSpec["gpuCapacityType"], prices: RegionPrices): string[] {
   const first = findInstanceType(instanceType);
-  if (capacityType !== "spot" || !first) return [instanceType];
-  const usEast1 = RegionPrices.of(BUILT_IN_CATALOG, "us-east-1")!;
-  const price = (t: typeof first) => usEast1.instance(t.instanceType)?.onDemand?.usd ?? Infinity;
-  const similar = INSTANCE_TYPES.filter((t) =>
-    t.instanceType !== first.instanceType && t.gpuName === first.gpuName && t.gpuCount === first.gpuCount &&
-    t.gpuMemoryMiBPerGpu >= first.gpuMemoryMiBPerGpu && t.vcpu >= first.vcpu && t.memoryMiB >= first.memoryMiB &&
-    price(t) <= 1.5 * price(first));
-  return [first.instanceType, ...similar.sort((a, b) => price(a) - price(b)).map((t) => t.instanceType)];
+  const price = (t: InstanceType) => prices.instance(t.instanceType)?.onDemand?.usd;
+  const firstPrice = first && price(first);
+  if (capacityType !== "spot" || !first || firstPrice === undefined) return [instanceType];
+  const similar = INSTANCE_TYPES.filter((t) => {
+    const p = price(t);
+    return t.instanceType !== first.instanceType && sameGpuShape(first, t) && p !== undefined && p <= 1.5 * firstPrice;
+  });
+  return [first.instanceType, ...similar.sort((a, b) => price(a)! - price(b)!).map((t) => t.instanceType)];
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { findInstanceType } from "../catalog/instances";
+import type { RegionPrices } from "../catalog/aws-prices";
 import type { NodesSpec } from "../config/spec";
 import type { SizingPlan } from "../sizing/choose";
 import type { NodeStorage } from "../sizing/node-storage";
@@ -18,6 +19,8 @@ export interface NodeGroupsArgs {
   readonly privateSubnetIds: pulumi.Input<string>[];
   readonly plan: SizingPlan;
   readonly nodes: NodesSpec;
+  /** The stack's region's prices: a spot group lists only types the region offers. */
+  readonly prices: RegionPrices;
   /** What nodes need before they can join and run pods: the VPC CNI and the Pod Identity agent add-ons. */
   readonly dependsOn: pulumi.Resource[];
   readonly tags: Tags;
@@ -116,7 +119,7 @@ export class NodeGroups extends pulumi.ComponentResource {
       subnetIds: args.privateSubnetIds,
       amiType: GPU_AMI_TYPE,
       capacityType: nodes.gpuCapacityType === "spot" ? "SPOT" : "ON_DEMAND",
-      instanceTypes: gpuInstanceTypes(plan.instanceType, nodes.gpuCapacityType),
+      instanceTypes: gpuInstanceTypes(plan.instanceType, nodes.gpuCapacityType, args.prices),
       scalingConfig: {
         minSize: plan.nodes.min,
         desiredSize: liveGpuDesiredSize(args.clusterName, this).apply((live) => gpuDesiredSize(plan.nodes.min, plan.nodes.max, live)),

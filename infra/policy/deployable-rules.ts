@@ -1,6 +1,6 @@
 import { addonVersion, VERSION_BOUND_ADDONS } from "../catalog/eks-addons";
 import { findInstanceType } from "../catalog/instances";
-import { ACCELERATOR_LABEL, gpuInstanceTypes } from "../aws/gpu-nodes";
+import { ACCELERATOR_LABEL, sameGpuShape } from "../aws/gpu-nodes";
 import { nameViolations } from "../aws/names";
 import type { ResourceView, StackResourceView } from "../resource-view";
 import { dependenciesOf } from "./graph";
@@ -171,12 +171,16 @@ export const imdsOneHop: Rule = {
 
 export const spotDiversified: Rule = {
   name: "spot-gpu-diversified",
-  description: "Spot GPU node groups list every catalog type of the same GPU shape (first type = the plan's), so capacity comes from more spot pools.",
+  description: "Spot GPU node groups list the plan's type first and only types of its GPU shape after it (same GPUs, no less memory or vCPUs), so cluster-autoscaler never assumes more room than a node has.",
   check: (r) => {
     if (!isGpuNodeGroup(r) || r.props.capacityType !== "SPOT") return [];
-    const listed = list(r.props.instanceTypes);
-    const expected = gpuInstanceTypes(listed[0], "spot");
-    return JSON.stringify(listed) === JSON.stringify(expected) ? [] : [`spot instance types ${listed.join(", ")}; the same GPU shape offers ${expected.join(", ")}`];
+    const [first, ...rest] = list(r.props.instanceTypes).map((t) => String(t));
+    const plan = first === undefined ? undefined : findInstanceType(first);
+    if (!plan) return [`spot instance types start with ${first ?? "nothing"}, not a catalog GPU type`];
+    return rest.flatMap((t) => {
+      const other = findInstanceType(t);
+      return other && sameGpuShape(plan, other) ? [] : [`spot instance type ${t} is not of ${first}'s GPU shape (${plan.gpuCount} × ${plan.gpuName}, at least its GPU memory, vCPUs and memory)`];
+    });
   },
 };
 
