@@ -1,4 +1,4 @@
-import type { EC2Client } from "@aws-sdk/client-ec2";
+import type { _InstanceType, EC2Client } from "@aws-sdk/client-ec2";
 import type { PricingClient } from "@aws-sdk/client-pricing";
 import type { SavingsplansClient } from "@aws-sdk/client-savingsplans";
 import type { CommitmentEntry, InstanceEntry, PricedLine, RegionEntry, ServiceLine } from "../../infra/catalog/aws-prices";
@@ -166,7 +166,7 @@ async function spotPrices(apis: PriceApis, region: string, types: readonly strin
   const { paginateDescribeSpotPriceHistory } = apis.sdk.ec2;
   const zone = new RegExp(`^${region}[a-z]$`);
   const latest = new Map<string, { at: number; usd: number }>(); // by "type zone"
-  const input = { InstanceTypes: [...types] as any, ProductDescriptions: ["Linux/UNIX"], StartTime: now, EndTime: now, MaxResults: 1000 };
+  const input = { InstanceTypes: types as _InstanceType[], ProductDescriptions: ["Linux/UNIX"], StartTime: now, EndTime: now, MaxResults: 1000 };
   for await (const page of paginateDescribeSpotPriceHistory({ client: apis.ec2(region) }, input)) {
     for (const p of page.SpotPriceHistory ?? []) {
       if (!p.InstanceType || !p.AvailabilityZone || !zone.test(p.AvailabilityZone)) continue;
