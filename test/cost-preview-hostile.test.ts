@@ -173,6 +173,30 @@ describe("the change's own instancePrices", () => {
   });
 });
 
+describe("the change's own discounts and commitments", () => {
+  const discounted = () => {
+    const json = editedNodeGroup((i) => (i.instanceTypes = ["p5.48xlarge"]));
+    Object.assign(json.config, {
+      "hostwise:gpuPurchaseOption": "compute-savings-plan", "hostwise:gpuPurchaseTerm": "3y", "hostwise:gpuPurchasePayment": "no-upfront", "hostwise:gpuDiscountPercent": "95",
+    });
+    return json;
+  };
+
+  it("are named where the comment says whose prices it used", () => {
+    const d = diffOf(discounted());
+    expect(d.pricing?.gpuPurchase).toBe("compute savings plan, 3y, no-upfront at 95% off On-Demand (stated by the stack)");
+    expect(renderMarkdown(d).split("\n")[2]).toContain("GPU nodes compute savings plan, 3y, no-upfront at 95% off On-Demand (stated by the stack)");
+    // $55.04 × (1 − 95%) = $2.752/h
+    expect(d.totals.after.expected).toBeCloseTo(P5 * 0.05 * 730 + 8 + 73, 2);
+  });
+
+  it("--catalog-prices ignores them: the commitment is priced On-Demand, its upper bound", () => {
+    const d = diffOf(discounted(), { catalogPrices: true });
+    expect(d.pricing?.gpuPurchase).toBe("on-demand");
+    expect(d.totals.after.expected).toBeCloseTo(P5 * 730 + 8 + 73, 2);
+  });
+});
+
 describe("a comment longer than GitHub allows", () => {
   it("is cut to 65,536 characters with a note of what was left out; totals, headline and chart stay", () => {
     const resources: Res[] = Array.from({ length: 3_000 }, (_, i) => ({

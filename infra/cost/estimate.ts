@@ -1,5 +1,5 @@
 import { HOURS_PER_MONTH } from "../catalog/aws-prices";
-import { describePurchase, SPOT_BEHAVIOUR } from "../catalog/purchase-options";
+import { describePurchase, SPOT_BEHAVIOUR, type Purchase } from "../catalog/purchase-options";
 import type { PricingSpec, StackSpec } from "../config/spec";
 import type { ResourceView } from "../resource-view";
 import type { SizingPlan } from "../sizing/choose";
@@ -55,7 +55,8 @@ export function expectedGpuNodes(plan: SizingPlan, utilization: number): number 
 export type PricingSummary = CostEstimate["pricing"];
 
 export function pricingSummary(p: PricingSpec): PricingSummary {
-  return { region: p.prices.region, catalog: p.prices.catalog.name, gpuPurchase: describePurchase(p.gpu), systemPurchase: describePurchase(p.system) };
+  const purchase = (x: Purchase) => `${describePurchase(x)}${x.discountPercent !== undefined ? ` at ${x.discountPercent}% off On-Demand (stated by the stack)` : ""}`;
+  return { region: p.prices.region, catalog: p.prices.catalog.name, gpuPurchase: purchase(p.gpu), systemPurchase: purchase(p.system) };
 }
 
 /** The first assumption of every cost: whose prices, and how the nodes are paid for. */

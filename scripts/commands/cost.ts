@@ -37,8 +37,9 @@ Options:
                               the Markdown)
   --region REGION             AWS region to price in (default: aws:region from the preview's config; needed only
                               when the preview has a priced resource type and its config has no aws:region)
-  --catalog-prices            price against the catalog, ignoring hostwise:instancePrices in the previews' config
-                              (default: the previews' own instancePrices, shown in the comment)
+  --catalog-prices            price against the built-in catalog, ignoring what the previews' config states about
+                              prices: instancePrices, priceCatalogFile and stated discounts; commitments are
+                              priced On-Demand (default: the previews' own, shown in the comment)
   --fail-above MONTHLY_USD    exit 1 when the expected monthly cost after the change is above this
                               (default: no limit)
   --fail-increase PERCENT     exit 1 when the expected monthly cost rises by more than PERCENT; any rise from $0
