@@ -14,6 +14,16 @@ export interface ModelArchitecture {
   readonly paramsBillions: number;
   /** Parameters read per generated token, billions: fewer than paramsBillions for mixture-of-experts. */
   readonly activeParamsBillions: number;
+  /**
+   * Vocabulary size: the embedding table and lm_head are vocab × hidden each. Quantized checkpoints keep
+   * both in 16 bits, and decode reads lm_head every step. Unknown for custom architectures (then every
+   * parameter is treated alike).
+   */
+  readonly vocabSize?: number;
+  /** lm_head shares the embedding table (tie_word_embeddings); false for every catalog model. */
+  readonly tiedEmbeddings?: boolean;
+  /** Mixture of experts: routed experts per layer and experts each token uses (decode reads only those touched). */
+  readonly experts?: { readonly total: number; readonly perToken: number };
 }
 
 export interface CatalogModel extends ModelArchitecture {
@@ -47,7 +57,7 @@ const rows: Row[] = [
     note: "4,096-token sliding window; the KV cache is sized for the full context (conservative)",
   },
   {
-    id: "mistralai/Mixtral-8x7B-Instruct-v0.1", layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8, headDim: 128, vocabSize: 32000, maxContext: 32768, paramsBillions: 46.7, activeParamsBillions: 12.9, gated: false,
+    id: "mistralai/Mixtral-8x7B-Instruct-v0.1", layers: 32, hiddenSize: 4096, attentionHeads: 32, kvHeads: 8, headDim: 128, vocabSize: 32000, maxContext: 32768, paramsBillions: 46.7, activeParamsBillions: 12.9, experts: { total: 8, perToken: 2 }, gated: false,
     note: "mixture of experts (8 experts, top-2): memory holds all experts, decode reads the active ones",
   },
   { id: "Qwen/Qwen2.5-7B-Instruct", layers: 28, hiddenSize: 3584, attentionHeads: 28, kvHeads: 4, headDim: 128, vocabSize: 152064, maxContext: 32768, paramsBillions: 7.6, gated: false },
