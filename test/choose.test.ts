@@ -106,6 +106,7 @@ describe("choosing the plan", () => {
       "--dtype=float16",
       "--kv-cache-dtype=fp8",
       `--max-num-seqs=${plan.maxNumSeqs}`,
+      "--max-num-batched-tokens=2048", // vLLM's default on a GPU under 70 GiB, pinned: it sizes the activation reserve
       // no --quantization=awq: the checkpoint says awq and vLLM picks its Marlin kernels; forcing awq would not
       "--chat-template=/etc/hostwise/chat-template.jinja", // TheBloke's Llama 2 AWQ tokenizer has no chat template
       "--no-enable-prefix-caching",
@@ -148,5 +149,23 @@ describe("choosing the plan", () => {
       expect(issue.key).toBe("hostwise:model");
       expect(issue.message).toMatch(/maxReplicas is 1/);
     }
+  });
+});
+
+describe("calibrated GPUs only, unless pinned", () => {
+  const llama7Awq = { model: "meta-llama/Llama-2-7b-chat-hf", quantization: "awq", checkpoint: "TheBloke/Llama-2-7B-Chat-AWQ" };
+
+  it("never chooses a T4 by itself: no published vLLM measurement calibrates Turing", () => {
+    // 3.9 GB of AWQ weights fit the T4's 16 GB, and g4dn.xlarge ($0.526/h) is the cheapest GPU instance
+    const plan = planSizing(specFor(llama7Awq));
+    expect(plan.instanceType).toBe("g6.xlarge");
+    const t4 = plan.alternatives.find((a) => a.instanceType === "g4dn.xlarge")!;
+    expect(t4.feasible).toBe(false);
+    expect(t4.why).toMatch(/no published vLLM measurement calibrates Turing GPUs \(NVIDIA T4\).*pin hostwise:instanceType/);
+  });
+
+  it("sizes a pinned T4 all the same", () => {
+    const plan = planSizing(specFor({ ...llama7Awq, instanceType: "g4dn.xlarge" }));
+    expect(plan.instanceType).toBe("g4dn.xlarge");
   });
 });

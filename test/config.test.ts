@@ -38,7 +38,7 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["an fp8 KV cache on a Turing GPU", { kvCacheDtype: "fp8", instanceType: "g4dn.xlarge", model: "Qwen/Qwen2.5-7B-Instruct", quantization: "awq", checkpoint: "Qwen/Qwen2.5-7B-Instruct-AWQ" }, "hostwise:kvCacheDtype", /fp8 KV cache needs an Ada or Hopper GPU/],
   ["BF16 on a T4", { dtype: "bfloat16", instanceType: "g4dn.xlarge", model: "Qwen/Qwen2.5-7B-Instruct", quantization: "fp8" }, "hostwise:dtype", /bfloat16 is not supported on the NVIDIA T4/],
   ["BF16 with AWQ kernels", { dtype: "bfloat16", quantization: "awq", checkpoint: "x/y-AWQ" }, "hostwise:dtype", /vLLM's awq kernels take float16 only/],
-  ["a pinned instance the model cannot fit", { model: "meta-llama/Llama-2-13b-chat-hf", maxModelLen: 4096, instanceType: "g5.xlarge" }, "hostwise:instanceType", /on g5\.xlarge: does not fit by 8\.4 GiB per GPU/],
+  ["a pinned instance the model cannot fit", { model: "meta-llama/Llama-2-13b-chat-hf", maxModelLen: 4096, instanceType: "g5.xlarge" }, "hostwise:instanceType", /on g5\.xlarge: does not fit by 7\.8 GiB per GPU/],
   ["an unknown pinned instance type", { instanceType: "g6e.xlarg" }, "hostwise:instanceType", /"g6e.xlarg" is not a GPU instance type in the catalog/],
   ["a TP that does not divide the attention heads", { model: "Qwen/Qwen2.5-7B-Instruct", tensorParallelSize: 8 }, "hostwise:tensorParallelSize", /8 does not divide Qwen\/Qwen2\.5-7B-Instruct's 28 attention heads/],
   ["a TP above the instance's GPUs", { instanceType: "g6e.xlarge", tensorParallelSize: 2 }, "hostwise:tensorParallelSize", /2 exceeds the 1 GPU\(s\) of g6e\.xlarge/],
@@ -173,7 +173,7 @@ describe("config validation", () => {
 
   it("says how much memory is missing and which instance types would fit", () => {
     const issue = issuesFor({ model: "meta-llama/Llama-2-13b-chat-hf", maxModelLen: 4096, instanceType: "g6.xlarge" }).find((i) => i.key === "hostwise:instanceType")!;
-    expect(issue.message).toMatch(/does not fit by 8\.4 GiB per GPU/);
+    expect(issue.message).toMatch(/does not fit by 7\.8 GiB per GPU/);
     expect(issue.hint).toMatch(/cheapest first: g6e\.xlarge, /);
   });
 

@@ -24,7 +24,13 @@ describe("dev stack cost", () => {
     expect(cost.hourlyUsd.expected).toBeCloseTo((fixed + 0.5 * gpuNode) / 730, 9);
     expect(cost.notPriced).toEqual([]);
 
+    // The replica at capacity (the sizing model of issue #11): 17 requests at 10.25 tokens/s per stream (a 97.6 ms
+    // step) with TTFT 0.452 s: 17 × 256 / (0.452 + 255 × 0.0976) = 171.8 output tokens/s, so half the month at
+    // peak is 171.8 × 0.5 × 730 × 3,600 = 225.8M output tokens (the old model's 151 tokens/s gave 198M).
+    expect(plan.throughput.maxConcurrency).toBe(17);
+    expect(plan.throughput.fleetCapacityOutputTokensPerSecond).toBeCloseTo(171.8, 1);
     const tokens = plan.throughput.fleetCapacityOutputTokensPerSecond * 0.5 * 730 * 3600;
+    expect(tokens / 1e6).toBeCloseTo(225.8, 1);
     expect(cost.tokens.monthlyOutputTokens).toBeCloseTo(tokens, 0);
     expect(cost.tokens.usdPerMillionOutputTokens).toBeCloseTo(((fixed + 0.5 * gpuNode) / tokens) * 1e6, 6);
     // the same tokens on Bedrock Llama 3.1 8B: $0.22 per 1M, input and output; 512 prompt tokens per 256 output

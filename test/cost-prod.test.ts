@@ -16,6 +16,11 @@ describe("prod stack cost", () => {
       20 * 0.08; //               Prometheus volume
     const gpuNode = 55.04 * 730 + plan.nodeDiskGiB * 0.08; // p5.48xlarge and its root volume
     expect(plan.instanceType).toBe("p5.48xlarge");
+    // 20 requests/s of 1,024 + 256 tokens at a 20 tokens/s floor: one TP-8 replica keeps 160 requests running at
+    // 20.1 tokens/s per stream and serves 12.44 requests/s (3,185 output tokens/s), so the peak needs
+    // ⌈20 / 12.44⌉ = 2 replicas on 2 nodes: the shape the old model chose too (it read 14.96 requests/s per replica).
+    expect(plan.throughput.maxConcurrency).toBe(160);
+    expect(plan.throughput.capacity.requestsPerSecond).toBeCloseTo(12.44, 2);
     expect(plan.nodes).toEqual({ min: 1, peak: 2, max: 2 });
     expect(cost.monthlyUsd.min).toBeCloseTo(fixed + gpuNode, 6);
     expect(cost.monthlyUsd.expected).toBeCloseTo(fixed + 1.5 * gpuNode, 6);

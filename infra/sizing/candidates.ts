@@ -1,3 +1,4 @@
+import { defaultMaxNumBatchedTokens } from "../catalog/efficiency";
 import { GPUS, memoryBandwidthGBps, type GpuSpec } from "../catalog/gpus";
 import type { ModelArchitecture } from "../catalog/models";
 import type { InstanceType } from "../catalog/instances";
@@ -16,6 +17,8 @@ export interface HardwareFit {
   readonly gpu: GpuSpec;
   /** dtype vLLM runs with: `auto` resolved for this GPU. */
   readonly dtype: Exclude<Dtype, "auto">;
+  /** --max-num-batched-tokens the plan pins: vLLM's default for this GPU, which sizes the activation reserve. */
+  readonly maxNumBatchedTokens: number;
   /** Per GPU, with the KV cache sized for minConcurrentSequences full-length sequences. */
   readonly memory: MemoryBudget;
   readonly rejections: readonly HardwareRejection[];
@@ -47,15 +50,18 @@ export function resolveDtype(requested: Dtype, gpu: GpuSpec, quantization: Quant
  * Checks one (instance type, TP) against the model and serving settings: dtype and quantization support,
  * a valid TP, and memory for the weights, runtime overhead and the guaranteed KV cache. Every failing check
  * is reported, not only the first. The GPU must be in the GPU catalog (callers filter out the rest).
+ * `maxNumBatchedTokens` defaults to vLLM's for the GPU.
  */
 export function checkHardware(
   arch: ModelArchitecture,
   serving: ServingSpec,
   instance: InstanceType,
   tp: number,
+  maxNumBatchedTokens?: number,
 ): HardwareFit {
   const gpu = GPUS[instance.gpuName];
   if (!gpu) throw new Error(`no GPU spec for ${instance.gpuName}: filter instances with gpuSpecFor() first`);
+  const batchedTokens = maxNumBatchedTokens ?? defaultMaxNumBatchedTokens(gpu, instance.gpuMemoryMiBPerGpu);
   const rejections: HardwareRejection[] = [];
   const dtype = resolveDtype(serving.dtype, gpu, serving.quantization);
   if (dtype === "bfloat16" && !gpu.supportsBf16) {
@@ -80,6 +86,7 @@ export function checkHardware(
     gpuMemoryMiB: instance.gpuMemoryMiBPerGpu,
     gpuMemoryUtilization: serving.gpuMemoryUtilization,
     tensorParallelSize: tp,
+    maxNumBatchedTokens: batchedTokens,
     requiredKvTokens: serving.minConcurrentSequences * serving.maxModelLen,
   });
   if (!memory.fits) {
@@ -92,7 +99,7 @@ export function checkHardware(
         `KV ${memory.kvCacheGiB.toFixed(1)} + overhead ${memory.overheadGiB.toFixed(1)}; usable ${memory.usableGiB.toFixed(1)})`,
     });
   }
-  return { gpu, dtype, memory, rejections };
+  return { gpu, dtype, maxNumBatchedTokens: batchedTokens, memory, rejections };
 }
 
 /** Per-GPU bandwidth of an instance's GPU (the A100's depends on its memory size). */

@@ -1,4 +1,5 @@
 import { HOURS_PER_MONTH } from "../catalog/aws-prices";
+import { CALIBRATED_ARCHITECTURES } from "../catalog/calibration";
 import { GPUS } from "../catalog/gpus";
 import { INSTANCE_TYPES, type InstanceType } from "../catalog/instances";
 import { absentReason, instanceRate, type InstanceRate, type RateResult } from "../catalog/purchase-options";
@@ -11,7 +12,15 @@ import { coldStart, type ColdStart } from "./cold-start";
 import { memoryBudget, type MemoryBudget } from "./memory";
 import { nodeStorage, type NodeStorage } from "./node-storage";
 import { modelClass } from "./model-class";
-import { maxConcurrency, operatingPoint, pointForLoad, type BatchLimit, type OperatingPoint, type ReplicaShape } from "./throughput";
+import {
+  maxConcurrency,
+  operatingPoint,
+  pointForLoad,
+  TRAFFIC_OUTPUT_LENGTH_CV,
+  type BatchLimit,
+  type OperatingPoint,
+  type ReplicaShape,
+} from "./throughput";
 import { vllmArgs } from "./vllm-args";
 
 export { HOURS_PER_MONTH } from "../catalog/aws-prices";
@@ -79,6 +88,8 @@ export interface SizingPlan {
     readonly fleetCapacityOutputTokensPerSecond: number;
   };
   readonly maxNumSeqs: number;
+  /** --max-num-batched-tokens, pinned to vLLM's default for the GPU: it sizes the activation reserve. */
+  readonly maxNumBatchedTokens: number;
   readonly vllmArgs: readonly string[];
   /** Root volume of a GPU node, GiB (nodeStorage.root.sizeGiB). */
   readonly nodeDiskGiB: number;
@@ -131,10 +142,12 @@ function replicaShape(spec: StackSpec, instance: InstanceType, fit: HardwareFit,
     quantization: spec.serving.quantization,
     kvCacheDtype: spec.serving.kvCacheDtype,
     tensorParallelSize: tp,
+    gpu: fit.gpu,
     memoryBandwidthGBps: instanceBandwidthGBps(instance, fit.gpu),
-    denseTflops16: fit.gpu.denseTflops16,
+    maxNumBatchedTokens: fit.maxNumBatchedTokens,
     meanPromptTokens: spec.traffic.meanPromptTokens,
     meanOutputTokens: spec.traffic.meanOutputTokens,
+    outputLengthCv: TRAFFIC_OUTPUT_LENGTH_CV,
   };
 }
 
@@ -177,6 +190,11 @@ export function evaluateCandidate(spec: StackSpec, instance: InstanceType, tp: n
   const rejections: string[] = [];
   if (spec.scaling.maxReplicas !== undefined && needed > spec.scaling.maxReplicas) {
     rejections.push(`needs ${needed} replicas at peak; maxReplicas is ${spec.scaling.maxReplicas}`);
+  }
+  if (!spec.placement.instanceType && !CALIBRATED_ARCHITECTURES.has(fit.gpu.architecture)) {
+    rejections.push(
+      `no published vLLM measurement calibrates ${fit.gpu.architecture} GPUs (${fit.gpu.name}), so its throughput is unchecked; pin hostwise:instanceType to use it anyway`,
+    );
   }
   return { ...base, capacity, replicas, nodes, hourlyUsd: nodes * price.rate.usdPerHour, rejections };
 }
@@ -292,6 +310,7 @@ export function planSizing(spec: StackSpec): SizingPlan {
     gpuMemoryMiB: instance.gpuMemoryMiBPerGpu,
     gpuMemoryUtilization: spec.serving.gpuMemoryUtilization,
     tensorParallelSize: tp,
+    maxNumBatchedTokens: chosen.fit.maxNumBatchedTokens,
     requiredKvTokens: Math.max(spec.serving.minConcurrentSequences * spec.serving.maxModelLen, peakConcurrency * meanSequence),
   });
 
@@ -331,7 +350,15 @@ export function planSizing(spec: StackSpec): SizingPlan {
       fleetCapacityOutputTokensPerSecond: fleetTokensPerSecond,
     },
     maxNumSeqs,
-    vllmArgs: vllmArgs({ model: spec.model, serving: spec.serving, dtype: chosen.fit.dtype, tensorParallelSize: tp, maxNumSeqs }),
+    maxNumBatchedTokens: chosen.fit.maxNumBatchedTokens,
+    vllmArgs: vllmArgs({
+      model: spec.model,
+      serving: spec.serving,
+      dtype: chosen.fit.dtype,
+      tensorParallelSize: tp,
+      maxNumSeqs,
+      maxNumBatchedTokens: chosen.fit.maxNumBatchedTokens,
+    }),
     nodeDiskGiB: storage.root.sizeGiB,
     nodeStorage: storage,
     coldStart: coldStart(spec, instance, rpn, storage),

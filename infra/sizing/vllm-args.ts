@@ -8,6 +8,8 @@ export interface VllmArgsInput {
   readonly tensorParallelSize: number;
   /** The batch cap the plan chose (never above serving.maxNumSeqs). */
   readonly maxNumSeqs: number;
+  /** The step's token budget: pinned so the activation reserve vLLM allocates is the one the plan sized. */
+  readonly maxNumBatchedTokens: number;
 }
 
 /**
@@ -25,6 +27,7 @@ export function vllmArgs(i: VllmArgsInput): string[] {
     `--dtype=${i.dtype}`,
     `--kv-cache-dtype=${i.serving.kvCacheDtype}`,
     `--max-num-seqs=${i.maxNumSeqs}`,
+    `--max-num-batched-tokens=${i.maxNumBatchedTokens}`,
   ];
   // Only fp8 is quantized at load time. AWQ and GPTQ checkpoints say so in their quantization_config, and vLLM
   // then picks the Marlin kernels where the GPU has them; --quantization=awq|gptq would force the slow ones.

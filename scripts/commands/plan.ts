@@ -114,7 +114,7 @@ function describeExpiry(expiry: Expiry | undefined, now: Date): string {
 function describePoint(p: OperatingPoint): string {
   return (
     `${round(p.perStreamTokensPerSecond)} tokens/s per stream, ${round(p.outputTokensPerSecond, 0)} output tokens/s, ` +
-    `${round(p.requestsPerSecond, 2)} requests/s (${round(p.prefillShare * 100, 0)}% of GPU time on prefill, ${p.boundBy}-bound)`
+    `${round(p.requestsPerSecond, 2)} requests/s, TTFT ${round(p.ttftSeconds * 1000, 0)} ms (${round(p.prefillShare * 100, 0)}% of GPU time on prefill, ${p.boundBy}-bound)`
   );
 }
 
