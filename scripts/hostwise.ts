@@ -2,6 +2,7 @@ import { ConfigError } from "../infra/config/errors";
 import { CANARY_HELP, parseCanaryArgs, processCanaryIo, runCanary } from "./commands/canary";
 import { runCost } from "./commands/cost";
 import { runDecide } from "./commands/decide";
+import { runPerf } from "./commands/perf";
 import { PLAN_HELP, runPlan } from "./commands/plan";
 import { runPrices } from "./commands/prices";
 import { parseSmokeArgs, runSmokeCommand, SMOKE_HELP } from "./commands/smoke";
@@ -16,6 +17,7 @@ Usage: hostwise <command> [options]      (from a checkout: npm run hostwise -- <
 
 Commands:
   plan      the sizing decision and cost of a stack, offline: instance, GPUs, replicas, vLLM flags, resources
+  perf      what one replica delivers at each concurrency: tokens/s per stream and in total, TTFT, the bound
   decide    API, self-host or hybrid: the articles' decision with your volumes, constraints and costs
   cost      price a real \`pulumi preview --json\` for a pull request comment, with thresholds to gate on
   canary    load-test a deployed endpoint and price its real tokens (--url, or --stack through port-forward)
@@ -66,6 +68,8 @@ export async function main(
         out(await runPlan({ stack: values.stack, dir: values.dir, overrides: values.config, format, all: values.all, now, warn: err }));
         return 0;
       }
+      case "perf":
+        return runPerf(rest, { out });
       case "cost":
         return await runCost(rest, { out, err }, now);
       case "decide":
