@@ -169,3 +169,27 @@ describe("calibrated GPUs only, unless pinned", () => {
     expect(plan.instanceType).toBe("g4dn.xlarge");
   });
 });
+
+describe("quantized alternatives", () => {
+  it("lists the model in FP8 and 4-bit AWQ/GPTQ with $/h and $ per 1M tokens, and never switches to them", () => {
+    const plan = planSizing(specFor({ peakRequestsPerSecond: 5 }));
+    expect(plan.vllmArgs.some((a) => a.startsWith("--quantization"))).toBe(false); // the plan still serves BF16
+    expect(plan.quantizationAlternatives.map((q) => q.quantization)).toEqual(["fp8", "awq"]);
+    for (const q of plan.quantizationAlternatives) {
+      expect(q.note).toBe("changes the served weights");
+      expect(q.feasible).toBe(true);
+      expect(q.hourlyUsd).toBeGreaterThan(0);
+      // $ per 1M output tokens = $/h ÷ 3,600 ÷ the alternative's peak fleet output tokens/s × 1e6
+      expect(q.usdPerMillionOutputTokensAtCapacity).toBeCloseTo((q.hourlyUsd! / 3600 / q.fleetOutputTokensPerSecond!) * 1e6, 9);
+    }
+  });
+
+  it("says why FP8 is out on a pinned Ampere GPU, and leaves out the quantization already served", () => {
+    const ampere = planSizing(specFor({ instanceType: "g5.xlarge" }));
+    const fp8 = ampere.quantizationAlternatives.find((q) => q.quantization === "fp8")!;
+    expect(fp8.feasible).toBe(false);
+    expect(fp8.why).toMatch(/fp8 \(W8A8\) needs an Ada or Hopper GPU; the NVIDIA A10G is Ampere/);
+    const awq = planSizing(specFor({ model: "meta-llama/Llama-2-13b-chat-hf", quantization: "awq", checkpoint: "TheBloke/Llama-2-13B-chat-AWQ" }));
+    expect(awq.quantizationAlternatives.map((q) => q.quantization)).toEqual(["fp8"]);
+  });
+});

@@ -44,6 +44,20 @@ describe("hostwise plan", () => {
     expect(plan.tensorParallelSize).toBeGreaterThan(1);
     expect(plan.vllmArgs).toContain(`--tensor-parallel-size=${plan.tensorParallelSize}`);
     expect(plan.alternatives.length).toBeGreaterThan(10);
+    // the same model in FP8 and 4-bit, sized for the same traffic, listed but never chosen
+    expect(plan.vllmArgs.some((a: string) => a.startsWith("--quantization"))).toBe(false);
+    expect(plan.quantizationAlternatives.map((q: { quantization: string }) => q.quantization)).toEqual(["fp8", "awq"]);
+    for (const q of plan.quantizationAlternatives) expect(q).toMatchObject({ feasible: true, note: "changes the served weights" });
+  });
+
+  it("lists the quantized alternatives with $/h and $ per 1M tokens in the text and the Markdown", async () => {
+    const text = (await run("plan", "--dir", ROOT, "--stack", "prod")).out;
+    expect(text).toMatch(/\nQuantized alternatives \(change the served weights; listed for comparison, never chosen automatically\)\n/);
+    expect(text).toMatch(/\n  FP8 \(W8A8\) +p5\.48xlarge +\d+ +\d+ +\d+ +\$[\d,.]+ +\$[\d.]+\n/);
+    expect(text).toMatch(/\n  4-bit AWQ\/GPTQ +p\S+ +\d+ +\d+ +\d+ +\$[\d,.]+ +\$[\d.]+\n/);
+    const md = (await run("plan", "--dir", ROOT, "--stack", "prod", "--markdown")).out;
+    expect(md).toMatch(/Quantized alternatives — they change the served weights, so the plan never switches to them:\n\n\| weights \| instance type \| TP \| replicas \| nodes \| \$\/hour at peak \| \$ per 1M output tokens \|\n/);
+    expect(md).toMatch(/\n\| FP8 \(W8A8\) \| p5\.48xlarge \| \d+ \| \d+ \| \d+ \| \$[\d,.]+ \| \$[\d.]+ \|\n/);
   });
 
   it("prints the same plan as JSON and as text", async () => {

@@ -6,7 +6,7 @@ import { absentReason, instanceRate, type InstanceRate, type RateResult } from "
 import type { ModelArchitecture } from "../catalog/models";
 import { ConfigError, type ConfigIssue } from "../config/errors";
 import { qualified } from "../config/read";
-import type { ModelSpec, PricingSpec, ServingSpec, StackSpec } from "../config/spec";
+import type { ModelSpec, PricingSpec, Quantization, ServingSpec, StackSpec } from "../config/spec";
 import { checkHardware, instanceBandwidthGBps, tensorParallelOptions, type HardwareFit } from "./candidates";
 import { coldStart, type ColdStart } from "./cold-start";
 import { memoryBudget, type MemoryBudget } from "./memory";
@@ -56,6 +56,30 @@ export interface Alternative {
   readonly feasible: boolean;
   /** Why it lost to the chosen plan. */
   readonly why: string;
+}
+
+/**
+ * The same model served with other weights (FP8 on Ada/Hopper GPUs, 4-bit AWQ/GPTQ), sized for the same
+ * traffic: listed for comparison, never chosen automatically, because it changes the served weights.
+ */
+export interface QuantizationAlternative {
+  readonly quantization: Exclude<Quantization, "none" | "gptq">;
+  /** What it is, for people: "FP8 (W8A8)", "4-bit AWQ/GPTQ". */
+  readonly label: string;
+  readonly feasible: boolean;
+  readonly instanceType?: string;
+  readonly tensorParallelSize?: number;
+  readonly replicas?: number;
+  readonly nodes?: number;
+  /** Node cost per hour at peak. */
+  readonly hourlyUsd?: number;
+  /** Output tokens/s of the peak fleet at capacity. */
+  readonly fleetOutputTokensPerSecond?: number;
+  /** Node cost per 1M output tokens with the peak fleet at capacity. */
+  readonly usdPerMillionOutputTokensAtCapacity?: number;
+  /** Why it cannot serve the stack (when not feasible). */
+  readonly why?: string;
+  readonly note: "changes the served weights";
 }
 
 export interface ScaleCounts {
@@ -108,6 +132,8 @@ export interface SizingPlan {
   };
   /** Every other evaluated option, best first, with why it lost. */
   readonly alternatives: readonly Alternative[];
+  /** The same model with other weights (FP8, 4-bit): never chosen automatically. */
+  readonly quantizationAlternatives: readonly QuantizationAlternative[];
   /** Instance types never evaluated, with why (no GPU spec, no price). */
   readonly excluded: ReadonlyArray<{ readonly instanceType: string; readonly reason: string }>;
 }
@@ -370,6 +396,71 @@ export function planSizing(spec: StackSpec): SizingPlan {
       usdPerMillionOutputTokensAtCapacity: (hourlyUsd.peak / 3600 / fleetTokensPerSecond) * 1e6,
     },
     alternatives,
+    quantizationAlternatives: quantizationAlternatives(spec),
     excluded,
   };
+}
+
+/**
+ * The plan's choice without the ranking: candidates in order of node price, stopping once a node alone costs
+ * more than the best plan found (it could only lose). Every evaluated candidate is returned for the
+ * "closest" reason when none is feasible.
+ */
+function cheapestFeasible(spec: StackSpec): { best?: Candidate; candidates: Candidate[] } {
+  const candidates: Candidate[] = [];
+  let best: Candidate | undefined;
+  const instances = INSTANCE_TYPES.filter(
+    (i) => (!spec.placement.instanceType || i.instanceType === spec.placement.instanceType) && !exclusionReason(i, spec.pricing),
+  ).sort((a, b) => usdPerHour(hourlyPrice(a, spec.pricing)) - usdPerHour(hourlyPrice(b, spec.pricing)));
+  for (const instance of instances) {
+    if (best && usdPerHour(hourlyPrice(instance, spec.pricing)) > best.hourlyUsd!) break;
+    const tps = spec.placement.tensorParallelSize ? [spec.placement.tensorParallelSize] : tensorParallelOptions(instance.gpuCount);
+    for (const tp of tps) {
+      const c = evaluateCandidate(spec, instance, tp);
+      candidates.push(c);
+      if (c.rejections.length === 0 && (!best || compareFeasible(c, best) < 0)) best = c;
+    }
+  }
+  return { best, candidates };
+}
+
+const QUANTIZATION_VARIANTS: ReadonlyArray<{ quantization: QuantizationAlternative["quantization"]; label: string }> = [
+  { quantization: "fp8", label: "FP8 (W8A8)" },
+  { quantization: "awq", label: "4-bit AWQ/GPTQ" },
+];
+
+/**
+ * The stack's model served in FP8 (Ada and Hopper GPUs only) and 4-bit AWQ/GPTQ, sized for the same traffic
+ * with the same pins: the cheapest feasible plan of each, or why none is. AWQ runs float16 activations.
+ */
+export function quantizationAlternatives(spec: StackSpec): QuantizationAlternative[] {
+  const current = spec.serving.quantization === "gptq" ? "awq" : spec.serving.quantization;
+  return QUANTIZATION_VARIANTS.filter((v) => v.quantization !== current).map(({ quantization, label }) => {
+    const variant: StackSpec = { ...spec, serving: { ...spec.serving, quantization, dtype: "auto" } };
+    const { best, candidates } = cheapestFeasible(variant);
+    const note = "changes the served weights" as const;
+    if (!best || best.hourlyUsd === undefined || best.replicas === undefined) {
+      const closest = [...candidates].sort((a, b) => {
+        const [ta, da] = closeness(a);
+        const [tb, db] = closeness(b);
+        return ta - tb || da - db;
+      })[0];
+      const why = closest ? `${closest.instanceType} at TP ${closest.tensorParallelSize}: ${closest.rejections.join("; ")}` : "no instance type to evaluate";
+      return { quantization, label, feasible: false, why, note };
+    }
+    const fleet = fleetCapacity(best);
+    return {
+      quantization,
+      label,
+      feasible: true,
+      instanceType: best.instanceType,
+      tensorParallelSize: best.tensorParallelSize,
+      replicas: best.replicas,
+      nodes: best.nodes,
+      hourlyUsd: best.hourlyUsd,
+      fleetOutputTokensPerSecond: fleet,
+      usdPerMillionOutputTokensAtCapacity: (best.hourlyUsd / 3600 / fleet) * 1e6,
+      note,
+    };
+  });
 }

@@ -72,6 +72,16 @@ export function renderPlanMarkdown(spec: StackSpec, plan: SizingPlan, p: Preview
     "",
     `Prices: ${pricingLine(p.cost)}.${spec.pricing.gpu.option === "spot" ? ` Spot: ${SPOT_BEHAVIOUR}.` : ""}`,
     "",
+    ...(plan.quantizationAlternatives.length > 0
+      ? [
+          "Quantized alternatives — they change the served weights, so the plan never switches to them:",
+          "",
+          `| ${QUANTIZATION_HEADERS.join(" | ")} |`,
+          "|---|---|---:|---:|---:|---:|---:|",
+          ...quantizationRows(plan).map((r) => `| ${r.join(" | ")} |`),
+          "",
+        ]
+      : []),
     renderCostMarkdown(p.cost),
     "",
     "<details><summary>Every resource `pulumi up` would create</summary>",
@@ -130,6 +140,17 @@ function describeColdStart(plan: SizingPlan): string {
   const terms = c.terms.map((t) => `${t.name} ${t.seconds} s`).join(" + ");
   return `${terms}; budget ${min(c.totalSeconds)} with headroom (startup probe ${min(c.startupSeconds)})`;
 }
+
+/** The quantized variants of the plan, as table rows: weights, instance, TP, replicas, nodes, $/h, $ per 1M tokens or why not. */
+function quantizationRows(plan: SizingPlan): string[][] {
+  return plan.quantizationAlternatives.map((q) =>
+    q.feasible
+      ? [q.label, q.instanceType!, String(q.tensorParallelSize), String(q.replicas), String(q.nodes), usd(q.hourlyUsd!), usd(q.usdPerMillionOutputTokensAtCapacity!)]
+      : [q.label, "-", "-", "-", "-", "-", `not possible: ${q.why}`],
+  );
+}
+
+const QUANTIZATION_HEADERS = ["weights", "instance type", "TP", "replicas", "nodes", "$/hour at peak", "$ per 1M output tokens"];
 
 function describeTraffic(spec: StackSpec): string {
   const t = spec.traffic;
@@ -201,6 +222,13 @@ function renderPlan(spec: StackSpec, plan: SizingPlan, p: Preview, o: PlanOption
       ),
     ),
   ];
+  if (plan.quantizationAlternatives.length > 0) {
+    lines.push(
+      "",
+      "Quantized alternatives (change the served weights; listed for comparison, never chosen automatically)",
+      indent(renderTable(QUANTIZATION_HEADERS, quantizationRows(plan), [2, 3, 4, 5, 6])),
+    );
+  }
   lines.push(
     "",
     ...renderInventory(p.inventory),
