@@ -104,18 +104,28 @@ describe("hostwise perf errors", () => {
     ["a missing flag", ["perf", "--instance-type", "g6e.xlarge", "--concurrency", "1", "--prompt-tokens", "1", "--output-tokens", "1"], /--model is required/],
     ["an unknown model, with the closest id", ["perf", "--model", "meta-llama/llama-3.1-8b-instruct", "--instance-type", "g6e.xlarge", "--concurrency", "1", "--prompt-tokens", "1", "--output-tokens", "1"], /--model: "meta-llama\/llama-3\.1-8b-instruct" is not in the model catalog; did you mean meta-llama\/Llama-3\.1-8B-Instruct\?/],
     ["an unknown instance type", ["perf", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--instance-type", "g6e.xlarg", "--concurrency", "1", "--prompt-tokens", "1", "--output-tokens", "1"], /--instance-type: "g6e\.xlarg" is not in the instance catalog; did you mean g6e\.xlarge, /],
-    ["a concurrency of 0", [...base, "--concurrency", "1,0"], /--concurrency: "0" is not a positive integer/],
+    ["a concurrency of 0", [...base, "--concurrency", "1,0"], /--concurrency: must be a whole number from 1 to 100,000, got 0/],
     ["a TP the instance cannot run", [...base, "--concurrency", "1", "--tp", "2"], /--tp: 2 is not a power of two up to g6e\.xlarge's 1 GPUs/],
     ["fp8 on an Ampere GPU", ["perf", "--model", "meta-llama/Llama-3.1-8B-Instruct", "--instance-type", "g5.xlarge", "--concurrency", "1", "--prompt-tokens", "1", "--output-tokens", "1", "--quantization", "fp8"], /--quantization: fp8 \(W8A8\) needs an Ada or Hopper GPU; the NVIDIA A10G is Ampere/],
     ["an unknown quantization", [...base, "--concurrency", "1", "--quantization", "int4"], /--quantization: "int4" is not one of none, fp8, awq, gptq/],
     ["a request longer than max-model-len", [...base, "--concurrency", "1", "--max-model-len", "600"], /a request of 512 \+ 128 tokens exceeds max-model-len 600/],
-    ["a memory share out of range", [...base, "--concurrency", "1", "--gpu-memory-utilization", "1.5"], /--gpu-memory-utilization: "1\.5" is not a number above 0 and at most 1/],
+    ["a memory share out of range", [...base, "--concurrency", "1", "--gpu-memory-utilization", "1.5"], /--gpu-memory-utilization: must be a number above 0 and at most 1, got 1\.5/],
     ["an unknown flag", [...base, "--concurency", "1"], /Unknown option '--concurency'/],
+    ["a count in hex", [...base, "--concurrency", "0x10"], /--concurrency: must be a whole number from 1 to 100,000, got "0x10"/],
+    ["a token count past the range", [...base, "--concurrency", "1", "--prompt-tokens", "1e309"], /--prompt-tokens: must be a whole number from 1 to [\d,]+, got 1e309/],
+    ["a fractional TP", [...base, "--concurrency", "1", "--tp", "1.5"], /--tp: must be a whole number from 1 to 64, got 1\.5/],
   ])("exits 2 naming the flag for %s", async (_, argv, message) => {
     const r = await run(...argv);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(message);
     expect(r.err).toMatch(/\n  fix: /);
+  });
+
+  it("never echoes a terminal control sequence from what the user typed", async () => {
+    const r = await run("perf", "--model", "evil\u001b[2Jmodel", "--instance-type", "g6e.xlarge", "--concurrency", "1", "--prompt-tokens", "1", "--output-tokens", "1");
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--model: "evil\[2Jmodel" is not in the model catalog/);
+    expect(r.err).not.toMatch(/\u001b/);
   });
 
   it("exits 1 saying by how much a model misses the GPUs", async () => {

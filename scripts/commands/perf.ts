@@ -4,11 +4,13 @@ import { INSTANCE_TYPES, findInstanceType, type InstanceType } from "../../infra
 import { MODELS, findModel, type CatalogModel } from "../../infra/catalog/models";
 import { ConfigError } from "../../infra/config/errors";
 import type { Dtype, KvCacheDtype, Quantization, ServingSpec } from "../../infra/config/spec";
+import type { NumberRange } from "../../infra/config/numbers";
+import { CONFIG_KEYS } from "../../infra/config/schema";
 import { DEFAULT_MAX_MODEL_LEN_CAP, suggest } from "../../infra/config/validate";
 import { checkHardware, instanceBandwidthGBps, tensorParallelOptions, type HardwareFit } from "../../infra/sizing/candidates";
 import { perfReport, type PerfInputs, type PerfReport } from "../../infra/sizing/perf";
 import { TRAFFIC_OUTPUT_LENGTH_CV } from "../../infra/sizing/throughput";
-import { parseFlags } from "../lib/flags";
+import { numberFlag, parseFlags } from "../lib/flags";
 import { renderTable, round } from "../lib/table";
 import { UsageError } from "../lib/usage";
 
@@ -58,20 +60,23 @@ export interface PerfIo {
   out(s: string): void;
 }
 
-/** A positive integer flag value. Small on purpose: the shared CLI number parser (issue #10) replaces it. */
-function positiveInteger(flag: string, text: string, example: string): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: "${text}" is not a positive integer`, `e.g. ${flag} ${example}`);
-  return n;
+/** The range a config key has (infra/config/schema.ts): a flag that mirrors a key accepts what the key accepts. */
+function keyRange(key: string): NumberRange {
+  const range = CONFIG_KEYS.find((k) => k.key === key)?.range;
+  if (!range) throw new Error(`config key ${key} has no range`);
+  return range;
 }
 
-function numberIn(flag: string, text: string, min: number, max: number, example: string): number {
-  const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n) || n <= min || n > max) {
-    throw new UsageError(`${flag}: "${text}" is not a number above ${min} and at most ${max}`, `e.g. ${flag} ${example}`);
-  }
-  return n;
-}
+const RANGES = {
+  tp: keyRange("tensorParallelSize"),
+  maxModelLen: keyRange("maxModelLen"),
+  maxNumSeqs: keyRange("maxNumSeqs"),
+  gpuMemoryUtilization: keyRange("gpuMemoryUtilization"),
+  tokens: keyRange("meanPromptTokens"),
+  maxNumBatchedTokens: { min: 1, max: 1_048_576, integer: true },
+  concurrency: { min: 1, max: 100_000, integer: true },
+  outputLengthCv: { min: 0, max: 10 },
+} satisfies Record<string, NumberRange>;
 
 function oneOf<T extends string>(flag: string, text: string, allowed: readonly T[]): T {
   if ((allowed as readonly string[]).includes(text)) return text as T;
@@ -140,29 +145,25 @@ export function parsePerfArgs(argv: readonly string[]): PerfOptions | { readonly
     const why = instance ? `has a ${instance.gpuName} GPU, which the GPU catalog has no specs for` : `is not in the instance catalog${didYouMean(typeName, priced)}`;
     throw new UsageError(`--instance-type: "${typeName}" ${why}`, `use a GPU instance type of the catalog, e.g. --instance-type g6e.xlarge`);
   }
-  const tp = v.tp === undefined ? undefined : positiveInteger("--tp", v.tp, "2");
+  const tp = numberFlag("--tp", v.tp, RANGES.tp, "2");
   if (tp !== undefined && !tensorParallelOptions(instance.gpuCount).includes(tp)) {
     throw new UsageError(`--tp: ${tp} is not a power of two up to ${instance.instanceType}'s ${instance.gpuCount} GPUs`, `use one of ${tensorParallelOptions(instance.gpuCount).join(", ")}`);
   }
   const context = model.maxContext;
-  const maxModelLen = v["max-model-len"] === undefined ? Math.min(context, DEFAULT_MAX_MODEL_LEN_CAP) : positiveInteger("--max-model-len", v["max-model-len"], "8192");
+  const maxModelLen = numberFlag("--max-model-len", v["max-model-len"], RANGES.maxModelLen, "8192") ?? Math.min(context, DEFAULT_MAX_MODEL_LEN_CAP);
   if (maxModelLen > context) throw new UsageError(`--max-model-len: ${maxModelLen} exceeds ${model.id}'s context of ${context} tokens`, `use at most ${context}`);
 
   const concurrencyText = required("concurrency", v.concurrency, "1,16,64");
-  const concurrency = concurrencyText.split(",").map((c) => positiveInteger("--concurrency", c.trim(), "1,16,64"));
-  const promptTokens = positiveInteger("--prompt-tokens", required("prompt-tokens", v["prompt-tokens"], "1024"), "1024");
-  const outputTokens = positiveInteger("--output-tokens", required("output-tokens", v["output-tokens"], "256"), "256");
+  const concurrency = concurrencyText.split(",").map((c) => numberFlag("--concurrency", c.trim(), RANGES.concurrency, "1,16,64")!);
+  const promptTokens = numberFlag("--prompt-tokens", required("prompt-tokens", v["prompt-tokens"], "1024"), RANGES.tokens, "1024")!;
+  const outputTokens = numberFlag("--output-tokens", required("output-tokens", v["output-tokens"], "256"), RANGES.tokens, "256")!;
   if (promptTokens + outputTokens > maxModelLen) {
     throw new UsageError(
       `--prompt-tokens/--output-tokens: a request of ${promptTokens} + ${outputTokens} tokens exceeds max-model-len ${maxModelLen}`,
       `raise --max-model-len (up to ${context}) or shorten the request`,
     );
   }
-  const cv = v["output-length-cv"];
-  const outputLengthCv = cv === undefined ? TRAFFIC_OUTPUT_LENGTH_CV : Number(cv);
-  if (!Number.isFinite(outputLengthCv) || outputLengthCv < 0 || cv?.trim() === "") {
-    throw new UsageError(`--output-length-cv: "${cv}" is not a number of at least 0`, "0 for fixed output lengths, 1 for chat traffic");
-  }
+  const outputLengthCv = numberFlag("--output-length-cv", v["output-length-cv"], RANGES.outputLengthCv, "1") ?? TRAFFIC_OUTPUT_LENGTH_CV;
   return {
     model,
     instance,
@@ -171,12 +172,11 @@ export function parsePerfArgs(argv: readonly string[]): PerfOptions | { readonly
     dtype: oneOf("--dtype", v.dtype, ["auto", "bfloat16", "float16"] as const),
     kvCacheDtype: oneOf("--kv-cache-dtype", v["kv-cache-dtype"], ["auto", "fp8"] as const),
     maxModelLen,
-    ...(v["max-num-seqs"] !== undefined && { maxNumSeqs: positiveInteger("--max-num-seqs", v["max-num-seqs"], "256") }),
+    ...(v["max-num-seqs"] !== undefined && { maxNumSeqs: numberFlag("--max-num-seqs", v["max-num-seqs"], RANGES.maxNumSeqs, "256")! }),
     ...(v["max-num-batched-tokens"] !== undefined && {
-      maxNumBatchedTokens: positiveInteger("--max-num-batched-tokens", v["max-num-batched-tokens"], "8192"),
+      maxNumBatchedTokens: numberFlag("--max-num-batched-tokens", v["max-num-batched-tokens"], RANGES.maxNumBatchedTokens, "8192")!,
     }),
-    gpuMemoryUtilization:
-      v["gpu-memory-utilization"] === undefined ? DEFAULT_GPU_MEMORY_UTILIZATION : numberIn("--gpu-memory-utilization", v["gpu-memory-utilization"], 0, 1, "0.9"),
+    gpuMemoryUtilization: numberFlag("--gpu-memory-utilization", v["gpu-memory-utilization"], RANGES.gpuMemoryUtilization, "0.9") ?? DEFAULT_GPU_MEMORY_UTILIZATION,
     concurrency,
     promptTokens,
     outputTokens,

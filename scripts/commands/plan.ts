@@ -78,7 +78,7 @@ export function renderPlanMarkdown(spec: StackSpec, plan: SizingPlan, p: Preview
           "",
           `| ${QUANTIZATION_HEADERS.join(" | ")} |`,
           "|---|---|---:|---:|---:|---:|---:|",
-          ...quantizationRows(plan).map((r) => `| ${r.join(" | ")} |`),
+          ...quantizationRows(plan).map((r) => `| ${r.map((cell) => mdText(cell)).join(" | ")} |`),
           "",
         ]
       : []),
