@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { BUILT_IN_CATALOG, RegionPrices } from "../infra/catalog/aws-prices";
 import { ConfigError } from "../infra/config/errors";
-import { HOURS_PER_MONTH, planSizing } from "../infra/sizing/choose";
+import { HOURS_PER_MONTH, planSizing, quantizationAlternatives } from "../infra/sizing/choose";
 import { specFor } from "./helpers";
 
 const EIGHT_BY_80GB = ["p4de.24xlarge", "p5.48xlarge"];
@@ -172,10 +172,11 @@ describe("calibrated GPUs only, unless pinned", () => {
 
 describe("quantized alternatives", () => {
   it("lists the model in FP8 and 4-bit AWQ/GPTQ with $/h and $ per 1M tokens, and never switches to them", () => {
-    const plan = planSizing(specFor({ peakRequestsPerSecond: 5 }));
-    expect(plan.vllmArgs.some((a) => a.startsWith("--quantization"))).toBe(false); // the plan still serves BF16
-    expect(plan.quantizationAlternatives.map((q) => q.quantization)).toEqual(["fp8", "awq"]);
-    for (const q of plan.quantizationAlternatives) {
+    const spec = specFor({ peakRequestsPerSecond: 5 });
+    expect(planSizing(spec).vllmArgs.some((a) => a.startsWith("--quantization"))).toBe(false); // the plan still serves BF16
+    const alternatives = quantizationAlternatives(spec);
+    expect(alternatives.map((q) => q.quantization)).toEqual(["fp8", "awq"]);
+    for (const q of alternatives) {
       expect(q.note).toBe("changes the served weights");
       expect(q.feasible).toBe(true);
       expect(q.hourlyUsd).toBeGreaterThan(0);
@@ -185,11 +186,10 @@ describe("quantized alternatives", () => {
   });
 
   it("says why FP8 is out on a pinned Ampere GPU, and leaves out the quantization already served", () => {
-    const ampere = planSizing(specFor({ instanceType: "g5.xlarge" }));
-    const fp8 = ampere.quantizationAlternatives.find((q) => q.quantization === "fp8")!;
+    const fp8 = quantizationAlternatives(specFor({ instanceType: "g5.xlarge" })).find((q) => q.quantization === "fp8")!;
     expect(fp8.feasible).toBe(false);
     expect(fp8.why).toMatch(/fp8 \(W8A8\) needs an Ada or Hopper GPU; the NVIDIA A10G is Ampere/);
-    const awq = planSizing(specFor({ model: "meta-llama/Llama-2-13b-chat-hf", quantization: "awq", checkpoint: "TheBloke/Llama-2-13B-chat-AWQ" }));
-    expect(awq.quantizationAlternatives.map((q) => q.quantization)).toEqual(["fp8"]);
+    const awq = quantizationAlternatives(specFor({ model: "meta-llama/Llama-2-13b-chat-hf", quantization: "awq", checkpoint: "TheBloke/Llama-2-13B-chat-AWQ" }));
+    expect(awq.map((q) => q.quantization)).toEqual(["fp8"]);
   });
 });

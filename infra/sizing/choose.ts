@@ -132,8 +132,6 @@ export interface SizingPlan {
   };
   /** Every other evaluated option, best first, with why it lost. */
   readonly alternatives: readonly Alternative[];
-  /** The same model with other weights (FP8, 4-bit): never chosen automatically. */
-  readonly quantizationAlternatives: readonly QuantizationAlternative[];
   /** Instance types never evaluated, with why (no GPU spec, no price). */
   readonly excluded: ReadonlyArray<{ readonly instanceType: string; readonly reason: string }>;
 }
@@ -396,7 +394,6 @@ export function planSizing(spec: StackSpec): SizingPlan {
       usdPerMillionOutputTokensAtCapacity: (hourlyUsd.peak / 3600 / fleetTokensPerSecond) * 1e6,
     },
     alternatives,
-    quantizationAlternatives: quantizationAlternatives(spec),
     excluded,
   };
 }
@@ -431,7 +428,8 @@ const QUANTIZATION_VARIANTS: ReadonlyArray<{ quantization: QuantizationAlternati
 
 /**
  * The stack's model served in FP8 (Ada and Hopper GPUs only) and 4-bit AWQ/GPTQ, sized for the same traffic
- * with the same pins: the cheapest feasible plan of each, or why none is. AWQ runs float16 activations.
+ * with the same pins: the cheapest feasible plan of each, or why none is. AWQ runs float16 activations. For
+ * the plan's report only (the Pulumi program never needs it), so it is not part of planSizing.
  */
 export function quantizationAlternatives(spec: StackSpec): QuantizationAlternative[] {
   const current = spec.serving.quantization === "gptq" ? "awq" : spec.serving.quantization;

@@ -231,8 +231,9 @@ export function operatingPoint(r: ReplicaShape, concurrency: number): OperatingP
     others = otherRequests * (((output - 1) * step) / (ttft + (output - 1) * step));
     prefillPerStep = Math.min(rate * prompt * step * (otherRequests / c), free);
     step = stepSeconds(r, Math.min(c, 1 + others), prefillPerStep, prefillPerStep / prompt);
-    if (Math.abs(rate - previous) <= 1e-9 * rate) break;
+    if (Math.abs(rate - previous) <= 1e-7 * rate) break;
   }
+  rate = c / (ttft + (output - 1) * step); // Little's law on the final step, so the figures agree with each other
   const decoding = Math.min(c, 1 + others);
   const decodeOnly = stepSeconds(r, decoding, 0, 0);
   const final = stepTime(r, { decodeTokens: decoding, prefillTokens: prefillPerStep, prefillsCompleted: prefillPerStep / prompt });

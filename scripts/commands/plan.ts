@@ -1,5 +1,5 @@
 import type { Expiry, StackSpec } from "../../infra/config/spec";
-import type { SizingPlan } from "../../infra/sizing/choose";
+import { quantizationAlternatives, type QuantizationAlternative, type SizingPlan } from "../../infra/sizing/choose";
 import type { OperatingPoint } from "../../infra/sizing/throughput";
 import { renderInventory, shortType, summarizeResources, type ResourceInventory } from "../lib/inventory";
 import { renderCostMarkdown, renderCostText, resourceCostRows, type ResourceCostRow } from "../lib/cost-render";
@@ -48,11 +48,18 @@ export interface PlanOptions {
  * everything `pulumi up` would create. Config errors surface before the program runs.
  */
 export async function runPlan(o: PlanOptions): Promise<string> {
-  const { spec, plan, resources, cost } = await stackCost(o.dir, o.stack, o.overrides, o.now, o.warn);
+  const { spec, plan: sized, resources, cost } = await stackCost(o.dir, o.stack, o.overrides, o.now, o.warn);
+  const plan: PlanReport = { ...sized, quantizationAlternatives: quantizationAlternatives(spec) };
   const preview: Preview = { inventory: summarizeResources(resources), rows: resourceCostRows(resources, cost), cost };
   if (o.format === "json") return JSON.stringify({ ...planJson(spec, plan, o.now), resources: preview.inventory, resourceCosts: preview.rows, cost }, null, 2);
   if (o.format === "markdown") return renderPlanMarkdown(spec, plan, preview);
   return renderPlan(spec, plan, preview, o);
+}
+
+/** The sizing plan with what only the report shows: the same model with other weights. */
+export interface PlanReport extends SizingPlan {
+  /** FP8 and 4-bit AWQ/GPTQ variants, sized for the same traffic: they change the served weights, never chosen. */
+  readonly quantizationAlternatives: readonly QuantizationAlternative[];
 }
 
 /** What the program would create and what it costs. */
@@ -63,7 +70,7 @@ interface Preview {
 }
 
 /** The plan as Markdown for a pull request: every value from the stack's config goes through scripts/lib/markdown.ts. */
-export function renderPlanMarkdown(spec: StackSpec, plan: SizingPlan, p: Preview): string {
+export function renderPlanMarkdown(spec: StackSpec, plan: PlanReport, p: Preview): string {
   const lines = [
     `## hostwise plan — stack ${mdCode(spec.stack)}`,
     "",
@@ -100,7 +107,7 @@ function expiresAt(expiry: Expiry, now: Date): Date {
   return expiry.kind === "at" ? expiry.at : new Date(now.getTime() + expiry.hours * 3_600_000);
 }
 
-export function planJson(spec: StackSpec, plan: SizingPlan, now: Date) {
+export function planJson(spec: StackSpec, plan: PlanReport, now: Date) {
   return {
     stack: spec.stack,
     region: spec.placement.region,
@@ -142,7 +149,7 @@ function describeColdStart(plan: SizingPlan): string {
 }
 
 /** The quantized variants of the plan, as table rows: weights, instance, TP, replicas, nodes, $/h, $ per 1M tokens or why not. */
-function quantizationRows(plan: SizingPlan): string[][] {
+function quantizationRows(plan: PlanReport): string[][] {
   return plan.quantizationAlternatives.map((q) =>
     q.feasible
       ? [q.label, q.instanceType!, String(q.tensorParallelSize), String(q.replicas), String(q.nodes), usd(q.hourlyUsd!), usd(q.usdPerMillionOutputTokensAtCapacity!)]
@@ -163,7 +170,7 @@ function describeTraffic(spec: StackSpec): string {
   return `peak ${peak}; ${shape}`;
 }
 
-function renderPlan(spec: StackSpec, plan: SizingPlan, p: Preview, o: PlanOptions): string {
+function renderPlan(spec: StackSpec, plan: PlanReport, p: Preview, o: PlanOptions): string {
   const s = spec.serving;
   const m = plan.memory;
   const t = plan.throughput;
