@@ -408,9 +408,11 @@ function cheapestFeasible(spec: StackSpec): { best?: Candidate; candidates: Cand
   let best: Candidate | undefined;
   const instances = INSTANCE_TYPES.filter(
     (i) => (!spec.placement.instanceType || i.instanceType === spec.placement.instanceType) && !exclusionReason(i, spec.pricing),
-  ).sort((a, b) => usdPerHour(hourlyPrice(a, spec.pricing)) - usdPerHour(hourlyPrice(b, spec.pricing)));
-  for (const instance of instances) {
-    if (best && usdPerHour(hourlyPrice(instance, spec.pricing)) > best.hourlyUsd!) break;
+  )
+    .map((instance) => ({ instance, usd: usdPerHour(hourlyPrice(instance, spec.pricing)) }))
+    .sort((a, b) => a.usd - b.usd);
+  for (const { instance, usd } of instances) {
+    if (best && usd > best.hourlyUsd!) break;
     const tps = spec.placement.tensorParallelSize ? [spec.placement.tensorParallelSize] : tensorParallelOptions(instance.gpuCount);
     for (const tp of tps) {
       const c = evaluateCandidate(spec, instance, tp);
