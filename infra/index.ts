@@ -18,6 +18,7 @@ import { expiryTimes } from "./expiry";
 import { Addons } from "./k8s/addons";
 import { Inference } from "./k8s/inference";
 import { INFERENCE_NAMESPACE } from "./k8s/inference-objects";
+import { prometheusStorage } from "./k8s/prometheus-values";
 import { resolveStack, type ResolvedStack } from "./resolve";
 
 // The hostwise program: config → sizing → AWS components → Kubernetes add-ons and workload → outputs.
@@ -42,6 +43,7 @@ const region = spec.placement.region;
 const clusterName = clusterNameFor(pulumi.getProject(), spec.stack);
 const expiry = expiryTimes(spec.expiry, new Date());
 const tags = kitTags(spec, expiry?.expiresAt);
+const metricsStorage = prometheusStorage(spec, plan);
 
 // Zones where the plan's GPU type and the system type are offered.
 const nodeInstanceTypes = [plan.instanceType, spec.nodes.systemInstanceType];
@@ -91,6 +93,7 @@ const addons = new Addons(name, {
   tags,
   imageFor: (upstream) => artifacts.imageFor(upstream),
   pullThroughCache: spec.network.egress === "none",
+  metricsStorage,
 });
 const weightsUri = artifacts.weightsBucket ? pulumi.interpolate`s3://${artifacts.weightsBucket.bucket}/${spec.inference.weightsPrefix}` : undefined;
 // The NLB's subnets: public for internet-facing, private for internal (their ranges from the same plan).
@@ -147,4 +150,6 @@ export const sizing = {
   nodes: plan.nodes,
   vllmArgs: plan.vllmArgs,
   gpuHourlyUsd: plan.gpuCost.hourlyUsd,
+  /** Prometheus keeps metricsRetentionDays of metrics (the window `hostwise report` can cover) on a volume sized for them. */
+  metricsStorage: { retentionDays: metricsStorage.retentionDays, volumeGiB: metricsStorage.volumeGiB, seriesAtLargestFleet: metricsStorage.series.total },
 };

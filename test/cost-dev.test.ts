@@ -15,7 +15,7 @@ describe("dev stack cost", () => {
       73 + //              EKS control plane: $0.10 × 730
       2 * 0.096 * 730 + // two m6i.large system nodes
       2 * 50 * 0.08 + //   their 50 GiB gp3 root volumes
-      20 * 0.08; //        Prometheus's 20 GiB volume
+      2 * 0.08; //         Prometheus's volume: 2 GiB holds 30 days of its metrics (test/metrics-storage.test.ts)
     const gpuNode = 0.8048 * 730 + 30 * 0.08; // g6.xlarge and its 30 GiB root volume (the model cache is on NVMe)
     expect(plan.nodes).toEqual({ min: 0, peak: 1, max: 2 });
     expect(cost.monthlyUsd.min).toBeCloseTo(fixed, 6);
@@ -51,10 +51,10 @@ describe("dev stack cost", () => {
       73 + //                EKS control plane: $0.10 × 730
       2 * 0.107 * 730 + //   two m6i.large system nodes at $0.107
       2 * 50 * 0.088 + //    their 50 GiB gp3 root volumes at $0.088
-      20 * 0.088; //         Prometheus's 20 GiB volume
+      2 * 0.088; //          Prometheus's 2 GiB volume (test/metrics-storage.test.ts)
     const gpuNode = 1.123 * 730 + 30 * 0.088; // g5.xlarge (eu-west-1 offers no g6) and its 30 GiB root volume
     expect(plan.instanceType).toBe("g5.xlarge");
-    expect(cost.monthlyUsd.min).toBeCloseTo(fixed, 6); // $289.97
+    expect(cost.monthlyUsd.min).toBeCloseTo(fixed, 6); // $288.39
     expect(cost.monthlyUsd.expected).toBeCloseTo(fixed + 0.5 * gpuNode, 6);
     expect(cost.notPriced).toEqual([]);
     const components = cost.resources.flatMap((r) => r.components);

@@ -13,7 +13,7 @@ describe("prod stack cost", () => {
       3 * (3.65 + 32.85 + 4.5) + // three NAT gateways with their public IPv4 and 100 GB each
       1 + 5 + 73 + //             KMS key, logs, EKS control plane
       2 * (0.096 * 730 + 50 * 0.08) + // two m6i.large system nodes with 50 GiB volumes
-      20 * 0.08; //               Prometheus volume
+      2 * 0.08; //                Prometheus volume: 2 GiB for 30 days of metrics (test/metrics-storage.test.ts)
     const gpuNode = 55.04 * 730 + plan.nodeDiskGiB * 0.08; // p5.48xlarge and its root volume
     expect(plan.instanceType).toBe("p5.48xlarge");
     // 20 requests/s of 1,024 + 256 tokens at a 20 tokens/s floor: one TP-8 replica keeps 160 requests running at

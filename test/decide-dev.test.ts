@@ -69,11 +69,11 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     const reasons = [...text.out.matchAll(/^ {2}(\d)\. ([a-z ]+) \(/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(reasons).toEqual(["1 data residency", "2 volume and steadiness", "3 model pinning", "4 operations capacity", "5 time to ship"]);
     // API: 50 × $0.22 + 100 × $0.22 = $33.00. Self-hosted: one GPU node for 50M tokens, 0.8048 × 730 + 30 GiB × $0.08
-    // = $589.90, plus the rest of the stack: $269.76 (the hand sum in cost-dev.test.ts) = $859.66.
-    expect(text.out).toMatch(/\n {2}API {10}\$33\.00\n {2}self-hosted {2}\$859\.66 \(1 GPU node for peak-to-mean 1\)\n/);
+    // = $589.90, plus the rest of the stack: $268.32 (the hand sum in cost-dev.test.ts) = $858.22.
+    expect(text.out).toMatch(/\n {2}API {10}\$33\.00\n {2}self-hosted {2}\$858\.22 \(1 GPU node for peak-to-mean 1\)\n/);
     expect(text.out).toMatch(/\nBreak-even {3}none: the API stays cheaper at every volume/);
     expect(text.out).toMatch(/\n {2}output tokens\/month {2}input tokens\/month {2}GPU nodes {2}self-hosted +API {2}cheaper\n/);
-    expect(text.out).toMatch(/\n +50M +100M +1 +\$859\.66 +\$33\.00 +API +your volume\n/);
+    expect(text.out).toMatch(/\n +50M +100M +1 +\$858\.22 +\$33\.00 +API +your volume\n/);
 
     // JSON: 2B output + 4B input tokens against OpenAI GPT-4.1 mini ($0.40 in / $1.60 out): $4,800 a month on the API.
     const json = await run("--monthly-input-tokens", "4B", "--monthly-output-tokens", "2B", "--api", "openai/gpt-4.1-mini", "--json");
@@ -87,13 +87,13 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     expect(m.input).toEqual({ monthlyInputTokens: 4e9, monthlyOutputTokens: 2e9, peakToMean: 1, dataResidency: false, pinModel: false });
     const d = m.decision;
     const self = d.models.selfHosted;
-    expect(self.fixedMonthlyUsd).toBeCloseTo(269.76, 6);
+    expect(self.fixedMonthlyUsd).toBeCloseTo(268.32, 6);
     expect(self.gpuNodeMonthlyUsd).toBeCloseTo(0.8048 * 730 + 30 * 0.08, 6);
     expect(d.models.hostedApi.inputPerOutputToken).toBe(2);
     expect(d.atVolume.apiUsd).toBeCloseTo(2000 * 1.6 + 4000 * 0.4, 6);
     const nodes = Math.ceil(2e9 / self.outputTokensPerNodeMonth);
     expect(d.atVolume.nodes).toBe(nodes);
-    expect(d.atVolume.selfHostedUsd).toBeCloseTo(269.76 + nodes * self.gpuNodeMonthlyUsd, 6);
+    expect(d.atVolume.selfHostedUsd).toBeCloseTo(268.32 + nodes * self.gpuNodeMonthlyUsd, 6);
     expect(d.recommendation).toBe("self-host"); // steady and high: self-hosting costs less at 2B
     expect(d.reasons.map((r: { rule: string }) => r.rule)).toEqual(DECISION_TABLE.map((r) => r.id));
     // the break-even solves API = self-hosted within a cent; a million tokens below it the API is cheaper
@@ -109,7 +109,7 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     expect(options.map((r: { label: string; chosen: boolean }) => [r.label, r.chosen])).toEqual([["spot", false], ["on-demand", true]]);
     expect(options[0].gpuNodeMonthlyUsd).toBeCloseTo(0.38205 * 730 + 30 * 0.08, 6); // $281.30
     const spotSelf = { ...self, gpuNodeMonthlyUsd: options[0].gpuNodeMonthlyUsd };
-    expect(options[0].monthlyUsdAtVolume).toBeCloseTo(269.76 + nodes * (0.38205 * 730 + 2.4), 6);
+    expect(options[0].monthlyUsdAtVolume).toBeCloseTo(268.32 + nodes * (0.38205 * 730 + 2.4), 6);
     expect(Math.abs(apiMonthlyUsd(d.models.hostedApi, options[0].breakEvenMonthlyOutputTokens) - selfHostedMonthlyUsd(spotSelf, options[0].breakEvenMonthlyOutputTokens))).toBeLessThan(0.01);
     expect(options[0].breakEvenMonthlyOutputTokens).toBeLessThan(be); // cheaper nodes break even sooner
     expect(options[1].breakEvenMonthlyOutputTokens).toBeCloseTo(be, 0);
@@ -127,8 +127,8 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     expect(api.length).toBe(selfHosted.length);
     expect(api.length).toBeGreaterThanOrEqual(41);
     expect(api[0]).toBe(0);
-    expect(selfHosted[0]).toBeCloseTo(269.76, 2); // no GPU node at zero volume (minReplicas 0)
-    expect(selfHosted.at(-1)).toBeCloseTo(269.76 + 589.9, 1); // one node carries it all
+    expect(selfHosted[0]).toBeCloseTo(268.32, 2); // no GPU node at zero volume (minReplicas 0)
+    expect(selfHosted.at(-1)).toBeCloseTo(268.32 + 589.9, 1); // one node carries it all
     expect(Math.max(...api, ...selfHosted)).toBeLessThanOrEqual(chart.yMax);
 
     // One real evaluation of the program served all three.

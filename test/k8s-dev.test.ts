@@ -117,6 +117,16 @@ describe("dev stack in Kubernetes", () => {
     expect(ca.values).toMatchObject({ autoDiscovery: { clusterName: "hostwise-dev" }, awsRegion: "us-east-1", cloudProvider: "aws" });
     const lbc = releases.find((r) => r.name === "aws-load-balancer-controller")!;
     expect(lbc.values).toMatchObject({ clusterName: "hostwise-dev", region: "us-east-1", vpcId: "dev-vpc-id" });
+    // Prometheus keeps metricsRetentionDays (30) on the volume sized for them (test/metrics-storage.test.ts), its
+    // pinned server values carried over, and only the annotation-gated scrape jobs.
+    const prometheus = releases.find((r) => r.name === "prometheus")!;
+    expect(prometheus.values.server).toMatchObject({
+      retention: "30d",
+      retentionSize: "1638MB",
+      persistentVolume: { enabled: true, size: "2Gi", storageClass: "gp3-encrypted" },
+      nodeSelector: { "hostwise.dev/node-role": "system" },
+    });
+    expect(prometheus.values.scrapeConfigs).toEqual({ "kubernetes-apiservers": { enabled: false }, "kubernetes-nodes": { enabled: false }, "kubernetes-nodes-cadvisor": { enabled: false } });
     const associations = ofType(resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation").map((a) => `${a.inputs.namespace}/${a.inputs.serviceAccount}`);
     expect(associations.sort()).toEqual(["aws-load-balancer-controller/aws-load-balancer-controller", "cluster-autoscaler/cluster-autoscaler"]);
   });

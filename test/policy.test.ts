@@ -3,7 +3,7 @@ import type { PolicyResource, ResourceValidationPolicy, StackValidationArgs } fr
 import { dependenciesOf } from "../infra/policy/graph";
 import { policies, stackPolicy } from "../infra/policy/policies";
 import {
-  encryptionAtRest, gpuNodesTainted, imdsV2Required, noOpenIngress, noWildcardIam, privateClusterEndpoint, requiredTags, RULES, STACK_RULES, type ResourceView, type StackRule,
+  encryptionAtRest, gpuNodesTainted, imdsV2Required, noOpenIngress, noWildcardIam, privateClusterEndpoint, prometheusBoundedStorage, requiredTags, RULES, STACK_RULES, type ResourceView, type StackRule,
 } from "../infra/policy/rules";
 
 const TAGS = { stack: "s", environment: "e", owner: "o", "cost-center": "c" };
@@ -67,6 +67,21 @@ describe("policy rules catch violations", () => {
     expect(noWildcardIam.check(policy({ Effect: "Allow", Action: ["s3:GetObject", "*"], Resource: ["*"] }))).toHaveLength(1);
     expect(noWildcardIam.check(policy({ Effect: "Deny", Action: "*", Resource: "*" }))).toEqual([]);
     expect(noWildcardIam.check(view("aws:iam/rolePolicyAttachment:RolePolicyAttachment", { policyArn: "arn:aws:iam::aws:policy/AdministratorAccess" }))).toHaveLength(1);
+  });
+
+  it("prometheus-bounded-storage", () => {
+    const release = (server: object) => view("kubernetes:helm.sh/v3:Release", { chart: "prometheus", values: { server } });
+    const volume = { enabled: true, size: "2Gi" };
+    expect(prometheusBoundedStorage.check(release({ retention: "30d", retentionSize: "1638MB", persistentVolume: volume }))).toEqual([]);
+    expect(prometheusBoundedStorage.check(release({ retention: "30d", persistentVolume: volume }))).toEqual([
+      "server.retentionSize is unset: when the 2Gi volume fills, Prometheus can no longer write",
+    ]);
+    // 1.9 GiB of a 2 GiB volume: 95%, above the docs' 80–85%
+    expect(prometheusBoundedStorage.check(release({ retention: "30d", retentionSize: "1946MB", persistentVolume: volume }))).toHaveLength(1);
+    // the chart's defaults: 15 days on an 8 GiB volume without a size cap
+    expect(prometheusBoundedStorage.check(release({}))).toHaveLength(2);
+    expect(prometheusBoundedStorage.check(release({ retention: "30d", persistentVolume: { enabled: false } }))).toEqual([]);
+    expect(prometheusBoundedStorage.check(view("kubernetes:helm.sh/v3:Release", { chart: "keda", values: {} }))).toEqual([]);
   });
 });
 

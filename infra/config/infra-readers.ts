@@ -142,7 +142,8 @@ export function readCluster(r: ConfigReader, now: Date, awsProfile: string | und
   if (logRetentionDays !== undefined && !LOG_RETENTION_DAYS.includes(logRetentionDays)) {
     r.fail("logRetentionDays", `${logRetentionDays} is not a CloudWatch Logs retention period`, `use one of ${LOG_RETENTION_DAYS.join(", ")}`);
   }
-  if (version === undefined || supportType === undefined || publicAccessFromDeployer === undefined || logRetentionDays === undefined) return undefined;
+  const metricsRetentionDays = r.number("metricsRetentionDays");
+  if (version === undefined || supportType === undefined || publicAccessFromDeployer === undefined || logRetentionDays === undefined || metricsRetentionDays === undefined) return undefined;
   return {
     kubernetesVersion: version,
     supportType,
@@ -151,6 +152,7 @@ export function readCluster(r: ConfigReader, now: Date, awsProfile: string | und
     privateAccessCidrs,
     adminArns,
     logRetentionDays,
+    metricsRetentionDays,
     ...(awsProfile ? { awsProfile } : {}),
   };
 }

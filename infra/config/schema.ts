@@ -117,6 +117,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Cluster", key: "clusterPrivateAccessCidrs", kind: "stringArray", default: [], description: "Connected networks admitted on port 443 to the private API endpoint (cluster security group): your VPN, peered networks, CI runners inside `vpcId`." },
   { group: "Cluster", key: "clusterAdminArns", kind: "stringArray", default: [], description: "IAM role or user ARNs given cluster-admin access entries (the identity running `pulumi up` is admin already)." },
   { group: "Cluster", key: "logRetentionDays", kind: "integer", range: { min: 1, max: 3_653, integer: true }, default: 30, description: "Retention of the control-plane logs in CloudWatch, days (a CloudWatch retention value)." },
+  { group: "Cluster", key: "metricsRetentionDays", kind: "integer", range: { min: 1, max: 400, integer: true }, default: 30, description: "Days of metrics Prometheus keeps: the longest window `hostwise report` can cover (at most 400, about 13 months). Sizes Prometheus' volume (priced in the cost)." },
   // Nodes
   { group: "Nodes", key: "gpuCapacityType", kind: "string", default: "", oneOf: ["on-demand", "spot"], description: "Deprecated: use `gpuPurchaseOption` (`spot` here means `gpuPurchaseOption: spot`; a conflicting pair is an error)." },
   { group: "Nodes", key: "systemInstanceType", kind: "string", default: "m6i.large", description: "Instance type of the small on-demand node group that runs the cluster add-ons." },

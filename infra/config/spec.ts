@@ -123,6 +123,8 @@ export interface ClusterSpec {
   readonly logRetentionDays: number;
   /** The stack's aws:profile, which the kubeconfig's `aws eks get-token` must use too. */
   readonly awsProfile?: string;
+  /** Days of metrics Prometheus keeps (its retention and volume follow). */
+  readonly metricsRetentionDays: number;
 }
 
 export interface NodesSpec {

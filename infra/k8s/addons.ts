@@ -6,6 +6,8 @@ import { named, type Tags } from "../aws/tags";
 import { clusterAutoscalerPolicy, loadBalancerControllerPolicy } from "./addon-iam";
 import { CHART_FACTS, splitImage, type ChartFacts } from "./chart-facts";
 import { readChart } from "./charts";
+import type { MetricsStorage } from "../sizing/metrics-storage";
+import { prometheusStackValues } from "./prometheus-values";
 
 export interface AddonsArgs {
   readonly provider: k8s.Provider;
@@ -20,6 +22,8 @@ export interface AddonsArgs {
   readonly imageFor: (upstream: string) => pulumi.Input<string>;
   /** Nodes pull through ECR pull-through caches (egress none): a first pull waits for ECR to fetch upstream. */
   readonly pullThroughCache: boolean;
+  /** Prometheus' retention and volume, sized for the stack (infra/k8s/prometheus-values.ts). */
+  readonly metricsStorage: MetricsStorage;
 }
 
 /** StorageClass for the add-ons' volumes: encrypted gp3 through the EBS CSI driver (EKS ships none). */
@@ -38,7 +42,7 @@ interface AddonSpec {
 export const ADDONS: readonly AddonSpec[] = [
   { folder: "nvidia-device-plugin", namespace: "nvidia-device-plugin" },
   { folder: "keda", namespace: "keda" },
-  { folder: "prometheus", namespace: "monitoring" },
+  { folder: "prometheus", namespace: "monitoring", stackValues: (a) => prometheusStackValues(a.metricsStorage) },
   { folder: "dcgm-exporter", namespace: "dcgm-exporter" },
   {
     folder: "cluster-autoscaler",

@@ -167,6 +167,36 @@ export const noWildcardIam: Rule = {
   },
 };
 
+/** "20Gi", "512Mi" (Kubernetes) or "16GB", "819MB" (Prometheus: powers of two) → bytes; undefined if unreadable. */
+function storageBytes(quantity: unknown): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(Ki|Mi|Gi|Ti|KB|MB|GB|TB)$/.exec(String(quantity ?? "").trim());
+  if (!m) return undefined;
+  const power = { K: 1, M: 2, G: 3, T: 4 }[m[2]![0] as "K" | "M" | "G" | "T"];
+  return Number(m[1]) * 1024 ** power;
+}
+
+/** The Prometheus docs' advice: a retention size of at most 80–85% of the disk, leaving the rest for the WAL and compaction. */
+const MAX_RETENTION_SIZE_SHARE = 0.85;
+
+export const prometheusBoundedStorage: Rule = {
+  name: "prometheus-bounded-storage",
+  description: "Prometheus has a retention time and a retention size within its volume: a full volume drops the oldest blocks instead of stopping ingestion.",
+  check: (r) => {
+    if (r.type !== "kubernetes:helm.sh/v3:Release" || r.props.chart !== "prometheus") return [];
+    const server = r.props.values?.server ?? {};
+    const out: string[] = [];
+    if (!server.retention) out.push("server.retention is unset: the chart keeps 15 days, less than a month's report");
+    if (server.persistentVolume?.enabled === false) return out;
+    const size = server.persistentVolume?.size ?? "8Gi"; // the chart's default
+    const volume = storageBytes(size);
+    const cap = storageBytes(server.retentionSize);
+    if (!server.retentionSize) out.push(`server.retentionSize is unset: when the ${size} volume fills, Prometheus can no longer write`);
+    else if (cap === undefined || volume === undefined) out.push(`cannot compare server.retentionSize ${server.retentionSize} with the volume size ${size}`);
+    else if (cap > volume * MAX_RETENTION_SIZE_SHARE) out.push(`server.retentionSize ${server.retentionSize} leaves less than ${Math.round((1 - MAX_RETENTION_SIZE_SHARE) * 100)}% of the ${size} volume for the WAL and compaction`);
+    return out;
+  },
+};
+
 export const RULES: readonly Rule[] = [
   privateClusterEndpoint,
   imdsV2Required,
@@ -175,6 +205,7 @@ export const RULES: readonly Rule[] = [
   gpuNodesTainted,
   requiredTags,
   noWildcardIam,
+  prometheusBoundedStorage,
   ...DEPLOY_RULES,
   ...DEPLOYABLE_RULES,
 ];
