@@ -5,6 +5,7 @@ import { runDecide } from "./commands/decide";
 import { runPerf } from "./commands/perf";
 import { PLAN_HELP, runPlan } from "./commands/plan";
 import { runPrices } from "./commands/prices";
+import { parseReportArgs, processReportIo, REPORT_HELP, runReport } from "./commands/report";
 import { parseSmokeArgs, runSmokeCommand, SMOKE_HELP } from "./commands/smoke";
 import { parseTeardownArgs, runTeardown, TEARDOWN_HELP, terminalPrompt } from "./commands/teardown";
 import { parseFlags } from "./lib/flags";
@@ -22,6 +23,7 @@ Commands:
   cost      price a real \`pulumi preview --json\` for a pull request comment, with thresholds to gate on
   canary    load-test a deployed endpoint and price its real tokens (--url, or --stack through port-forward)
   prices    prices refresh: current AWS prices (Price List, Savings Plans, spot) into a price file for a stack
+  report    a stack's month from its own Prometheus: traffic, latency, errors, real cost per token vs the API
   teardown  destroy trial stacks whose expiry has passed (--dry-run lists them)
   smoke     the acceptance test on a real account: up, API answers, short canary, destroy, leftover scan
 
@@ -83,6 +85,14 @@ export async function main(
           return 0;
         }
         return await runCanary(parsed, { ...processCanaryIo(), out, err });
+      }
+      case "report": {
+        const parsed = parseReportArgs(rest);
+        if ("help" in parsed) {
+          out(REPORT_HELP);
+          return 0;
+        }
+        return await runReport(parsed, processReportIo(out, err), undefined, now);
       }
       case "teardown": {
         const parsed = parseTeardownArgs(rest);

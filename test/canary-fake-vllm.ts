@@ -48,6 +48,8 @@ export interface FakeVllm {
   maxInFlight: number;
   /** Behavior of every request, or per request by arrival index. */
   behavior: Behavior | ((index: number) => Behavior);
+  /** What GET /metrics answers (Prometheus text format), like vLLM's unauthenticated metrics endpoint. */
+  metrics: string;
   close(): Promise<void>;
 }
 
@@ -61,7 +63,7 @@ function chunk(choices: unknown[], extra: Record<string, unknown> = {}): string 
 export async function startFakeVllm(behavior: FakeVllm["behavior"] = {}): Promise<FakeVllm> {
   let inFlight = 0;
   const timers = new Set<NodeJS.Timeout>();
-  const fake: FakeVllm = { url: "", received: [], maxInFlight: 0, behavior, close: async () => undefined };
+  const fake: FakeVllm = { url: "", received: [], maxInFlight: 0, behavior, metrics: "", close: async () => undefined };
 
   const later = (ms: number, res: ServerResponse, fn: () => void) => {
     const t = setTimeout(() => {
@@ -110,6 +112,10 @@ export async function startFakeVllm(behavior: FakeVllm["behavior"] = {}): Promis
     inFlight++;
     fake.maxInFlight = Math.max(fake.maxInFlight, inFlight);
     res.on("close", () => inFlight--);
+    if (req.method === "GET" && req.url === "/metrics") {
+      res.writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" });
+      return res.end(fake.metrics);
+    }
     if (req.headers.authorization !== `Bearer ${API_KEY}`) {
       req.resume();
       return json(res, 401, { error: { message: "Unauthorized: wrong API key", type: "invalid_request_error", code: 401 } });

@@ -7,6 +7,7 @@ import { costOfRunningReplicas, stackTargetFromOutputs } from "../scripts/canary
 import { runCanary, type CanaryDeps, type CanaryIo, type CanaryOptions } from "../scripts/commands/canary";
 import { UsageError } from "../scripts/lib/usage";
 import { API_KEY, MODEL, startFakeVllm, type FakeVllm } from "./canary-fake-vllm";
+import { PROXY } from "./support/fake-kubectl";
 
 // `hostwise canary --stack`: outputs of a deployed stack (faked), a kubectl whose port-forward is a local TCP
 // proxy to the fake vLLM server, and the reports priced from the stack's cost curves.
@@ -21,14 +22,6 @@ const OUTPUTS = {
     curves: { selfHosted: { fixedMonthlyUsd: 292, gpuNodeMonthlyUsd: 730, outputTokensPerNodeMonth: 2_628_000_000 } },
   },
 };
-
-/** A "kubectl port-forward" that proxies 127.0.0.1:<local> to the fake server. */
-const PROXY = (targetPort: number) => `
-const net = require("node:net");
-const [local] = process.argv.find((a) => /^\\d+:\\d+$/.test(a)).split(":");
-net.createServer((c) => { const u = net.connect(${targetPort}, "127.0.0.1"); c.pipe(u); u.pipe(c); u.on("error", () => c.destroy()); c.on("error", () => u.destroy()); })
-  .listen(Number(local), "127.0.0.1");
-process.on("SIGTERM", () => process.exit(0));`;
 
 let server: FakeVllm;
 let out: string;

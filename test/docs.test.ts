@@ -4,7 +4,7 @@ import { parse } from "yaml";
 import { describe, expect, it, vi } from "vitest";
 import { CONFIG_KEYS } from "../infra/config/schema";
 import { listStacks } from "../scripts/lib/stack-file";
-import { configReference, pulumiYaml } from "../scripts/gen-docs";
+import { configReference, pulumiYaml, reportQueries } from "../scripts/gen-docs";
 
 import { NOW } from "./helpers";
 
@@ -34,6 +34,11 @@ describe("docs and project files stay in step with the code", () => {
   it("the README's config reference is the generated one", () => {
     expect(read("README.md")).toContain(configReference());
     for (const { key } of CONFIG_KEYS) expect(configReference()).toContain(`\`${key}\``);
+  });
+
+  it("the README lists the PromQL queries `hostwise report` runs, as the code builds them", () => {
+    expect(read("README.md")).toContain(reportQueries());
+    expect(reportQueries()).toContain('sum(increase(vllm:generation_tokens_total{namespace="inference",model_name="MODEL"}[1d]))');
   });
 
   it("every key a stack file sets is declared in Pulumi.yaml (the CLI passes undeclared ones unchecked; hostwise rejects them)", () => {

@@ -432,7 +432,8 @@ export function allowEgress(spec: StackSpec, vpcCidr: string): k8s.networking.v1
 }
 
 /** Prometheus as installed from charts/prometheus (release "prometheus" in the monitoring namespace). */
-export const PROMETHEUS_URL = `http://prometheus-server.${MONITORING_NAMESPACE}.svc.cluster.local:80`;
+export const PROMETHEUS_SERVICE = { name: "prometheus-server", port: 80 } as const;
+export const PROMETHEUS_URL = `http://${PROMETHEUS_SERVICE.name}.${MONITORING_NAMESPACE}.svc.cluster.local:${PROMETHEUS_SERVICE.port}`;
 
 /** The vLLM metrics KEDA scales on (shared/reference/vllm.md): labels model_name and engine. */
 export const VLLM_METRICS = { waiting: "vllm:num_requests_waiting", kvCacheUsage: "vllm:kv_cache_usage_perc" } as const;
