@@ -33,6 +33,8 @@ export interface Behavior {
   readonly streamError?: string;
   /** Answer 200 with a JSON body instead of an event stream. */
   readonly notStreaming?: boolean;
+  /** Stream this answer (one chunk a word, finish_reason "stop") instead of max_tokens placeholder tokens. */
+  readonly answer?: (prompt: string) => string;
 }
 
 export interface Received {
@@ -79,7 +81,9 @@ export async function startFakeVllm(behavior: FakeVllm["behavior"] = {}): Promis
   };
 
   const stream = (req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>, b: Behavior) => {
-    const chunks = b.chunks ?? (typeof body.max_tokens === "number" ? body.max_tokens : 8);
+    const prompt = String((body.messages as Array<{ content?: unknown }> | undefined)?.at(-1)?.content ?? "");
+    const words = b.answer ? b.answer(prompt).split(/(?<= )/) : undefined;
+    const chunks = words?.length ?? b.chunks ?? (typeof body.max_tokens === "number" ? body.max_tokens : 8);
     const wantsUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
     res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8" });
     res.write(chunk([{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }]));
@@ -102,7 +106,8 @@ export async function startFakeVllm(behavior: FakeVllm["behavior"] = {}): Promis
         return res.end();
       }
       const last = i === chunks - 1 && !b.endWithoutDone;
-      res.write(chunk([{ index: 0, delta: { content: ` t${i}` }, logprobs: null, finish_reason: last ? "length" : null }]));
+      const finish = last ? (words ? "stop" : "length") : null;
+      res.write(chunk([{ index: 0, delta: { content: words ? words[i] : ` t${i}` }, logprobs: null, finish_reason: finish }]));
       later(b.tokenDelayMs ?? 0, res, () => send(i + 1));
     };
     later(b.firstTokenDelayMs ?? 0, res, () => send(0));

@@ -36,6 +36,7 @@ function level(concurrency: number, outputTokensPerSecond: number, errorRate: nu
     outputTokens: outputTokensPerSecond * 10,
     outputTokensSource: { usage: completed - failed, chunks: 0 },
     meanPromptTokens: 480,
+    usage: { requests: completed - failed, promptTokens: 480 * (completed - failed), completionTokens: outputTokensPerSecond * 10 },
   };
 }
 

@@ -55,6 +55,7 @@ describe("interpretData", () => {
     expect(interpretData('{"choices":[{"index":0,"delta":{"content":" the"},"finish_reason":null}]}')).toEqual({
       kind: "chunk",
       content: " the",
+      answer: " the",
       finishReason: null,
     });
     expect(interpretData('{"choices":[{"delta":{"content":"."},"finish_reason":"length"}]}')).toMatchObject({ content: ".", finishReason: "length" });
@@ -68,13 +69,15 @@ describe("interpretData", () => {
     expect(interpretData('{"choices":[],"usage":{"prompt_tokens":512,"completion_tokens":128,"total_tokens":640}}')).toEqual({
       kind: "chunk",
       content: "",
+      answer: "",
       finishReason: null,
       usage: { promptTokens: 512, completionTokens: 128 },
     });
   });
 
-  it("counts reasoning_content as generated text", () => {
-    expect(interpretData('{"choices":[{"delta":{"reasoning_content":"hmm"}}]}')).toMatchObject({ content: "hmm" });
+  it("counts reasoning_content as generated text, and keeps it out of the answer", () => {
+    expect(interpretData('{"choices":[{"delta":{"reasoning_content":"hmm"}}]}')).toMatchObject({ content: "hmm", answer: "" });
+    expect(interpretData('{"choices":[{"delta":{"reasoning_content":"so ","content":"4"}}]}')).toMatchObject({ content: "so 4", answer: "4" });
   });
 
   it("recognises [DONE], an in-stream error and data that is not a chunk", () => {

@@ -46,6 +46,8 @@ export interface ChatRequest {
   readonly signal?: AbortSignal;
   /** Connection pool to use (see createAgent); Node's global agent without one. */
   readonly agent?: http.Agent;
+  /** Keep the answer's text (for evals); load tests only count its chunks. */
+  readonly keepText?: boolean;
 }
 
 export interface RequestResult {
@@ -64,6 +66,8 @@ export interface RequestResult {
   readonly outputTokensSource: "usage" | "chunks";
   readonly promptTokens?: number;
   readonly finishReason?: string;
+  /** The answer (content without reasoning), when the request asked to keep it. */
+  readonly text?: string;
 }
 
 /** {base}{path}, where base may end in "/" or "/v1" and path starts with "/v1/". */
@@ -136,6 +140,7 @@ export function streamChat(req: ChatRequest): Promise<RequestResult> {
     let ttftSeconds: number | undefined;
     let lastTokenAt = 0;
     let contentChunks = 0;
+    let text = "";
     let usage: Usage | undefined;
     let finishReason: string | undefined;
     let status: number | undefined;
@@ -158,6 +163,7 @@ export function streamChat(req: ChatRequest): Promise<RequestResult> {
         outputTokensSource: usage ? "usage" : "chunks",
         ...(usage && { promptTokens: usage.promptTokens }),
         ...(finishReason !== undefined && { finishReason }),
+        ...(req.keepText && { text }),
       });
       // On failure nothing more is wanted from this connection; on success it goes back to the pool.
       if (error) request?.destroy();
@@ -200,6 +206,7 @@ export function streamChat(req: ChatRequest): Promise<RequestResult> {
         case "bad":
           return finish({ kind: "bad_response", message: item.message });
         case "chunk":
+          if (req.keepText) text += item.answer;
           if (item.content !== "") {
             contentChunks++;
             if (ttftSeconds === undefined) ttftSeconds = at;

@@ -7,10 +7,14 @@ import type { PromptSource } from "./prompts";
 import { createAgent, streamChat, type ChatRequest, type RequestResult } from "./request";
 import { percentile, summarize, type Summary } from "./stats";
 
-export interface LoadPlan {
+/** An endpoint to load: an OpenAI-compatible base URL, its key and the model to ask for. */
+export interface Target {
   readonly baseUrl: string;
   readonly apiKey?: string;
   readonly model: string;
+}
+
+export interface LoadPlan extends Target {
   /** Concurrency levels, run in this order. */
   readonly concurrency: readonly number[];
   /** A level ends once this many requests have been issued and have finished... */
@@ -30,8 +34,9 @@ export interface Progress {
   readonly level: number;
   readonly levels: number;
   readonly concurrency: number;
-  /** Requests of this level that have finished (successfully or not). */
+  /** Requests of this level that have finished (successfully or not), on every endpoint. */
   readonly completed: number;
+  /** Requests of this level on every endpoint: requests per level × endpoints. */
   readonly total: number;
   readonly failed: number;
   readonly elapsedSeconds: number;
@@ -80,6 +85,8 @@ export interface LevelResult {
   /** How the output tokens were counted: the server's usage, or content chunks when it sent none. */
   readonly outputTokensSource: { readonly usage: number; readonly chunks: number };
   readonly meanPromptTokens?: number;
+  /** What the server reported in `usage` for the successful requests that carried it: what an API bills. */
+  readonly usage: { readonly requests: number; readonly promptTokens: number; readonly completionTokens: number };
 }
 
 export interface RunResult {
@@ -122,6 +129,7 @@ export function summarizeLevel(concurrency: number, results: readonly RequestRes
     .map((r) => (r.outputTokens - 1) / (r.e2eSeconds - r.ttftSeconds!));
   const outputTokens = good.reduce((sum, r) => sum + r.outputTokens, 0);
   const promptCounts = good.flatMap((r) => (r.promptTokens === undefined ? [] : [r.promptTokens]));
+  const withUsage = good.filter((r) => r.outputTokensSource === "usage");
   const perSecond = (n: number) => (wallSeconds > 0 ? n / wallSeconds : 0);
   const ttft = summarize(good.flatMap((r) => (r.ttftSeconds === undefined ? [] : [r.ttftSeconds])));
   const itl = summarize(good.flatMap((r) => r.itlSeconds));
@@ -150,18 +158,45 @@ export function summarizeLevel(concurrency: number, results: readonly RequestRes
       chunks: good.filter((r) => r.outputTokensSource === "chunks").length,
     },
     ...(promptCounts.length > 0 && { meanPromptTokens: promptCounts.reduce((a, b) => a + b, 0) / promptCounts.length }),
+    usage: {
+      requests: withUsage.length,
+      promptTokens: withUsage.reduce((sum, r) => sum + (r.promptTokens ?? 0), 0),
+      completionTokens: withUsage.reduce((sum, r) => sum + r.outputTokens, 0),
+    },
   };
 }
 
 /** Runs the plan level by level. Never rejects for request failures; they are counted. */
 export async function runLoad(plan: LoadPlan, hooks: RunHooks = {}): Promise<RunResult> {
+  return (await runTargets(plan, [plan], hooks))[0]!;
+}
+
+/**
+ * The plan against the plan's endpoint and `others` at once: at each level every endpoint keeps N requests in
+ * flight, their workers started alternately so both see the same moment, the k-th request of each carrying
+ * the same prompt. A level ends for all endpoints together (requests or duration); each endpoint's wall
+ * time runs to its own last response. One RunResult per endpoint, the plan's first.
+ */
+export function runSideBySide(plan: LoadPlan, others: readonly Target[], hooks: RunHooks = {}): Promise<RunResult[]> {
+  return runTargets(plan, [plan, ...others], hooks);
+}
+
+interface TargetLevel {
+  readonly results: RequestResult[];
+  issued: number;
+  failed: number;
+  hitDeadline: boolean;
+  lastDone: number;
+}
+
+async function runTargets(plan: LoadPlan, targets: readonly Target[], hooks: RunHooks): Promise<RunResult[]> {
   const startedAt = new Date();
   const runStart = performance.now();
   const send = hooks.send ?? streamChat;
-  const agent = createAgent(plan.baseUrl);
+  const agents = targets.map((t) => createAgent(t.baseUrl));
   const stop = new AbortController();
   // Every request in flight listens on this signal; Node warns past 10 listeners by default.
-  setMaxListeners(Math.max(...plan.concurrency) + 10, stop.signal);
+  setMaxListeners(Math.max(...plan.concurrency) * targets.length + 10, stop.signal);
   let stoppedBy: "interrupted" | "time cap" | undefined;
   const halt = (why: "interrupted" | "time cap") => {
     stoppedBy ??= why;
@@ -172,68 +207,69 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks = {}): Promise<Run
   hooks.signal?.addEventListener("abort", onInterrupt, { once: true });
   const cap = setTimeout(() => halt("time cap"), (plan.maxTotalSeconds ?? maxRunSeconds(plan)) * 1000);
 
-  const levels: LevelResult[] = [];
-  let requestIndex = 0;
+  const levels: LevelResult[][] = targets.map(() => []);
   try {
     for (const [level, concurrency] of plan.concurrency.entries()) {
       if (stop.signal.aborted) break;
       const levelStart = performance.now();
       const deadline = levelStart + plan.durationSeconds * 1000;
-      const results: RequestResult[] = [];
-      let issued = 0;
-      let failed = 0;
-      let hitDeadline = false;
+      const state: TargetLevel[] = targets.map(() => ({ results: [], issued: 0, failed: 0, hitDeadline: false, lastDone: levelStart }));
       const report = () =>
         hooks.onProgress?.({
           level,
           levels: plan.concurrency.length,
           concurrency,
-          completed: results.length,
-          total: plan.requestsPerLevel,
-          failed,
+          completed: state.reduce((n, s) => n + s.results.length, 0),
+          total: plan.requestsPerLevel * targets.length,
+          failed: state.reduce((n, s) => n + s.failed, 0),
           elapsedSeconds: (performance.now() - levelStart) / 1000,
           durationSeconds: plan.durationSeconds,
         });
-      // Each worker keeps one request in flight; N workers keep N in flight until a bound stops them.
-      const worker = async () => {
-        while (!stop.signal.aborted && issued < plan.requestsPerLevel) {
+      // Each worker keeps one request in flight; N workers per endpoint keep N in flight until a bound stops them.
+      const worker = async (t: number) => {
+        const s = state[t]!;
+        const target = targets[t]!;
+        while (!stop.signal.aborted && s.issued < plan.requestsPerLevel) {
           if (performance.now() >= deadline) {
-            hitDeadline = true;
+            s.hitDeadline = true;
             return;
           }
-          const index = requestIndex++;
-          issued++;
+          const index = level * plan.requestsPerLevel + s.issued++;
           const result = await send({
-            baseUrl: plan.baseUrl,
-            ...(plan.apiKey !== undefined && { apiKey: plan.apiKey }),
-            model: plan.model,
+            baseUrl: target.baseUrl,
+            ...(target.apiKey !== undefined && { apiKey: target.apiKey }),
+            model: target.model,
             messages: plan.prompts.messagesFor(index),
             maxTokens: plan.maxTokens,
             ignoreEos: plan.ignoreEos,
             timeoutSeconds: plan.timeoutSeconds,
             signal: stop.signal,
-            agent,
+            agent: agents[t]!,
           });
-          results.push(result);
-          if (!result.ok && result.error?.kind !== "aborted") failed++;
+          s.results.push(result);
+          s.lastDone = performance.now();
+          if (!result.ok && result.error?.kind !== "aborted") s.failed++;
           report();
         }
       };
       report();
-      await Promise.all(Array.from({ length: Math.min(concurrency, plan.requestsPerLevel) }, worker));
-      const levelStop: LevelStop = stoppedBy ?? (hitDeadline ? "duration" : "requests");
-      const wallSeconds = (performance.now() - levelStart) / 1000;
-      if (results.length > 0) levels.push(summarizeLevel(concurrency, results, wallSeconds, levelStop));
+      const workers = Math.min(concurrency, plan.requestsPerLevel);
+      await Promise.all(Array.from({ length: workers * targets.length }, (_, i) => worker(i % targets.length)));
+      for (const [t, s] of state.entries()) {
+        const levelStop: LevelStop = stoppedBy ?? (s.hitDeadline ? "duration" : "requests");
+        if (s.results.length > 0) levels[t]!.push(summarizeLevel(concurrency, s.results, (s.lastDone - levelStart) / 1000, levelStop));
+      }
     }
   } finally {
     clearTimeout(cap);
     hooks.signal?.removeEventListener("abort", onInterrupt);
-    agent.destroy();
+    for (const agent of agents) agent.destroy();
   }
-  return {
+  const wallSeconds = (performance.now() - runStart) / 1000;
+  return targets.map((target, t) => ({
     startedAt: startedAt.toISOString(),
-    baseUrl: plan.baseUrl,
-    model: plan.model,
+    baseUrl: target.baseUrl,
+    model: target.model,
     settings: {
       concurrency: plan.concurrency,
       requestsPerLevel: plan.requestsPerLevel,
@@ -245,7 +281,7 @@ export async function runLoad(plan: LoadPlan, hooks: RunHooks = {}): Promise<Run
     },
     partial: stoppedBy !== undefined,
     ...(stoppedBy && { stoppedBy }),
-    wallSeconds: (performance.now() - runStart) / 1000,
-    levels,
-  };
+    wallSeconds,
+    levels: levels[t]!,
+  }));
 }

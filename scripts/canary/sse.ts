@@ -85,8 +85,10 @@ export type StreamItem =
   | { readonly kind: "done" }
   | {
       readonly kind: "chunk";
-      /** Generated text in this chunk ("" for the role-only first chunk and the usage chunk). */
+      /** Generated text in this chunk, reasoning included ("" for the role-only first chunk and the usage chunk). */
       readonly content: string;
+      /** The answer's part of it: `delta.content` without a reasoning model's `reasoning_content`. */
+      readonly answer: string;
       readonly finishReason: string | null;
       /** Present in the final chunk when the request asked for `stream_options.include_usage`. */
       readonly usage?: Usage;
@@ -138,15 +140,16 @@ export function interpretData(data: string): StreamItem {
   if (!Array.isArray(json.choices)) return { kind: "bad", message: `no "choices" array: ${excerpt(data)}` };
   const usage = parseUsage(json.usage);
   const choice: unknown = json.choices[0];
-  if (choice === undefined) return { kind: "chunk", content: "", finishReason: null, ...(usage && { usage }) };
+  if (choice === undefined) return { kind: "chunk", content: "", answer: "", finishReason: null, ...(usage && { usage }) };
   if (!isObject(choice)) return { kind: "bad", message: `choices[0] is not an object: ${excerpt(data)}` };
   const delta = isObject(choice.delta) ? choice.delta : {};
   // Reasoning models served with a vLLM reasoning parser stream their thinking in `reasoning_content`:
   // output tokens all the same, and the first of them is the first token the client sees.
   const text = (v: unknown) => (typeof v === "string" ? v : "");
-  const content = text(delta.reasoning_content) + text(delta.content);
+  const answer = text(delta.content);
+  const content = text(delta.reasoning_content) + answer;
   const finishReason = typeof choice.finish_reason === "string" ? choice.finish_reason : null;
-  return { kind: "chunk", content, finishReason, ...(usage && { usage }) };
+  return { kind: "chunk", content, answer, finishReason, ...(usage && { usage }) };
 }
 
 /** A short, single-line excerpt of untrusted text for an error message. */
