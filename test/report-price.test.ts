@@ -22,7 +22,7 @@ function bucket(i: number, b: Partial<BucketRecord>): BucketRecord {
   return {
     start: new Date(window.bucketEnds[i]!.getTime() - 86_400_000), end: window.bucketEnds[i]!,
     coverageHours: 24, replicaHours: 0, gpuNodeHours: 0, gpuHours: 0, promptTokens: 0, generationTokens: 0, preemptions: 0,
-    requests: 0, requestsByReason: {}, gpuUtilizationPercent: null, kvCacheUsage: null, ttftP50: null, ttftP95: null, e2eP50: null, e2eP95: null,
+    requests: 0, requestsByReason: {}, httpResponses: {}, gpuUtilizationPercent: null, kvCacheUsage: null, ttftP50: null, ttftP95: null, e2eP50: null, e2eP95: null,
     overflow: null, sums: { gpuUtilization: [0, 0], kvCacheUsage: [0, 0] },
     ...b,
   };
@@ -34,7 +34,7 @@ function measured(buckets: BucketRecord[], totals: Partial<Measured["totals"]>):
     buckets,
     totals: {
       coverageHours: 48, bucketsWithData: 2, replicaHours: null, gpuNodeHours: null, gpuHours: null, promptTokens: null, generationTokens: null,
-      preemptions: null, requests: null, requestsByReason: null, gpuUtilizationPercent: null, kvCacheUsage: null, overflow: null, ...totals,
+      preemptions: null, requests: null, requestsByReason: null, httpResponses: null, gpuUtilizationPercent: null, kvCacheUsage: null, overflow: null, ...totals,
     },
     latency: { ttft: { p50: null, p90: null, p95: null, p99: null }, itl: { p50: null, p90: null, p95: null, p99: null }, e2e: { p50: null, p90: null, p95: null, p99: null }, queue: { p50: null, p90: null, p95: null, p99: null } },
     queries: [],

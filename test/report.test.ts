@@ -84,7 +84,12 @@ const QUEUE = { "0.1": 1 };
 function month(): Series[] {
   const a = vllm("vllm-a", "ip-a");
   const b = vllm("vllm-b", "ip-b");
+  const http = (pod: string, node: string, status: string) => ({
+    ...podUp(pod, node), __name__: "http_requests_total", handler: "/v1/chat/completions", method: "POST", status,
+  });
   const pod = (labels: Record<string, string>, from: number, to: number, scale: number, resetAt?: number): Series[] => [
+    counter(http(labels.pod!, labels.node!, "2xx"), from, to, 150 * scale, resetAt),
+    counter(http(labels.pod!, labels.node!, scale === 1 ? "4xx" : "5xx"), from, to, scale === 1 ? 2 : 3, resetAt),
     counter({ ...labels, __name__: "vllm:generation_tokens_total" }, from, to, 36_000 * scale, resetAt),
     counter({ ...labels, __name__: "vllm:prompt_tokens_total" }, from, to, 72_000 * scale, resetAt),
     counter({ ...labels, __name__: "vllm:num_preemptions_total" }, from, to, scale === 1 ? 1 : 0, resetAt),
@@ -206,6 +211,8 @@ describe("hostwise report: a month of backfilled history", () => {
     expect(report.totals.requests).toBe(111_240);
     expect(report.totals.errorRate).toBeCloseTo(360 / 111_240, 6);
     expect(report.totals.preemptions).toBe(480); // one an hour on pod A
+    // HTTP: 2xx 480 h × 150 + 120 h × 300; 4xx (refused before the engine) 480 × 2; 5xx 120 × 3
+    expect(report.totals.httpResponses).toEqual({ "2xx": 108_000, "4xx": 960, "5xx": 360 });
   });
 
   it("measures replica-hours and GPU node-hours, idle node time included", () => {

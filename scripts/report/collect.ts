@@ -30,6 +30,8 @@ export interface BucketRecord {
   readonly preemptions: number | null;
   readonly requests: number | null;
   readonly requestsByReason: Readonly<Record<string, number>> | null;
+  /** HTTP responses of the completion routes by status class ("2xx", "4xx", "5xx"). */
+  readonly httpResponses: Readonly<Record<string, number>> | null;
   /** Mean over every GPU sample, percent. */
   readonly gpuUtilizationPercent: number | null;
   /** Mean KV-cache usage of the replicas, 0–1. */
@@ -62,6 +64,7 @@ export interface Measured {
     readonly preemptions: number | null;
     readonly requests: number | null;
     readonly requestsByReason: Readonly<Record<string, number>> | null;
+    readonly httpResponses: Readonly<Record<string, number>> | null;
     readonly gpuUtilizationPercent: number | null;
     readonly kvCacheUsage: number | null;
     readonly overflow: Overflow | null;
@@ -125,7 +128,8 @@ export async function collect(client: PrometheusClient, target: QueryTarget, win
     const ratio = (sum: BucketQueryName, samples: BucketQueryName): [number, number] => [at(sum, i) ?? 0, at(samples, i) ?? 0];
     const gpu = ratio("gpuUtilizationSum", "gpuUtilizationSamples");
     const kv = ratio("kvCacheUsageSum", "kvCacheUsageSamples");
-    const reasons = Object.fromEntries([...split("requests", i)].filter(([, v]) => Number.isFinite(v)).sort(([a], [b]) => a.localeCompare(b)));
+    const byLabel = (name: BucketQueryName) => Object.fromEntries([...split(name, i)].sort(([a], [b]) => a.localeCompare(b)));
+    const reasons = byLabel("requests");
     const quantile = (name: BucketQueryName) => (covered ? at(name, i) ?? null : null);
     const overflowOf = (name: BucketQueryName) => split(name, i).get(BACKENDS.hostedApi) ?? 0;
     return {
@@ -140,6 +144,7 @@ export async function collect(client: PrometheusClient, target: QueryTarget, win
       preemptions: additive("preemptions"),
       requests: covered ? Object.values(reasons).reduce((a, b) => a + b, 0) : null,
       requestsByReason: covered ? reasons : null,
+      httpResponses: covered ? byLabel("httpResponses") : null,
       gpuUtilizationPercent: covered && gpu[1] > 0 ? gpu[0] / gpu[1] : null,
       kvCacheUsage: covered && kv[1] > 0 ? kv[0] / kv[1] : null,
       ttftP50: quantile("ttftP50"),
@@ -167,8 +172,12 @@ export async function collect(client: PrometheusClient, target: QueryTarget, win
     const [sum, n] = withData.reduce(([s, c], b) => [s + f(b)[0], c + f(b)[1]], [0, 0]);
     return n > 0 ? sum / n : null;
   };
-  const reasons: Record<string, number> = {};
-  for (const b of withData) for (const [k, v] of Object.entries(b.requestsByReason ?? {})) reasons[k] = (reasons[k] ?? 0) + v;
+  const sumByLabel = (f: (b: BucketRecord) => Readonly<Record<string, number>> | null) => {
+    if (withData.length === 0) return null;
+    const sums: Record<string, number> = {};
+    for (const b of withData) for (const [k, v] of Object.entries(f(b) ?? {})) sums[k] = (sums[k] ?? 0) + v;
+    return Object.fromEntries(Object.entries(sums).sort(([a], [b]) => a.localeCompare(b)));
+  };
 
   return {
     window,
@@ -183,7 +192,8 @@ export async function collect(client: PrometheusClient, target: QueryTarget, win
       generationTokens: total((b) => b.generationTokens),
       preemptions: total((b) => b.preemptions),
       requests: total((b) => b.requests),
-      requestsByReason: withData.length === 0 ? null : Object.fromEntries(Object.entries(reasons).sort(([a], [b]) => a.localeCompare(b))),
+      requestsByReason: sumByLabel((b) => b.requestsByReason),
+      httpResponses: sumByLabel((b) => b.httpResponses),
       gpuUtilizationPercent: mean((b) => b.sums.gpuUtilization),
       kvCacheUsage: mean((b) => b.sums.kvCacheUsage),
       overflow: overflowSeen && withData.length > 0

@@ -8,7 +8,9 @@
 //   vllm:num_preemptions_total, vllm:request_success_total{finished_reason=stop|length|abort|error|repetition};
 //   histograms vllm:time_to_first_token_seconds, vllm:inter_token_latency_seconds,
 //   vllm:e2e_request_latency_seconds, vllm:request_queue_time_seconds; gauge vllm:kv_cache_usage_perc (0–1).
-//   Every series carries model_name (the served model name) and engine.
+//   Every series carries model_name (the served model name) and engine. Its API server also counts HTTP
+//   responses (prometheus_fastapi_instrumentator, status codes grouped): http_requests_total{handler, method,
+//   status="2xx"|"4xx"|"5xx"} — requests refused before the engine saw them (bad request, wrong key) only show here.
 // - DCGM exporter (dcgm-exporter chart, a pod per GPU node): DCGM_FI_DEV_GPU_UTIL (percent) per GPU (`gpu`),
 //   with the node it runs on (`node`, from the scrape).
 // - Prometheus' own scrape (job "prometheus"): its `up` series says when Prometheus was recording at all, so
@@ -35,7 +37,7 @@ export interface BucketQuery {
 export type BucketQueryName =
   | "coverageHours" | "replicaHours" | "gpuNodeHours" | "gpuHours"
   | "gpuUtilizationSum" | "gpuUtilizationSamples" | "kvCacheUsageSum" | "kvCacheUsageSamples"
-  | "promptTokens" | "generationTokens" | "requests" | "preemptions"
+  | "promptTokens" | "generationTokens" | "requests" | "httpResponses" | "preemptions"
   | "ttftP50" | "ttftP95" | "e2eP50" | "e2eP95"
   | "overflowRequests" | "overflowPromptTokens" | "overflowCompletionTokens";
 
@@ -78,6 +80,11 @@ export function replicaSelector(t: QueryTarget): string {
   return `{namespace=${labelValue(INFERENCE_NAMESPACE)},${labels.join(",")}}`;
 }
 
+/** The vLLM API server's completion routes, on the stack's pods (the HTTP metrics carry no model_name). */
+export function httpSelector(t: QueryTarget): string {
+  return `${replicaSelector(t).slice(0, -1)},handler=~"/v1/(chat/)?completions"}`;
+}
+
 /**
  * Hours a set of series existed in the bucket: the minutes at which the inner count has a value. The
  * subquery range is one second short of the bucket so that Prometheus 2 (ranges closed at both ends) and 3
@@ -112,6 +119,7 @@ export function bucketQueries(t: QueryTarget, bucket: Bucket): BucketQuery[] {
     { name: "promptTokens", what: "prompt (input) tokens", promql: increase("vllm:prompt_tokens_total", vllm, bucket) },
     { name: "generationTokens", what: "generated (output) tokens", promql: increase("vllm:generation_tokens_total", vllm, bucket) },
     { name: "requests", what: "finished requests by finish reason (abort: the client went away; error: failed in the engine)", promql: increase("vllm:request_success_total", vllm, bucket, "finished_reason"), by: "finished_reason" },
+    { name: "httpResponses", what: "HTTP responses of the completion routes by status class (4xx/5xx include requests the engine never saw)", promql: increase("http_requests_total", httpSelector(t), bucket, "status"), by: "status" },
     { name: "preemptions", what: "preemptions (requests evicted from the KV cache and recomputed)", promql: increase("vllm:num_preemptions_total", vllm, bucket) },
     { name: "ttftP50", what: "time to first token, p50", promql: quantile(0.5, "ttft", vllm, b) },
     { name: "ttftP95", what: "time to first token, p95", promql: quantile(0.95, "ttft", vllm, b) },

@@ -45,6 +45,8 @@ export function notes(m: Measured, p: PricedMonth): string[] {
   return out;
 }
 
+const rounded = (counts: Readonly<Record<string, number>> | null) => counts && Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, fixed(v, 1)]));
+
 function percentilesJson(p: Percentiles) {
   return { p50: fixed(p.p50, 6), p90: fixed(p.p90, 6), p95: fixed(p.p95, 6), p99: fixed(p.p99, 6) };
 }
@@ -56,7 +58,8 @@ function bucketJson(b: BucketRecord, i: number, p: PricedMonth) {
     end: b.end.toISOString(),
     coverageHours: fixed(b.coverageHours, 4),
     requests: fixed(b.requests, 1),
-    requestsByReason: b.requestsByReason && Object.fromEntries(Object.entries(b.requestsByReason).map(([k, v]) => [k, fixed(v, 1)])),
+    requestsByReason: rounded(b.requestsByReason),
+    httpResponses: rounded(b.httpResponses),
     promptTokens: fixed(b.promptTokens, 0),
     generationTokens: fixed(b.generationTokens, 0),
     preemptions: fixed(b.preemptions, 1),
@@ -85,7 +88,8 @@ export function reportJson(ctx: ReportContext, m: Measured, p: PricedMonth) {
     coverage: { hoursRecorded: fixed(t.coverageHours, 4), bucketsWithData: t.bucketsWithData, buckets: m.buckets.length },
     totals: {
       requests: fixed(t.requests, 1),
-      requestsByReason: t.requestsByReason && Object.fromEntries(Object.entries(t.requestsByReason).map(([k, v]) => [k, fixed(v, 1)])),
+      requestsByReason: rounded(t.requestsByReason),
+      httpResponses: rounded(t.httpResponses),
       errorRate: fixed(errorRate(t.requestsByReason, t.requests), 6),
       promptTokens: fixed(t.promptTokens, 0),
       generationTokens: fixed(t.generationTokens, 0),
@@ -147,6 +151,13 @@ function requestsLine(m: Measured): string {
   if (t.requests === null) return NO_DATA;
   const reasons = Object.entries(t.requestsByReason ?? {}).map(([k, v]) => `${k} ${tokens(v)}`).join(", ");
   return `${tokens(t.requests)}${reasons ? ` (${reasons})` : ""}`;
+}
+
+function httpLine(m: Measured): string {
+  const h = m.totals.httpResponses;
+  if (h === null) return NO_DATA;
+  const entries = Object.entries(h);
+  return entries.length === 0 ? "none recorded" : entries.map(([k, v]) => `${k} ${tokens(v)}`).join(", ");
 }
 
 function verdictVsApi(p: PricedMonth): string {
@@ -230,6 +241,7 @@ export function renderMarkdown(ctx: ReportContext, m: Measured, p: PricedMonth):
     table(["", "value"], [
       ["requests finished", requestsLine(m)],
       ["engine errors (finished_reason error)", pct(errorRate(t.requestsByReason, t.requests))],
+      ["HTTP responses of the completion routes", httpLine(m)],
       ["prompt tokens", count(t.promptTokens)],
       ["generated tokens", count(t.generationTokens)],
       ["preemptions", count(t.preemptions)],
@@ -289,6 +301,7 @@ export function renderSummary(ctx: ReportContext, m: Measured, p: PricedMonth): 
     "",
     renderTable(["", ""], [
       ["requests", requestsLine(m)],
+      ["HTTP responses", httpLine(m)],
       ["tokens", `${count(t.promptTokens)} prompt, ${count(t.generationTokens)} generated`],
       ["latency p50/p95 s", `TTFT ${seconds(m.latency.ttft.p50)}/${seconds(m.latency.ttft.p95)}, e2e ${seconds(m.latency.e2e.p50)}/${seconds(m.latency.e2e.p95)}, queue ${seconds(m.latency.queue.p50)}/${seconds(m.latency.queue.p95)}`],
       ["replica-h, GPU node-h", `${hours(t.replicaHours)}, ${hours(t.gpuNodeHours)} (GPU utilization ${orNoData(t.gpuUtilizationPercent, (x) => `${round(x, 1)}%`)})`],
