@@ -74,7 +74,8 @@ describe("egress none pulls everything through ECR and S3", () => {
     const values = (chart: string) => ofType(resources, "kubernetes:helm.sh/v3:Release").find((r) => r.inputs.chart === chart)!.inputs.values;
     expect(values("keda").global.image.registry).toBe(`${ECR}/hw-dev/ghcr`);
     expect(values("prometheus").server.image.repository).toBe(`${ECR}/hw-dev/quay/prometheus/prometheus`);
-    expect(values("prometheus").server.retention).toBe("7d"); // the chart values stay: images are merged in
+    // the chart values and the stack's stay: images are merged in
+    expect(values("prometheus").server).toMatchObject({ retention: "30d", nodeSelector: { "hostwise.dev/node-role": "system" } });
     expect(values("aws-load-balancer-controller").image.repository).toBe(`${ECR}/hw-dev/ecr-public/eks/aws-load-balancer-controller`);
     expect(values("cluster-autoscaler").image.repository).toBe(`${ECR}/hw-dev/k8s/autoscaling/cluster-autoscaler`);
     expect(values("nvidia-device-plugin").image.repository).toBe(`${ECR}/nvcr/nvidia/k8s-device-plugin`);

@@ -246,8 +246,8 @@ describe("hostwise report: a month of backfilled history", () => {
   });
 
   it("prices the month with the stack's prices, people included, beside the hosted API", () => {
-    const gpuNodeHourly = (0.8048 * 730 + 50 * 0.08) / 730; // g6.xlarge on demand and its 50 GiB root volume
-    const fixedHourly = 268.24 / 730; // the rest of the dev stack (test/cost-dev.test.ts)
+    const gpuNodeHourly = (0.8048 * 730 + 30 * 0.08) / 730; // g6.xlarge on demand and its 30 GiB root volume
+    const fixedHourly = 268.32 / 730; // the rest of the dev stack (test/cost-dev.test.ts)
     const c = report.cost;
     expect(c.prices.gpuNodePricedAs).toBe("g6.xlarge instances (on-demand)");
     expect(c.gpuUsd).toBeCloseTo(602 * gpuNodeHourly, 2);
