@@ -1,11 +1,11 @@
 // The time window of `hostwise report` and the buckets it is cut into: days for a window of two days or more
 // given in whole days, hours otherwise. Pure.
 
-import { MAX_METRICS_RETENTION_DAYS } from "../../infra/config/infra-readers";
+import { findConfigKey } from "../../infra/config/schema";
 import { UsageError } from "../lib/usage";
 
-/** A window longer than this is more than any retention hostwise configures (metricsRetentionDays). */
-export const MAX_WINDOW_DAYS = MAX_METRICS_RETENTION_DAYS;
+/** A window longer than this is more than any retention hostwise configures (metricsRetentionDays' range). */
+export const MAX_WINDOW_DAYS = findConfigKey("metricsRetentionDays")!.range!.max;
 
 export interface ReportWindow {
   readonly start: Date;
