@@ -154,6 +154,7 @@ describe("CANARY_HELP", () => {
       "--url", "--api-key", "HOSTWISE_API_KEY", "--model", "--concurrency", "--requests", "--duration", "--timeout", "--prompt-tokens",
       "--output-tokens", "--stop-at-eos", "--prompts", "--hourly-usd", "--modeled-usd-per-mtok", "--api-price", "--api-name",
       "--min-stream-tokens-per-second", "--out-dir", "--json", "--stack", "--dir", "--wake", "--wake-timeout", "--help",
+      "--compare-url", "--compare-model", "--compare-name", "--compare-api-key-env", "--compare-input-price", "--compare-output-price", "--eval", "--no-eval",
     ]) {
       expect(CANARY_HELP).toContain(flag);
     }

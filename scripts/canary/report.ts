@@ -121,12 +121,12 @@ export function costVerdict(result: RunResult, inputs: CostInputs): CostVerdict 
 
 export { redactUrl };
 
-function percent(fraction: number): string {
+export function percent(fraction: number): string {
   return `${round(fraction * 100, fraction * 100 < 10 && fraction !== 0 ? 1 : 0)}%`;
 }
 
 /** Fixed decimals for JSON: microseconds for times, thousandths for rates; no float noise in diffs. */
-function fixed(n: number, digits: number): number {
+export function fixed(n: number, digits: number): number {
   return Number(n.toFixed(digits));
 }
 
@@ -134,6 +134,30 @@ function summaryJson(s: Summary | undefined, digits: number) {
   if (!s) return null;
   const f = (n: number) => fixed(n, digits);
   return { count: s.count, mean: f(s.mean), p50: f(s.p50), p90: f(s.p90), p95: f(s.p95), p99: f(s.p99), min: f(s.min), max: f(s.max) };
+}
+
+/** What one level measured, as JSON: every field present (null when not measured), times in seconds. */
+export function levelJson(l: LevelResult) {
+  return {
+    concurrency: l.concurrency,
+    stoppedBy: l.stoppedBy,
+    wallSeconds: fixed(l.wallSeconds, 3),
+    requests: { completed: l.completed, ok: l.ok, failed: l.failed, cancelled: l.cancelled },
+    errorRate: fixed(l.errorRate, 4),
+    errors: l.errors,
+    errorExamples: l.errorExamples,
+    ttftSeconds: summaryJson(l.ttft, 6),
+    itlSeconds: summaryJson(l.itl, 6),
+    e2eSeconds: summaryJson(l.e2e, 6),
+    streamTokensPerSecond: summaryJson(l.streamTokensPerSecond, 3),
+    streamTokensPerSecondP95Floor: l.streamTokensPerSecondP95Floor === undefined ? null : fixed(l.streamTokensPerSecondP95Floor, 3),
+    requestsPerSecond: fixed(l.requestsPerSecond, 4),
+    outputTokensPerSecond: fixed(l.outputTokensPerSecond, 3),
+    outputTokens: l.outputTokens,
+    outputTokensSource: l.outputTokensSource,
+    meanPromptTokens: l.meanPromptTokens === undefined ? null : fixed(l.meanPromptTokens, 1),
+    usage: l.usage,
+  };
 }
 
 /** The JSON report. Every field is always present (null when not measured); times in seconds, rates per second. */
@@ -149,23 +173,7 @@ export function reportJson(result: RunResult, inputs: CostInputs) {
     stoppedBy: result.stoppedBy ?? null,
     wallSeconds: fixed(result.wallSeconds, 3),
     levels: result.levels.map((l) => ({
-      concurrency: l.concurrency,
-      stoppedBy: l.stoppedBy,
-      wallSeconds: fixed(l.wallSeconds, 3),
-      requests: { completed: l.completed, ok: l.ok, failed: l.failed, cancelled: l.cancelled },
-      errorRate: fixed(l.errorRate, 4),
-      errors: l.errors,
-      errorExamples: l.errorExamples,
-      ttftSeconds: summaryJson(l.ttft, 6),
-      itlSeconds: summaryJson(l.itl, 6),
-      e2eSeconds: summaryJson(l.e2e, 6),
-      streamTokensPerSecond: summaryJson(l.streamTokensPerSecond, 3),
-      streamTokensPerSecondP95Floor: l.streamTokensPerSecondP95Floor === undefined ? null : fixed(l.streamTokensPerSecondP95Floor, 3),
-      requestsPerSecond: fixed(l.requestsPerSecond, 4),
-      outputTokensPerSecond: fixed(l.outputTokensPerSecond, 3),
-      outputTokens: l.outputTokens,
-      outputTokensSource: l.outputTokensSource,
-      meanPromptTokens: l.meanPromptTokens === undefined ? null : fixed(l.meanPromptTokens, 1),
+      ...levelJson(l),
       usdPerMillionOutputTokens: costAt(l, inputs) === undefined ? null : fixed(costAt(l, inputs)!, 4),
       qualifiesForVerdict: disqualification(l, inputs) === undefined,
     })),
@@ -188,22 +196,22 @@ function costAt(level: LevelResult, inputs: CostInputs): number | undefined {
   return inputs.hourlyUsd === undefined ? undefined : usdPerMillionOutputTokens(inputs.hourlyUsd, level.outputTokensPerSecond);
 }
 
-const seconds = (n: number | undefined) => (n === undefined ? "-" : n.toFixed(3));
+export const seconds = (n: number | undefined) => (n === undefined ? "-" : n.toFixed(3));
 const rate = (n: number | undefined) => (n === undefined ? "-" : round(n));
 
-function errorList(level: LevelResult): string {
+export function errorList(level: LevelResult): string {
   const kinds = Object.keys(level.errors).sort();
   return kinds.length === 0 ? "none" : kinds.map((k) => `${k} × ${level.errors[k]}`).join(", ");
 }
 
 /** A table of figures the report computed itself (numbers, "-"), so the cells need no escaping. */
-function markdownTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, rightAligned: readonly number[]): string {
+export function markdownTable(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, rightAligned: readonly number[]): string {
   const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
   const rule = `|${headers.map((_, i) => (rightAligned.includes(i) ? " ---: " : " --- ")).join("|")}|`;
   return [line(headers), rule, ...rows.map(line)].join("\n");
 }
 
-function describeRun(result: RunResult): string {
+export function describeRun(result: RunResult): string {
   const s = result.settings;
   return (
     `Concurrency ${s.concurrency.join(", ")}; each level up to ${s.requestsPerLevel} requests or ${s.durationSeconds} s, ` +
@@ -212,7 +220,7 @@ function describeRun(result: RunResult): string {
   );
 }
 
-function partialNote(result: RunResult): string | undefined {
+export function partialNote(result: RunResult): string | undefined {
   if (!result.partial) return undefined;
   const last = result.levels[result.levels.length - 1];
   const why = result.stoppedBy === "time cap" ? "the run's time cap" : "an interrupt (Ctrl-C or SIGTERM)";

@@ -2,9 +2,13 @@ import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { NumberRange } from "../../infra/config/numbers";
 import { loadPromptFile, syntheticPrompts, type PromptSource } from "../canary/prompts";
-import { reportJson, renderMarkdown, renderSummary, type CostInputs } from "../canary/report";
-import { listModels } from "../canary/request";
-import { maxRunSeconds, runLoad, type LoadPlan, type Progress, type RunResult } from "../canary/run";
+import { findHostedApi } from "../../infra/catalog/hosted-apis";
+import { renderSideBySideMarkdown, renderSideBySideSummary, sideBySideJson, type ComparedEndpoint, type EndpointPricing } from "../canary/compare-report";
+import { loadEvalSet, runEval, type Answer, type EvalItem, type EvalResult, type EvalSet } from "../canary/eval";
+import { evalJson, evalMarkdown, evalScoreLine } from "../canary/eval-report";
+import { disqualification, reportJson, renderMarkdown, renderSummary, type CostInputs } from "../canary/report";
+import { listModels, streamChat } from "../canary/request";
+import { maxRunSeconds, runLoad, runSideBySide, type LoadPlan, type Progress, type RunResult, type Target } from "../canary/run";
 import { PulumiCliError, readStackOutputs } from "../lib/pulumi-cli";
 import { numberFlag, parseFlags } from "../lib/flags";
 import { terminalText } from "../lib/markdown";
@@ -38,6 +42,7 @@ export const CANARY_HELP = `hostwise canary — a bounded load test of the deplo
 
 Usage: npm run hostwise -- canary --url URL [--api-key KEY] [options]
        npm run hostwise -- canary --stack NAME [options]
+       npm run hostwise -- canary --stack NAME --compare-url API_URL --compare-name ID --compare-api-key-env VAR [options]
 
 Steps through concurrency levels; at each it keeps exactly N streaming chat completions in flight until
 --requests have finished or --duration has passed (no request starts after that; those in flight finish
@@ -45,6 +50,12 @@ within --timeout), then moves to the next level. The whole run is capped at leve
 seconds. It measures, per level: time to first token (TTFT), inter-token latency (ITL), end-to-end latency
 (p50/p90/p95/p99), requests/s and output tokens/s, and errors by kind; with --hourly-usd, the GPU cost per
 1M output tokens, compared with the modeled cost and a hosted API.
+
+With --compare-url it loads a second OpenAI-compatible endpoint (e.g. the hosted API the stack would replace)
+at the same time: the same prompts, N requests in flight on each at every level, dispatched alternately so
+both see the same moment; the report puts them side by side per level, the stack priced by the GPU $/h of
+its running replicas and the API by its list prices times the tokens it reported (input and output apart).
+Then it asks both the eval set's questions at temperature 0 and scores the answers (--eval).
 
 Options:
   --url URL                     the server's base URL, e.g. http://127.0.0.1:8000 (or --stack)
@@ -67,7 +78,9 @@ Options:
                                 prompt starts differently so vLLM's prefix cache cannot shorten the prefill
   --output-tokens N             max_tokens of every request (default: 128)
   --stop-at-eos                 let answers end at end-of-sequence; by default ignore_eos (a vLLM parameter)
-                                makes every answer exactly --output-tokens long. Use it for non-vLLM servers
+                                makes every answer exactly --output-tokens long. Use it for non-vLLM servers;
+                                side by side it is always on (both get the same request, and hosted APIs
+                                reject ignore_eos)
   --prompts FILE.jsonl          prompts from a file instead: one {"prompt": "..."} or {"messages": [...]} a
                                 line, used in order and repeated (repeats can hit the prefix cache)
   --hourly-usd X                GPU cost per hour of the replicas behind --url (from 'hostwise plan')
@@ -75,6 +88,20 @@ Options:
   --api-price X --api-name ID   a hosted API's output price, USD per 1M tokens, to compare with (needs --hourly-usd)
   --min-stream-tokens-per-second X
                                 only levels where 95% of streams reach this speed count for the verdict
+Side by side:
+  --compare-url URL             a second endpoint to load at the same time (any OpenAI-compatible API)
+  --compare-model NAME          its model (default: the first id of GET {compare-url}/v1/models)
+  --compare-name NAME           its label; a hosted API id from the price catalog (e.g. openai/gpt-4.1-mini)
+                                also sets its list prices (default: the URL's host)
+  --compare-api-key-env VAR     the environment variable holding its API key (a key is never a flag value)
+  --compare-input-price X       its input price, USD per 1M tokens (default: the catalog's, for a catalog name)
+  --compare-output-price X      its output price, USD per 1M tokens (default: likewise)
+Answers:
+  --eval FILE.jsonl|default     ask every endpoint an eval set's questions at temperature 0 and score the
+                                answers: a JSONL file (the README lists its format and checks) or "default",
+                                the set shipped with hostwise (arithmetic, extraction, format following).
+                                With --compare-url the default set runs unless --eval names another
+  --no-eval                     with --compare-url: skip the answers
   --out-dir DIR                 where canary-report.json and canary-report.md go; created and checked before the
                                 run starts (default: the current directory)
   --json                        print the JSON report on stdout instead of the summary
@@ -87,7 +114,7 @@ back to KEDA, removes the temporary kubeconfig and still writes the partial repo
 once). The API key and URL credentials never appear in a report or on stderr, even when the server echoes
 them.
 
-Exit codes: 0 done and at least one level qualified, 1 no level qualified or the server could not be reached
+Exit codes: 0 done and at least one level qualified (side by side: on each endpoint), 1 no level qualified or the server could not be reached
 (or the report not written, or a woken stack not handed back), 2 bad command line or --out-dir not writable,
 130 stopped by Ctrl-C, 143 by SIGTERM (partial report written when anything was measured).`;
 
@@ -125,9 +152,23 @@ export interface CanaryOptions {
   readonly modeledUsdPerMillionOutputTokens?: number;
   readonly hostedApi?: { readonly id: string; readonly outputUsdPerMTok: number };
   readonly minStreamTokensPerSecond?: number;
+  /** A second endpoint loaded at the same time (side by side). */
+  readonly compare?: CompareOptions;
+  /** Ask every endpoint an eval set: the shipped one without a file. */
+  readonly eval?: { readonly file?: string };
   /** Absolute. */
   readonly outDir: string;
   readonly json: boolean;
+}
+
+export interface CompareOptions {
+  readonly url: string;
+  readonly model?: string;
+  readonly name: string;
+  /** Read from the environment variable --compare-api-key-env names. */
+  readonly apiKey?: string;
+  /** Its list prices (catalog or flags); absent: its tokens are not priced. */
+  readonly price?: { readonly id: string; readonly inputUsdPerMTok: number; readonly outputUsdPerMTok: number };
 }
 
 export type CanaryArgs = { readonly help: true } | CanaryOptions;
@@ -144,17 +185,55 @@ function parseConcurrency(text: string | undefined): number[] {
   return levels.sort((a, b) => a - b);
 }
 
-function parseUrl(text: string | undefined): string {
-  const hint = "the server's base URL, e.g. --url http://127.0.0.1:8000";
-  if (text === undefined || text.trim() === "") throw new UsageError("--url is required", hint);
+function parseUrl(text: string | undefined, flag = "--url"): string {
+  const hint = `the server's base URL, e.g. ${flag} ${flag === "--url" ? "http://127.0.0.1:8000" : "https://api.openai.com/v1"}`;
+  if (text === undefined || text.trim() === "") throw new UsageError(`${flag} is required`, hint);
   let url: URL;
   try {
     url = new URL(text);
   } catch {
-    throw new UsageError(`--url: "${text}" is not a URL`, hint);
+    throw new UsageError(`${flag}: "${text}" is not a URL`, hint);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`--url: "${text}" is not http or https`, hint);
+  if (url.protocol !== "http:" && url.protocol !== "https:") throw new UsageError(`${flag}: "${text}" is not http or https`, hint);
   return text;
+}
+
+/** The --compare-* flags: the second endpoint, its key from the environment, its list prices. */
+function parseCompare(values: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv): CompareOptions | undefined {
+  const flags = ["compare-model", "compare-name", "compare-api-key-env", "compare-input-price", "compare-output-price"] as const;
+  if (values["compare-url"] === undefined) {
+    const stray = flags.find((f) => values[f] !== undefined);
+    if (stray) throw new UsageError(`--${stray}: only with --compare-url`, "add --compare-url URL, the endpoint to compare with, or drop the flag");
+    return undefined;
+  }
+  const url = parseUrl(values["compare-url"] as string, "--compare-url");
+  const text = (f: (typeof flags)[number]) => {
+    const v = values[f] as string | undefined;
+    if (v !== undefined && v.trim() === "") throw new UsageError(`--${f}: empty`, `give a value or leave --${f} out`);
+    return v;
+  };
+  const model = text("compare-model");
+  const name = text("compare-name") ?? new URL(url).host;
+  let apiKey: string | undefined;
+  const keyEnv = text("compare-api-key-env");
+  if (keyEnv !== undefined) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) {
+      throw new UsageError(`--compare-api-key-env: "${keyEnv}" is not an environment variable name`, "name the variable that holds the key, e.g. --compare-api-key-env OPENAI_API_KEY (never the key itself)");
+    }
+    apiKey = env[keyEnv];
+    if (apiKey === undefined || apiKey === "") throw new UsageError(`--compare-api-key-env: ${keyEnv} is not set`, `export ${keyEnv}=<the API's key>, then run again`);
+  }
+  const catalog = findHostedApi(name);
+  const input = numberFlag("--compare-input-price", text("compare-input-price"), RANGES.usdPerMTok, "0.40");
+  const output = numberFlag("--compare-output-price", text("compare-output-price"), RANGES.usdPerMTok, "1.60");
+  if (!catalog && (input === undefined) !== (output === undefined)) {
+    const missing = input === undefined ? "--compare-input-price" : "--compare-output-price";
+    throw new UsageError(`${missing}: needed with its pair, since ${name} is not in the price catalog`, "give both --compare-input-price and --compare-output-price, USD per 1M tokens");
+  }
+  const price = input !== undefined || output !== undefined || catalog
+    ? { id: name, inputUsdPerMTok: input ?? catalog!.inputUsdPerMTok, outputUsdPerMTok: output ?? catalog!.outputUsdPerMTok }
+    : undefined;
+  return { url, ...(model !== undefined && { model }), name, ...(apiKey !== undefined && { apiKey }), ...(price && { price }) };
 }
 
 /** Reads and checks the command line of `hostwise canary`; throws UsageError naming the flag. */
@@ -182,9 +261,22 @@ export function parseCanaryArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     dir: { type: "string" },
     wake: { type: "boolean", default: false },
     "wake-timeout": { type: "string" },
+    "compare-url": { type: "string" },
+    "compare-model": { type: "string" },
+    "compare-name": { type: "string" },
+    "compare-api-key-env": { type: "string" },
+    "compare-input-price": { type: "string" },
+    "compare-output-price": { type: "string" },
+    eval: { type: "string" },
+    "no-eval": { type: "boolean", default: false },
     help: { type: "boolean", short: "h", default: false },
   });
   if (values.help) return { help: true };
+  const compare = parseCompare(values, env);
+  if (values.eval !== undefined && values["no-eval"]) throw new UsageError("--eval and --no-eval: choose one", "drop one of them");
+  if (values["no-eval"] && !compare) throw new UsageError("--no-eval: only with --compare-url (without it no eval runs unless --eval asks)", "drop --no-eval");
+  if (values.eval !== undefined && values.eval.trim() === "") throw new UsageError("--eval: empty", 'give a JSONL file, or "default" for the shipped set');
+  const evalSet = values.eval !== undefined ? (values.eval === "default" ? {} : { file: values.eval }) : compare && !values["no-eval"] ? {} : undefined;
   if (values.stack !== undefined && values.url !== undefined) {
     throw new UsageError("--stack and --url: give one target", "--stack reaches the stack's private endpoint itself; drop --url");
   }
@@ -242,12 +334,15 @@ export function parseCanaryArgs(argv: readonly string[], env: NodeJS.ProcessEnv 
     timeoutSeconds: numberFlag("--timeout", values.timeout, RANGES.timeoutSeconds, "120") ?? DEFAULTS.timeoutSeconds,
     promptTokens: numberFlag("--prompt-tokens", values["prompt-tokens"], RANGES.tokens, "512") ?? DEFAULTS.promptTokens,
     outputTokens: numberFlag("--output-tokens", values["output-tokens"], RANGES.tokens, "128") ?? DEFAULTS.outputTokens,
-    ignoreEos: !values["stop-at-eos"],
+    // Side by side both endpoints get the same request, and hosted APIs reject vLLM's ignore_eos.
+    ignoreEos: !values["stop-at-eos"] && !compare,
     ...(values.prompts !== undefined && { promptsFile: values.prompts }),
     ...(hourlyUsd !== undefined && { hourlyUsd }),
     ...(modeled !== undefined && { modeledUsdPerMillionOutputTokens: modeled }),
     ...(apiPrice !== undefined && apiName !== undefined && { hostedApi: { id: apiName, outputUsdPerMTok: apiPrice } }),
     ...(minStream !== undefined && { minStreamTokensPerSecond: minStream }),
+    ...(compare && { compare }),
+    ...(evalSet && { eval: evalSet }),
     outDir: resolve(cwd, values["out-dir"] ?? "."),
     json: values.json,
   };
@@ -354,7 +449,7 @@ const interruptedExit = (state: RunState) => SIGNAL_EXIT[state.signal ?? "SIGINT
  * printed or written carries the API key or a URL credential.
  */
 export async function runCanary(options: CanaryOptions, terminal: CanaryIo = processCanaryIo(), deps: CanaryDeps = REAL_DEPS): Promise<number> {
-  const state: RunState = { stop: new AbortController(), secrets: [options.apiKey] };
+  const state: RunState = { stop: new AbortController(), secrets: [options.apiKey, options.compare?.apiKey] };
   const clean = (s: string) => terminalText(redactText(s, state.secrets));
   const io: CanaryIo = { ...terminal, out: (s) => terminal.out(clean(s)), err: (s) => terminal.err(clean(s)) };
   const removeInterrupt = io.onInterrupt((signal) => {
@@ -431,11 +526,37 @@ function redactRun(result: RunResult, secrets: readonly (string | undefined)[]):
   return { ...redactDeep(result, secrets), baseUrl: redactUrl(redactText(result.baseUrl, secrets)) };
 }
 
-/** The load test against one base URL, then the reports. */
+/** Eval items in flight per endpoint: enough to finish a set in seconds, few enough for an API's rate limit. */
+const EVAL_CONCURRENCY = 4;
+
+/** One eval item asked of one endpoint, the answer's text kept (reasoning left out). Never rejects. */
+async function ask(target: Target, item: EvalItem, timeoutSeconds: number, signal: AbortSignal): Promise<Answer> {
+  const r = await streamChat({
+    baseUrl: target.baseUrl,
+    ...(target.apiKey !== undefined && { apiKey: target.apiKey }),
+    model: target.model,
+    messages: item.messages,
+    maxTokens: item.maxTokens,
+    ignoreEos: false,
+    timeoutSeconds,
+    signal,
+    keepText: true,
+  });
+  return r.ok ? { ok: true, text: r.text ?? "" } : { ok: false, error: `${r.error!.kind}: ${r.error!.message}` };
+}
+
+/** The endpoint under test as the reports name it: the stack, or the URL's host. */
+function endpointName(options: CanaryOptions, url: string): string {
+  return options.stack ? `stack ${options.stack.name}` : new URL(url).host;
+}
+
+/** The load test against one base URL (and the compared endpoint beside it), the answers, then the reports. */
 async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, state: RunState): Promise<number> {
   let prompts: PromptSource;
+  let evalSet: EvalSet | undefined;
   try {
     prompts = options.promptsFile !== undefined ? loadPromptFile(options.promptsFile) : syntheticPrompts(options.promptTokens);
+    evalSet = options.eval ? loadEvalSet(options.eval.file) : undefined;
   } catch (e) {
     if (e instanceof UsageError) return fail(io, e.message, e.hint, 2);
     throw e;
@@ -444,18 +565,28 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, sta
   const stop = state.stop;
   let ticker: NodeJS.Timeout | undefined;
   try {
-    let model = options.model;
-    if (model === undefined) {
+    /** The model to ask for: given, or the first the server lists; an exit code when it cannot be had. */
+    const modelOf = async (who: string, base: string, key: string | undefined, given: string | undefined, flags: string, modelFlag: string): Promise<string | number> => {
+      if (given !== undefined) return given;
       try {
-        model = (await listModels(url, options.apiKey, Math.min(options.timeoutSeconds, 30), stop.signal))[0];
+        const model = (await listModels(base, key, Math.min(options.timeoutSeconds, 30), stop.signal))[0];
+        return model ?? fail(io, `${who} lists no models at /v1/models`, `pass ${modelFlag} with the served model name`, 1);
       } catch (e) {
         if (stop.signal.aborted) {
           io.err("hostwise canary: stopped before the run started; nothing measured, no report written");
           return interruptedExit(state);
         }
-        return fail(io, `cannot ask the server for its model: ${(e as Error).message}`, "check --url and --api-key (or HOSTWISE_API_KEY), or pass --model", 1);
+        return fail(io, `cannot ask ${who} for its model: ${(e as Error).message}`, `check ${flags}, or pass ${modelFlag}`, 1);
       }
-      if (model === undefined) return fail(io, "the server lists no models at /v1/models", "pass --model with the served model name", 1);
+    };
+    const model = await modelOf("the server", url, options.apiKey, options.model, "--url and --api-key (or HOSTWISE_API_KEY)", "--model");
+    if (typeof model === "number") return model;
+    const compare = options.compare;
+    let compareTarget: Target | undefined;
+    if (compare) {
+      const compareModel = await modelOf("the compared endpoint", compare.url, compare.apiKey, compare.model, "--compare-url and --compare-api-key-env", "--compare-model");
+      if (typeof compareModel === "number") return compareModel;
+      compareTarget = { baseUrl: compare.url, ...(compare.apiKey !== undefined && { apiKey: compare.apiKey }), model: compareModel };
     }
 
     const plan: LoadPlan = {
@@ -470,9 +601,11 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, sta
       ignoreEos: options.ignoreEos,
       prompts,
     };
+    const names = [endpointName(options, url), ...(compare ? [compare.name] : [])];
     io.err(
-      `hostwise canary: ${model} at ${redactUrl(url)}, concurrency ${options.concurrency.join(", ")}; ` +
-        `at most ${Math.round(maxRunSeconds(plan))} s (Ctrl-C stops it and keeps what was measured)`,
+      `hostwise canary: ${model} at ${redactUrl(url)}${compareTarget ? ` beside ${compareTarget.model} at ${redactUrl(compareTarget.baseUrl)}` : ""}, ` +
+        `concurrency ${options.concurrency.join(", ")}; at most ${Math.round(maxRunSeconds(plan))} s of load` +
+        `${evalSet ? `, then ${evalSet.name} to answer` : ""} (Ctrl-C stops it and keeps what was measured)`,
     );
 
     // The runner reports on each finished request; the ticker keeps the clock moving between them.
@@ -490,9 +623,21 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, sta
       }, 1000);
       ticker.unref();
     }
-    const result = redactRun(await runLoad(plan, { signal: stop.signal, ...(onProgress && { onProgress }) }), state.secrets);
+    const hooks = { signal: stop.signal, ...(onProgress && { onProgress }) };
+    const runs = compareTarget ? await runSideBySide(plan, [compareTarget], hooks) : [await runLoad(plan, hooks)];
+    const results = runs.map((r) => redactRun(r, state.secrets));
     if (ticker) clearInterval(ticker);
     draw?.("");
+
+    let answers: EvalResult | undefined;
+    if (evalSet && !stop.signal.aborted) {
+      const targets: Target[] = [plan, ...(compareTarget ? [compareTarget] : [])];
+      answers = redactDeep(
+        await runEval(evalSet, names, (e, item) => ask(targets[e]!, item, options.timeoutSeconds, stop.signal), { concurrency: EVAL_CONCURRENCY, signal: stop.signal }),
+        state.secrets,
+      );
+    }
+    const checks = new Map(evalSet?.items.map((i) => [i.id, i.check]));
 
     const cost: CostInputs = {
       ...(options.hourlyUsd !== undefined && { hourlyUsd: options.hourlyUsd }),
@@ -500,7 +645,18 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, sta
       ...(options.hostedApi && { hostedApi: options.hostedApi }),
       ...(options.minStreamTokensPerSecond !== undefined && { minStreamTokensPerSecond: options.minStreamTokensPerSecond }),
     };
-    const json = reportJson(result, cost);
+    const endpoints: ComparedEndpoint[] | undefined = compare
+      ? [
+          { name: names[0]!, result: results[0]!, pricing: gpuPricing(options) },
+          { name: compare.name, result: results[1]!, pricing: listPricing(compare) },
+        ]
+      : undefined;
+    const evalJsonPart = { eval: answers ? evalJson(answers, checks) : null };
+    const json = endpoints ? { ...sideBySideJson(endpoints, cost), ...evalJsonPart } : { ...reportJson(results[0]!, cost), ...evalJsonPart };
+    const evalMd = answers ? `\n${evalMarkdown(answers, checks)}\n` : "";
+    const markdown = (endpoints ? renderSideBySideMarkdown(endpoints, cost) : renderMarkdown(results[0]!, cost)) + evalMd;
+    const summary = (endpoints ? renderSideBySideSummary(endpoints, cost) : renderSummary(results[0]!, cost)) + (answers ? `\n${evalScoreLine(answers)}` : "");
+
     const jsonText = `${JSON.stringify(json, null, 2)}\n`;
     const jsonPath = join(options.outDir, "canary-report.json");
     const mdPath = join(options.outDir, "canary-report.md");
@@ -508,18 +664,32 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, sta
     try {
       mkdirSync(options.outDir, { recursive: true });
       writeFileSync(jsonPath, jsonText);
-      writeFileSync(mdPath, renderMarkdown(result, cost));
+      writeFileSync(mdPath, markdown);
     } catch (e) {
       written = false;
       fail(io, `--out-dir: cannot write the report: ${(e as Error).message}`, "pass a writable --out-dir", 1);
     }
-    io.out(options.json ? jsonText.trimEnd() : renderSummary(result, cost));
+    io.out(options.json ? jsonText.trimEnd() : summary);
     if (written) io.err(`hostwise canary: wrote ${jsonPath} and ${mdPath}`);
 
-    if (result.stoppedBy === "interrupted") return interruptedExit(state);
+    if (results[0]!.stoppedBy === "interrupted" || stop.signal.aborted) return interruptedExit(state);
     if (!written) return 1;
-    return json.levels.some((l) => l.qualifiesForVerdict) ? 0 : 1;
+    return results.every((r) => r.levels.some((l) => disqualification(l, cost) === undefined)) ? 0 : 1;
   } finally {
     if (ticker) clearInterval(ticker);
   }
+}
+
+/** The endpoint under test is priced by the GPU cost per hour of its replicas, when known. */
+function gpuPricing(options: CanaryOptions): EndpointPricing {
+  return options.hourlyUsd !== undefined
+    ? { kind: "gpu-hourly", hourlyUsd: options.hourlyUsd }
+    : { kind: "none", why: "no GPU cost per hour (--hourly-usd, or --stack)" };
+}
+
+/** The compared endpoint is priced by its list prices times the tokens it reports. */
+function listPricing(compare: CompareOptions): EndpointPricing {
+  return compare.price
+    ? { kind: "list-price", ...compare.price }
+    : { kind: "none", why: "no list price (name a catalog API with --compare-name, or give --compare-input-price and --compare-output-price)" };
 }
