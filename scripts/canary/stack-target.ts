@@ -1,9 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { SECONDS_PER_MONTH } from "../../infra/cost/curve";
 import { INFERENCE_NAMESPACE, VLLM_NAME, VLLM_PORT } from "../../infra/k8s/inference-objects";
+import { writeKubeconfig } from "../lib/kubeconfig-file";
 import { UsageError } from "../lib/usage";
 import { startPortForward, type PortForwardOptions } from "./port-forward";
 import type { CostInputs } from "./report";
@@ -118,11 +116,8 @@ const CLEANUP_TIMEOUT = "--request-timeout=30s";
  * rejects with ConnectInterrupted. If the process exits without cleaning up, the kubeconfig is still removed.
  */
 export async function connectToStack(stack: string, t: StackTarget, deps: KubectlDeps, wake: WakeOptions, signal?: AbortSignal): Promise<StackConnection> {
-  const dir = mkdtempSync(join(tmpdir(), "hostwise-canary-"));
-  const removeDir = () => rmSync(dir, { recursive: true, force: true });
-  process.once("exit", removeDir);
-  const kubeconfigPath = join(dir, "kubeconfig.json");
-  writeFileSync(kubeconfigPath, t.kubeconfig, { mode: 0o600 });
+  const kubeconfig = writeKubeconfig(t.kubeconfig, "hostwise-canary-");
+  const kubeconfigPath = kubeconfig.path;
   const kubectl = async (args: string[], stoppable = false) =>
     deps.kubectl(["--kubeconfig", kubeconfigPath, "-n", INFERENCE_NAMESPACE, ...args], stoppable ? signal : undefined);
   const readyReplicas = async () => Number((await kubectl(["get", "deployment", VLLM_NAME, "-o", "jsonpath={.status.readyReplicas}"])).trim() || "0");
@@ -138,8 +133,7 @@ export async function connectToStack(stack: string, t: StackTarget, deps: Kubect
     } catch (e) {
       throw new Error(`could not hand stack ${stack} back to KEDA: ${(e as Error).message}; it stays pinned at one replica until you run: ${unpause}`);
     } finally {
-      removeDir();
-      process.off("exit", removeDir);
+      kubeconfig.remove();
     }
   };
   const interrupted = () => {
