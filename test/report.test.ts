@@ -369,6 +369,8 @@ describe("hostwise report: the command line", () => {
       [["--stack", "dev", "--since", "401d"], /^--since: "401d" is longer than 400 days/],
       [["--stack", "dev", "--prometheus-url", "localhost:9090"], /^--prometheus-url: localhost: is not http or https/],
       [["--stack", "dev", "--bogus"], /Unknown option '--bogus'/],
+      [["--stack", "../etc"], /^--stack: "\.\.\/etc" is not a stack name/],
+      [["--stack", "org/dev"], /^--stack: "org\/dev" is not a stack name \(dev\)/],
     ];
     for (const [argv, message] of cases) {
       expect(() => parseReportArgs(argv), argv.join(" ")).toThrow(UsageError);

@@ -7,6 +7,9 @@ import { parseFlags } from "../lib/flags";
 import { writeKubeconfig, type KubeconfigFile } from "../lib/kubeconfig-file";
 import { PulumiCliError, readStackOutputs } from "../lib/pulumi-cli";
 import { stackCost, type StackCost } from "../lib/stack-cost";
+import { terminalText } from "../lib/markdown";
+import { redactText } from "../lib/redact";
+import { checkStackName } from "../lib/stack-name";
 import { UsageError } from "../lib/usage";
 import { collect } from "../report/collect";
 import { priceMonth, reportPrices } from "../report/price";
@@ -45,7 +48,7 @@ Options:
   -h, --help              show this help
 
 Exit codes: 0 report written, 1 Prometheus unreachable, no data in the window, invalid stack configuration or
-report not written, 2 bad command line, 130 stopped by Ctrl-C.`;
+report not written, 2 bad command line or --out-dir not writable, 130 stopped by Ctrl-C, 143 by SIGTERM.`;
 
 export interface ReportOptions {
   readonly stack: string;
@@ -74,6 +77,7 @@ export function parseReportArgs(argv: readonly string[], cwd: string = process.c
   if (values.stack === undefined || values.stack.trim() === "") {
     throw new UsageError("--stack is required", "name the stack whose month to report, e.g. --stack team-trial");
   }
+  checkStackName(values.stack, { qualified: false }); // it names Pulumi.<stack>.yaml and the report files
   parseSince(values.since);
   const url = values["prometheus-url"];
   if (url !== undefined) {
@@ -101,8 +105,8 @@ export function parseReportArgs(argv: readonly string[], cwd: string = process.c
 export interface ReportIo {
   readonly out: (s: string) => void;
   readonly err: (s: string) => void;
-  /** Installs the Ctrl-C handler; returns the function that removes it. */
-  readonly onInterrupt: (handler: () => void) => () => void;
+  /** Installs the Ctrl-C and SIGTERM handler; returns the function that removes it. */
+  readonly onInterrupt: (handler: (signal?: "SIGINT" | "SIGTERM") => void) => () => void;
 }
 
 /** How the report reaches the stack; tests replace them. */
@@ -154,7 +158,10 @@ async function reachPrometheus(o: ReportOptions, deps: ReportDeps, signal: Abort
 }
 
 /** `hostwise report`: resolves to the exit code (see REPORT_HELP). */
-export async function runReport(o: ReportOptions, io: ReportIo, deps: ReportDeps = REAL_DEPS, now = new Date()): Promise<number> {
+export async function runReport(o: ReportOptions, terminal: ReportIo, deps: ReportDeps = REAL_DEPS, now = new Date()): Promise<number> {
+  // Whatever a server or kubectl says reaches the terminal without control sequences or credentials.
+  const clean = (s: string) => terminalText(redactText(s));
+  const io: ReportIo = { ...terminal, out: (s) => terminal.out(clean(s)), err: (s) => terminal.err(clean(s)) };
   let sc: StackCost;
   let window;
   try {
@@ -178,13 +185,18 @@ export async function runReport(o: ReportOptions, io: ReportIo, deps: ReportDeps
   }
 
   const stop = new AbortController();
-  const removeInterrupt = io.onInterrupt(() => stop.abort());
+  let stoppedBy: "SIGINT" | "SIGTERM" = "SIGINT";
+  const removeInterrupt = io.onInterrupt((signal) => {
+    stoppedBy = signal ?? "SIGINT";
+    stop.abort();
+  });
+  const interrupted = () => (stoppedBy === "SIGTERM" ? 143 : 130);
   let prometheus: Awaited<ReturnType<typeof reachPrometheus>> | undefined;
   try {
     try {
       prometheus = await reachPrometheus(o, deps, stop.signal);
     } catch (e) {
-      if (stop.signal.aborted) return 130;
+      if (stop.signal.aborted) return interrupted();
       if (e instanceof UsageError) return fail(io, e.message, e.hint, 2);
       if (e instanceof PulumiCliError) return fail(io, `--stack ${o.stack}: ${e.message}`, "install the Pulumi CLI and log in to the stack's backend, or pass --prometheus-url", 1);
       return fail(io, `--stack ${o.stack}: cannot reach Prometheus: ${(e as Error).message}`, "check that kubectl is installed and reaches the cluster API (see the README's 'Reaching the endpoint'), or pass --prometheus-url", 1);
@@ -196,7 +208,7 @@ export async function runReport(o: ReportOptions, io: ReportIo, deps: ReportDeps
     } catch (e) {
       if (stop.signal.aborted) {
         io.err("hostwise report: stopped; no report written");
-        return 130;
+        return interrupted();
       }
       if (e instanceof PrometheusError) return fail(io, e.message, o.prometheusUrl ? "check --prometheus-url" : "check that the stack's Prometheus runs: kubectl -n monitoring get pods", 1);
       throw e;
@@ -226,14 +238,20 @@ export async function runReport(o: ReportOptions, io: ReportIo, deps: ReportDeps
   }
 }
 
-/** The real process: stdout, stderr, SIGINT. */
+/** The real process: stdout, stderr, SIGINT and SIGTERM (the port-forward and the kubeconfig are cleaned up). */
 export function processReportIo(out: (s: string) => void, err: (s: string) => void): ReportIo {
   return {
     out,
     err,
     onInterrupt: (handler) => {
-      process.on("SIGINT", handler);
-      return () => process.off("SIGINT", handler);
+      const onInt = () => handler("SIGINT");
+      const onTerm = () => handler("SIGTERM");
+      process.on("SIGINT", onInt);
+      process.on("SIGTERM", onTerm);
+      return () => {
+        process.off("SIGINT", onInt);
+        process.off("SIGTERM", onTerm);
+      };
     },
   };
 }

@@ -2,6 +2,7 @@
 // Pure: everything comes from the measured month and its prices. "No data" is printed as such, never as 0.
 
 import { tokens } from "../lib/cost-render";
+import { mdCode, mdText } from "../lib/markdown";
 import { xyChart } from "../lib/mermaid";
 import { renderTable, round, usd } from "../lib/table";
 import type { BucketRecord, Measured, Percentiles } from "./collect";
@@ -130,13 +131,9 @@ const hours = (n: number | null) => orNoData(n, (x) => round(x, 1));
 const money = (n: number | null) => orNoData(n, usd);
 const pct = (n: number | null) => orNoData(n, (x) => `${round(x * 100, 1)}%`);
 
-/** Markdown table cell: no pipes or line breaks from the data. */
-function cell(s: string): string {
-  return s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/[\r\n]+/g, " ");
-}
-
+/** A table of the report's own figures and of text already escaped (mdText, mdCode). */
 function table(headers: readonly string[], rows: ReadonlyArray<readonly string[]>, right: readonly number[]): string {
-  const line = (cells: readonly string[]) => `| ${cells.map(cell).join(" | ")} |`;
+  const line = (cells: readonly string[]) => `| ${cells.join(" | ")} |`;
   return [line(headers), `|${headers.map((_, i) => (right.includes(i) ? " ---: " : " --- ")).join("|")}|`, ...rows.map(line)].join("\n");
 }
 
@@ -231,17 +228,17 @@ export function renderMarkdown(ctx: ReportContext, m: Measured, p: PricedMonth):
     ];
   });
   return [
-    `# hostwise report: stack ${ctx.stack} (${ctx.model})`,
+    `# hostwise report: stack ${mdText(ctx.stack)} (${mdText(ctx.model)})`,
     "",
-    `${w.start.toISOString()} to ${w.end.toISOString()} (${w.since}, per ${w.bucket.name}), from Prometheus at ${ctx.prometheus}. ` +
+    `${w.start.toISOString()} to ${w.end.toISOString()} (${w.since}, per ${w.bucket.name}), from Prometheus at ${mdText(ctx.prometheus)}. ` +
       `Prometheus recorded ${round(t.coverageHours, 1)} of ${w.hours} hours.`,
     "",
     "## The month in numbers",
     "",
     table(["", "value"], [
-      ["requests finished", requestsLine(m)],
+      ["requests finished", mdText(requestsLine(m))],
       ["engine errors (finished_reason error)", pct(errorRate(t.requestsByReason, t.requests))],
-      ["HTTP responses of the completion routes", httpLine(m)],
+      ["HTTP responses of the completion routes", mdText(httpLine(m))],
       ["prompt tokens", count(t.promptTokens)],
       ["generated tokens", count(t.generationTokens)],
       ["preemptions", count(t.preemptions)],
@@ -258,7 +255,7 @@ export function renderMarkdown(ctx: ReportContext, m: Measured, p: PricedMonth):
     "## Cost",
     "",
     table(["item", "how", "USD"], [
-      ["GPU nodes", `${hours(p.gpuNodeHours)} node-hours × ${usd(p.prices.gpuNodeHourlyUsd)}/h (${p.prices.gpuNodePricedAs}, root volume included)`, money(p.gpuUsd)],
+      ["GPU nodes", `${hours(p.gpuNodeHours)} node-hours × ${usd(p.prices.gpuNodeHourlyUsd)}/h (${mdText(p.prices.gpuNodePricedAs)}, root volume included)`, money(p.gpuUsd)],
       ["rest of the stack", `${hours(t.coverageHours)} h × ${usd(p.prices.fixedHourlyUsd)}/h (price book)`, money(p.fixedUsd)],
       ["total", "", money(p.totalUsd)],
       ["people", p.prices.people ? `${p.prices.people.hoursPerMonth} h a month × ${usd(p.prices.people.hourlyUsd)}/h, for the hours recorded` : "not counted", money(p.peopleUsd)],
@@ -268,10 +265,10 @@ export function renderMarkdown(ctx: ReportContext, m: Measured, p: PricedMonth):
       ["per 1M tokens, prompt and generated", "total / all tokens", money(p.usdPerMillionTokens)],
     ], [2]),
     "",
-    `**The same tokens on ${p.hostedApi.id}** (${usd(p.hostedApi.inputUsdPerMTok)} in, ${usd(p.hostedApi.outputUsdPerMTok)} out per 1M tokens): ` +
+    `**The same tokens on ${mdText(p.hostedApi.id)}** (${usd(p.hostedApi.inputUsdPerMTok)} in, ${usd(p.hostedApi.outputUsdPerMTok)} out per 1M tokens): ` +
       `${money(p.hostedApi.sameTokensUsd)}; ${verdictVsApi(p)}.`,
     "",
-    `**Overflow to the hosted API:** ${overflowLine(p)}.`,
+    `**Overflow to the hosted API:** ${mdText(overflowLine(p), 500)}.`,
     "",
     `## Per ${w.bucket.name}`,
     "",
@@ -281,11 +278,11 @@ export function renderMarkdown(ctx: ReportContext, m: Measured, p: PricedMonth):
     "",
     "## Notes",
     "",
-    ...notes(m, p).map((n) => `- ${n}`),
+    ...notes(m, p).map((n) => `- ${mdText(n, 1_000)}`),
     "",
     "<details><summary>The PromQL queries behind these figures</summary>",
     "",
-    table(["figure", "query"], m.queries.map((q) => [q.name, `\`${q.promql}\``]), []),
+    table(["figure", "query"], m.queries.map((q) => [q.name, mdCode(q.promql, 1_000)]), []),
     "",
     "</details>",
     "",
