@@ -1,14 +1,18 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { BucketRecord, Measured } from "../scripts/report/collect";
 import { priceMonth, type ReportPrices } from "../scripts/report/price";
 import { notes } from "../scripts/report/render";
 import { reportWindow } from "../scripts/report/window";
+import { NOW } from "./helpers";
+import { ROOT } from "./support/program";
 
 // The report's pricing over measured buckets, by hand.
 
 const PRICES: ReportPrices = {
   instanceType: "g6e.12xlarge",
-  gpuNodePricedAs: "g6e.12xlarge instances (on-demand)",
+  region: "us-east-1",
+  gpuPurchase: "on-demand",
+  priceCatalog: "the built-in catalog",
   gpuNodeHourlyUsd: 10,
   fixedHourlyUsd: 1,
   hostedApi: { id: "x/y", inputUsdPerMTok: 0.5, outputUsdPerMTok: 1.5 },
@@ -69,5 +73,19 @@ describe("priceMonth", () => {
     expect(p.usdPerMillionOutputTokens).toBeNull(); // no tokens: no price per token, not Infinity
     expect(p.peopleUsd).toBeNull();
     expect(notes(m, p).join("\n")).toMatch(/DCGM reported fewer GPU node-hours than the vLLM replicas need/);
+  });
+});
+
+describe("reportPrices", () => {
+  it("reads the stack's purchase option: spot GPU nodes are priced at spot", async () => {
+    vi.resetModules(); // the Pulumi program module runs once per module registry
+    const { stackCost } = await import("../scripts/lib/stack-cost");
+    const { reportPrices: prices } = await import("../scripts/report/price");
+    const p = prices(await stackCost(ROOT, "dev", ["gpuPurchaseOption=spot", "engineerHoursPerMonth=10", "engineerHourlyUsd=120"], NOW));
+    // g6.xlarge spot in us-east-1 ($0.38205/h, the catalog) and its 30 GiB gp3 root volume ($0.08 per GiB-month / 730 h)
+    expect(p.gpuNodeHourlyUsd).toBeCloseTo(0.38205 + (30 * 0.08) / 730, 9);
+    expect(p).toMatchObject({ instanceType: "g6.xlarge", region: "us-east-1", gpuPurchase: "spot", people: { hoursPerMonth: 10, hourlyUsd: 120 } });
+    expect(p.fixedHourlyUsd).toBeCloseTo(268.32 / 730, 9); // the rest of the dev stack (test/cost-dev.test.ts)
+    expect(p.hostedApi).toEqual({ id: "bedrock/llama-3.1-8b", inputUsdPerMTok: 0.22, outputUsdPerMTok: 0.22 });
   });
 });

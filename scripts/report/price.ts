@@ -8,8 +8,11 @@ import type { Measured, Overflow } from "./collect";
 
 export interface ReportPrices {
   readonly instanceType: string;
-  /** How the GPU nodes are bought, as the price book names their cost, e.g. "g6.xlarge instances (on-demand)". */
-  readonly gpuNodePricedAs: string;
+  readonly region: string;
+  /** How the GPU nodes are paid for: "on-demand", "spot", a Savings Plan or reservation (hostwise:gpuPurchaseOption). */
+  readonly gpuPurchase: string;
+  /** Where the rates come from: the built-in catalog or the stack's price file. */
+  readonly priceCatalog: string;
   /** One GPU node for an hour, its root volume included. */
   readonly gpuNodeHourlyUsd: number;
   /** Everything else the stack runs (control plane, system nodes, NAT, load balancer, volumes), per hour. */
@@ -22,13 +25,18 @@ export interface ReportPrices {
   readonly modeledOutputTokensPerNodeHour: number;
 }
 
-/** The one place the report's prices come from: the evaluated stack. */
+/**
+ * The one place the report's prices come from: the evaluated stack. Its cost curves price a GPU node-hour at
+ * the stack's instance type, region and purchase option (spot, Savings Plans, reservations), root volume
+ * included, and the rest of the stack at its region's rates.
+ */
 export function reportPrices(stack: StackCost): ReportPrices {
   const self = stack.cost.curves.selfHosted;
-  const gpuGroup = stack.cost.resources.find((r) => r.type === "aws:eks/nodeGroup:NodeGroup" && r.name === `${stack.spec.stack}-gpu`);
   return {
     instanceType: stack.plan.instanceType,
-    gpuNodePricedAs: gpuGroup?.components[0]?.name ?? `${stack.plan.instanceType} instances`,
+    region: stack.cost.pricing.region,
+    gpuPurchase: stack.cost.pricing.gpuPurchase,
+    priceCatalog: stack.cost.pricing.catalog,
     gpuNodeHourlyUsd: self.gpuNodeMonthlyUsd / HOURS_PER_MONTH,
     fixedHourlyUsd: self.fixedMonthlyUsd / HOURS_PER_MONTH,
     ...(stack.spec.usage.people ? { people: stack.spec.usage.people } : {}),

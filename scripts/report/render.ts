@@ -157,6 +157,11 @@ function httpLine(m: Measured): string {
   return entries.length === 0 ? "none recorded" : entries.map(([k, v]) => `${k} ${tokens(v)}`).join(", ");
 }
 
+/** "g6.xlarge, spot, us-east-1 rates from the built-in catalog". */
+function pricedAs(p: PricedMonth): string {
+  return `${p.prices.instanceType}, ${p.prices.gpuPurchase}, ${p.prices.region} rates from ${p.prices.priceCatalog}`;
+}
+
 function verdictVsApi(p: PricedMonth): string {
   const self = p.totalUsd;
   const api = p.hostedApi.sameTokensUsd;
@@ -255,7 +260,7 @@ export function renderMarkdown(ctx: ReportContext, m: Measured, p: PricedMonth):
     "## Cost",
     "",
     table(["item", "how", "USD"], [
-      ["GPU nodes", `${hours(p.gpuNodeHours)} node-hours × ${usd(p.prices.gpuNodeHourlyUsd)}/h (${mdText(p.prices.gpuNodePricedAs)}, root volume included)`, money(p.gpuUsd)],
+      ["GPU nodes", `${hours(p.gpuNodeHours)} node-hours × ${usd(p.prices.gpuNodeHourlyUsd)}/h (${mdText(pricedAs(p))}, root volume included)`, money(p.gpuUsd)],
       ["rest of the stack", `${hours(t.coverageHours)} h × ${usd(p.prices.fixedHourlyUsd)}/h (price book)`, money(p.fixedUsd)],
       ["total", "", money(p.totalUsd)],
       ["people", p.prices.people ? `${p.prices.people.hoursPerMonth} h a month × ${usd(p.prices.people.hourlyUsd)}/h, for the hours recorded` : "not counted", money(p.peopleUsd)],
@@ -302,7 +307,7 @@ export function renderSummary(ctx: ReportContext, m: Measured, p: PricedMonth): 
       ["tokens", `${count(t.promptTokens)} prompt, ${count(t.generationTokens)} generated`],
       ["latency p50/p95 s", `TTFT ${seconds(m.latency.ttft.p50)}/${seconds(m.latency.ttft.p95)}, e2e ${seconds(m.latency.e2e.p50)}/${seconds(m.latency.e2e.p95)}, queue ${seconds(m.latency.queue.p50)}/${seconds(m.latency.queue.p95)}`],
       ["replica-h, GPU node-h", `${hours(t.replicaHours)}, ${hours(t.gpuNodeHours)} (GPU utilization ${orNoData(t.gpuUtilizationPercent, (x) => `${round(x, 1)}%`)})`],
-      ["cost", `${money(p.totalUsd)}${p.prices.people ? ` (${money(p.totalWithPeopleUsd)} with people)` : ""}; ${money(p.usdPerMillionOutputTokens)} per 1M generated tokens`],
+      ["cost", `${money(p.totalUsd)}${p.prices.people ? ` (${money(p.totalWithPeopleUsd)} with people)` : ""}; ${money(p.usdPerMillionOutputTokens)} per 1M generated tokens (GPU nodes: ${pricedAs(p)})`],
       [p.hostedApi.id, `${money(p.hostedApi.sameTokensUsd)} for the same tokens: ${verdictVsApi(p)}`],
       ["overflow", overflowLine(p)],
     ], []).replace(/^ +\n/, ""),
