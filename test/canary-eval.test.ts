@@ -43,7 +43,7 @@ describe("eval files", () => {
       ['{"prompt": "p", "check": "regex", "pattern": "("}', /"pattern" is not a regular expression/],
       ['{"prompt": "p", "check": "json"}', /a json check needs "expected"/],
       ['{"prompt": "p", "check": "exact", "expected": ""}', /"expected" of a exact check is not a non-empty string/],
-      ['{"prompt": "p", "check": "exact", "expected": "a", "maxTokens": 0}', /"maxTokens" is not a whole number above 0/],
+      ['{"prompt": "p", "check": "exact", "expected": "a", "maxTokens": 0}', /"maxTokens" is not a whole number from 1 to 32,768/],
       ['{"id": "a", "prompt": "p", "check": "exact", "expected": "a"}\n{"id": "a", "prompt": "q", "check": "exact", "expected": "b"}', /line 2: "id" "a" is used twice/],
       ['{"messages": [{"role": "bot", "content": "x"}], "check": "exact", "expected": "a"}', /messages\[0\]\.role is not one of system, user, assistant/],
       ["\n\n", /e\.jsonl has no items/],

@@ -40,6 +40,9 @@ export interface EvalSet {
 /** max_tokens of an item that sets none: room for a short answer, and for a reasoning model's thinking. */
 export const DEFAULT_EVAL_MAX_TOKENS = 256;
 
+/** An answer longer than this is not what an eval checks (and the text is kept in memory). */
+const MAX_EVAL_TOKENS = 32_768;
+
 /** The eval set shipped with hostwise (arithmetic, extraction, format following), used when --eval names no file. */
 export const DEFAULT_EVAL_FILE = join(process.env.HOSTWISE_ROOT ?? join(__dirname, "..", ".."), "scripts", "canary", "evals", "default.jsonl");
 
@@ -121,7 +124,9 @@ export function parseEvalLines(text: string, file: string): EvalItem[] {
         throw fail(`"check" is ${JSON.stringify(json.check)}, not one of ${CHECKS.join(", ")}`);
     }
     const maxTokens = json.maxTokens ?? DEFAULT_EVAL_MAX_TOKENS;
-    if (typeof maxTokens !== "number" || !Number.isSafeInteger(maxTokens) || maxTokens < 1) throw fail('"maxTokens" is not a whole number above 0');
+    if (typeof maxTokens !== "number" || !Number.isSafeInteger(maxTokens) || maxTokens < 1 || maxTokens > MAX_EVAL_TOKENS) {
+      throw fail(`"maxTokens" is not a whole number from 1 to ${MAX_EVAL_TOKENS.toLocaleString("en-US")}`);
+    }
     items.push({ id, messages, check, maxTokens });
   });
   if (items.length === 0) throw new UsageError(`--eval: ${file} has no items`, hint);
