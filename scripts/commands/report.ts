@@ -15,7 +15,7 @@ import { collect } from "../report/collect";
 import { priceMonth, reportPrices } from "../report/price";
 import { PrometheusError, prometheusClient, splitCredentials } from "../report/prometheus";
 import { renderMarkdown, renderSummary, reportJson, type ReportContext } from "../report/render";
-import { parseSince, parseUntil, reportWindow } from "../report/window";
+import { parseSince, parseUntil, reportWindow, type ReportWindow } from "../report/window";
 
 export const REPORT_HELP = `hostwise report — a stack's month from its own Prometheus: traffic, latency, errors, real cost per token
 
@@ -163,7 +163,7 @@ export async function runReport(o: ReportOptions, terminal: ReportIo, deps: Repo
   const clean = (s: string) => terminalText(redactText(s));
   const io: ReportIo = { ...terminal, out: (s) => terminal.out(clean(s)), err: (s) => terminal.err(clean(s)) };
   let sc: StackCost;
-  let window;
+  let window: ReportWindow;
   try {
     window = reportWindow(o.since, parseUntil(o.until, now));
     sc = await deps.stackCost(o.dir, o.stack, o.overrides, now);
