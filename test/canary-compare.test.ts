@@ -113,7 +113,7 @@ describe("canary --compare-url: the command line", () => {
     const cases: Array<[string[], RegExp, NodeJS.ProcessEnv?]> = [
       [["--url", "http://a", "--compare-name", "x"], /^--compare-name: only with --compare-url/],
       [["--url", "http://a", "--compare-url", "ftp://b"], /^--compare-url: "ftp:\/\/b" is not http or https/],
-      [["--url", "http://a", "--compare-url", "http://b", "--compare-api-key-env", "sk-live-123"], /^--compare-api-key-env: "sk-live-123" is not an environment variable name/],
+      [["--url", "http://a", "--compare-url", "http://b", "--compare-api-key-env", "sk-live-123"], /^--compare-api-key-env: the value is not an environment variable name \(letters/],
       [["--url", "http://a", "--compare-url", "http://b", "--compare-api-key-env", "UNSET_KEY"], /^--compare-api-key-env: UNSET_KEY is not set/],
       [["--url", "http://a", "--compare-url", "http://b", "--compare-input-price", "0.5"], /^--compare-output-price: needed with its pair, since b is not in the price catalog/],
       [["--url", "http://a", "--compare-url", "http://b", "--compare-output-price=-1"], /^--compare-output-price: must be a number above 0/],
@@ -122,6 +122,8 @@ describe("canary --compare-url: the command line", () => {
       [["--url", "http://a", "--compare-url", "http://b", "--eval", "x", "--no-eval"], /^--eval and --no-eval: choose one/],
     ];
     for (const [argv, message, env] of cases) expect(usageError(argv, env ?? {}), argv.join(" ")).toMatch(message);
+    // a key given where the variable's name belongs is never echoed
+    expect(usageError(["--url", "http://a", "--compare-url", "http://b", "--compare-api-key-env", "sk-live-123"])).not.toContain("sk-live-123");
   });
 });
 

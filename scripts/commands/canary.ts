@@ -218,7 +218,8 @@ function parseCompare(values: Record<string, string | boolean | undefined>, env:
   const keyEnv = text("compare-api-key-env");
   if (keyEnv !== undefined) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv)) {
-      throw new UsageError(`--compare-api-key-env: "${keyEnv}" is not an environment variable name`, "name the variable that holds the key, e.g. --compare-api-key-env OPENAI_API_KEY (never the key itself)");
+      // Not echoed: a key passed here by mistake must not reach the terminal.
+      throw new UsageError("--compare-api-key-env: the value is not an environment variable name (letters, digits and _)", "name the variable that holds the key, e.g. --compare-api-key-env OPENAI_API_KEY (never the key itself)");
     }
     apiKey = env[keyEnv];
     if (apiKey === undefined || apiKey === "") throw new UsageError(`--compare-api-key-env: ${keyEnv} is not set`, `export ${keyEnv}=<the API's key>, then run again`);
