@@ -140,7 +140,7 @@ describe("canary --compare-url: a run", () => {
       ].join("\n"),
     );
   });
-  afterAll(() => { if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   // The self-hosted fake answers every eval item right; the "API" gets the JSON one wrong, with Markdown in it.
   const answers = (wrongJson: boolean) => (prompt: string) =>

@@ -147,7 +147,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await prometheus?.stop();
   await fake?.close();
-  if (out && !process.env.KEEP_REPORT) rmSync(out, { recursive: true, force: true });
+  if (out) rmSync(out, { recursive: true, force: true });
 });
 
 function io() {

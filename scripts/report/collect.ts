@@ -8,8 +8,7 @@ import type { ReportWindow } from "./window";
 import { BACKENDS } from "../../infra/k8s/entrypoint-metrics";
 
 /** Quantities that add up over time: absent in a recorded bucket = 0. */
-const ADDITIVE = ["replicaHours", "gpuNodeHours", "gpuHours", "promptTokens", "generationTokens", "preemptions"] as const;
-type Additive = (typeof ADDITIVE)[number];
+type Additive = "replicaHours" | "gpuNodeHours" | "gpuHours" | "promptTokens" | "generationTokens" | "preemptions";
 
 export interface Overflow {
   readonly requests: number;
