@@ -67,11 +67,14 @@ describe("hostwise prices refresh against recorded AWS responses", () => {
     const s = written.regions["us-east-2"]!.services!;
     const usd = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, v!.usd]));
     expect(usd).toEqual({
+      dataTransferOutGb: 0.09, // the first paid tier, listed second of four in the recording
       ebsGp3GbMonth: 0.08, ebsGp3IopsMonth: 0.005, ebsGp3ThroughputMiBpsMonth: 0.04, eksClusterExtended: 0.6, eksClusterStandard: 0.1,
       interfaceEndpointDataGb: 0.01, interfaceEndpointHour: 0.01, kmsKeyMonth: 1, logsIngestionGb: 0.5, logsStorageGbMonth: 0.03,
       natGatewayDataGb: 0.045, natGatewayHour: 0.045, nlbHour: 0.0225, nlbLcuHour: 0.006, publicIpv4Hour: 0.005,
     });
     expect(new Set(Object.values(s).map((l) => l!.source))).toEqual(new Set(["aws-price-list-2026-11-25"]));
+    // gp3 throughput comes per GiB/s-month ($40.96) and is kept per MiB/s-month: $40.96 ÷ 1024 = $0.04; the NLB lines
+    // are the Network load balancer's, though the Classic (hour $0.025) and Application (NLCU $0.008) ones come first
     // eu-west-1: the recording has only the NAT lines; the others keep the built-in figures with their sources
     const eu = written.regions["eu-west-1"]!.services!;
     expect(eu.natGatewayHour).toEqual({ usd: 0.048, source: "aws-price-list-2026-11-25" });

@@ -27,6 +27,8 @@ export const SERVICE_LINES = {
   logsIngestionGb: "GB ingested",
   logsStorageGbMonth: "GB-month archived",
   publicIpv4Hour: "public IPv4 address-hour",
+  /** AWS's first paid tier (up to 10 TB a month, after 100 GB free per account): the rate a stack's bytes cost. */
+  dataTransferOutGb: "GB out to the internet",
 } as const;
 
 export type ServiceLine = keyof typeof SERVICE_LINES;

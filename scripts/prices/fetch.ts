@@ -3,7 +3,7 @@ import type { PricingClient } from "@aws-sdk/client-pricing";
 import type { SavingsplansClient } from "@aws-sdk/client-savingsplans";
 import type { CommitmentEntry, InstanceEntry, PricedLine, RegionEntry, ServiceLine } from "../../infra/catalog/aws-prices";
 import type { Source } from "../../infra/catalog/source";
-import { firstTierUsd, isUsageType, parsePriceListItem, type PriceListProduct } from "./price-list";
+import { firstTier, isUsageType, parsePriceListItem, type PriceDimension, type PriceListProduct } from "./price-list";
 
 // Reads one region's prices from AWS's own price APIs, in the catalog's format: On-Demand and standard
 // reserved-instance rates and the service lines from the Price List Query API (GetProducts), savings-plan rates
@@ -22,8 +22,21 @@ export interface PriceApis {
   };
 }
 
-/** Usage types of the service lines, as the Price List names them without the region prefix. */
-const SERVICE_USAGE: ReadonlyArray<{ readonly serviceCode: string; readonly usageType: string; readonly line: ServiceLine | "eksExtendedSurcharge" }> = [
+interface ServiceUsage {
+  readonly serviceCode: string;
+  /** As the Price List names it without the region prefix. */
+  readonly usageType: string;
+  readonly line: ServiceLine | "eksExtendedSurcharge";
+  /** Set where one usage type prices several products (ELB: Application, Network, Gateway and Classic). */
+  readonly operation?: string;
+  /** The attribute holding the region: AWSDataTransfer names where the bytes leave from. */
+  readonly regionAttribute?: string;
+  /** Units the price may come in, with what divides it to the line's unit; a price in another unit is not read. */
+  readonly units?: Readonly<Record<string, number>>;
+}
+
+/** Where each service line is in the Price List. */
+const SERVICE_USAGE: readonly ServiceUsage[] = [
   { serviceCode: "AmazonEKS", usageType: "AmazonEKS-Hours:perCluster", line: "eksClusterStandard" },
   // extended support is billed as a surcharge on top of the standard cluster-hour
   { serviceCode: "AmazonEKS", usageType: "AmazonEKS-Hours:extendedSupport", line: "eksExtendedSurcharge" },
@@ -31,16 +44,28 @@ const SERVICE_USAGE: ReadonlyArray<{ readonly serviceCode: string; readonly usag
   { serviceCode: "AmazonEC2", usageType: "NatGateway-Bytes", line: "natGatewayDataGb" },
   { serviceCode: "AmazonEC2", usageType: "EBS:VolumeUsage.gp3", line: "ebsGp3GbMonth" },
   { serviceCode: "AmazonEC2", usageType: "EBS:VolumeP-IOPS.gp3", line: "ebsGp3IopsMonth" },
-  { serviceCode: "AmazonEC2", usageType: "EBS:VolumeP-Throughput.gp3", line: "ebsGp3ThroughputMiBpsMonth" },
+  // AWS prices gp3 throughput per GiB/s-month ($40.96 in us-east-1) and advertises it per MiB/s-month ($0.04)
+  { serviceCode: "AmazonEC2", usageType: "EBS:VolumeP-Throughput.gp3", line: "ebsGp3ThroughputMiBpsMonth", units: { "gibps-mo": 1024, "mibps-mo": 1 } },
   { serviceCode: "AmazonVPC", usageType: "PublicIPv4:InUseAddress", line: "publicIpv4Hour" },
   { serviceCode: "AmazonVPC", usageType: "VpcEndpoint-Hours", line: "interfaceEndpointHour" },
   { serviceCode: "AmazonVPC", usageType: "VpcEndpoint-Bytes", line: "interfaceEndpointDataGb" },
-  { serviceCode: "AWSELB", usageType: "LoadBalancerUsage", line: "nlbHour" },
-  { serviceCode: "AWSELB", usageType: "LCUUsage", line: "nlbLcuHour" },
+  { serviceCode: "AWSELB", usageType: "LoadBalancerUsage", line: "nlbHour", operation: "LoadBalancing:Network" },
+  { serviceCode: "AWSELB", usageType: "LCUUsage", line: "nlbLcuHour", operation: "LoadBalancing:Network" },
   { serviceCode: "awskms", usageType: "KMS-Keys", line: "kmsKeyMonth" },
   { serviceCode: "AmazonCloudWatch", usageType: "DataProcessing-Bytes", line: "logsIngestionGb" },
   { serviceCode: "AmazonCloudWatch", usageType: "TimedStorage-ByteHrs", line: "logsStorageGbMonth" },
+  { serviceCode: "AWSDataTransfer", usageType: "DataTransfer-Out-Bytes", line: "dataTransferOutGb", regionAttribute: "fromRegionCode" },
 ];
+
+/** A service line's rate from the products a usage type matched: the first tier, in the line's unit. */
+function serviceRate(s: ServiceUsage, products: readonly PriceListProduct[]): number | undefined {
+  const product = products.find((p) => isUsageType(p.attributes.usagetype, s.usageType) && (s.operation === undefined || p.attributes.operation === s.operation));
+  const tier: PriceDimension | undefined = product && firstTier(product.onDemand);
+  if (!tier) return undefined;
+  if (!s.units) return tier.usd;
+  const divisor = s.units[tier.unit.toLowerCase()];
+  return divisor === undefined ? undefined : Number((tier.usd / divisor).toPrecision(10));
+}
 
 const TERMS: Record<string, "1y" | "3y"> = { "1yr": "1y", "3yr": "3y", "31536000": "1y", "94608000": "3y" };
 const PAYMENTS: Record<string, string> = { "No Upfront": "no-upfront", "Partial Upfront": "partial-upfront", "All Upfront": "all-upfront" };
@@ -212,11 +237,7 @@ export async function fetchRegion(apis: PriceApis, region: string, types: readon
   });
 
   const found = await pool(
-    SERVICE_USAGE.map((s) => async () => {
-      const products = await getProducts(apis, s.serviceCode, { regionCode: region }, { usagetype: s.usageType });
-      const product = products.find((p) => isUsageType(p.attributes.usagetype, s.usageType));
-      return product ? firstTierUsd(product.onDemand) : undefined;
-    }),
+    SERVICE_USAGE.map((s) => async () => serviceRate(s, await getProducts(apis, s.serviceCode, { [s.regionAttribute ?? "regionCode"]: region }, { usagetype: s.usageType }))),
   );
   const usd = Object.fromEntries(SERVICE_USAGE.map((s, i) => [s.line, found[i]]));
   const services: Partial<Record<ServiceLine, PricedLine>> = {};

@@ -55,10 +55,9 @@ export function parsePriceListItem(item: unknown): PriceListProduct {
   };
 }
 
-/** The On-Demand price of the first tier (beginRange 0): tiered lines (GB processed) start there. */
-export function firstTierUsd(dims: readonly PriceDimension[]): number | undefined {
-  const tiers = [...dims].sort((a, b) => Number(a.beginRange ?? 0) - Number(b.beginRange ?? 0));
-  return tiers[0]?.usd;
+/** The On-Demand dimension of the first tier (beginRange 0): tiered lines (GB processed, GB out) start there. */
+export function firstTier(dims: readonly PriceDimension[]): PriceDimension | undefined {
+  return [...dims].sort((a, b) => Number(a.beginRange ?? 0) - Number(b.beginRange ?? 0))[0];
 }
 
 /** Whether a usage type is the given one, with or without its region prefix ("USE2-NatGateway-Hours"). */
