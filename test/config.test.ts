@@ -25,6 +25,13 @@ const CUSTOM = {
 const UNSOUND_PRICES = join(mkdtempSync(join(tmpdir(), "hostwise-config-")), "prices.json");
 writeFileSync(UNSOUND_PRICES, JSON.stringify({ currency: "USD", regions: { "us-east-1": { instances: { "g5.xlarge": { onDemand: -1, source: "x" } } } } }));
 
+/** A sound price file that prices eu-west-1's service lines but does not catalogue its instances. */
+const NO_INSTANCE_PRICES = join(mkdtempSync(join(tmpdir(), "hostwise-config-")), "prices.json");
+writeFileSync(NO_INSTANCE_PRICES, JSON.stringify({
+  format: "hostwise-aws-prices/1", currency: "USD", sources: { s: { ref: "a test", date: "2026-11-25" } },
+  regions: { "eu-west-1": { services: { eksClusterStandard: { usd: 0.1, source: "s" } } } },
+}));
+
 // Every bad input the foundation issue names, and a few more: the key reported and what the message says.
 const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["unknown model id without a custom architecture", { model: "meta-llama/Llama-9-13b" }, "hostwise:model", /not in the model catalog and no custom architecture/],
@@ -60,7 +67,7 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["a malformed price override", { instancePrices: ["g6e.xlarge:2.1"] }, "hostwise:instancePrices", /entry "g6e\.xlarge:2\.1" is not "instance-type=usd-per-hour"/],
   ["a pinned instance the region does not offer", { instanceType: "g6e.xlarge", "aws:region": "eu-west-1" }, "hostwise:instanceType", /g6e\.xlarge is not offered in eu-west-1; regions that have it: us-east-1, us-east-2, us-west-2, eu-central-1, eu-north-1, ap-northeast-1$/],
   ["a pinned instance sold through Capacity Blocks only", { instanceType: "p5e.48xlarge", "aws:region": "us-east-2", model: "meta-llama/Llama-3.1-70B-Instruct" }, "hostwise:instancePrices", /p5e\.48xlarge has no On-Demand price in us-east-2 \(the built-in catalog\) \(sold through Capacity Blocks only\)/],
-  ["a region whose instances the catalog does not list", { "aws:region": "sa-east-1" }, "hostwise:instancePrices", /^the built-in catalog has no instance prices for sa-east-1$/],
+  ["a region whose instances the price file does not list", { "aws:region": "eu-west-1", priceCatalogFile: NO_INSTANCE_PRICES }, "hostwise:instancePrices", /^.*prices\.json has no instance prices for eu-west-1$/],
   ["AWQ without a pre-quantized checkpoint", { quantization: "awq" }, "hostwise:checkpoint", /quantization awq needs a pre-quantized checkpoint/],
   ["gpuMemoryUtilization above 1", { gpuMemoryUtilization: "1.5" }, "hostwise:gpuMemoryUtilization", /must be a number above 0 and at most 1, got 1\.5/],
   ["a non-numeric number", { peakRequestsPerSecond: "lots" }, "hostwise:peakRequestsPerSecond", /must be a number above 0 and at most 1,000,000, got "lots"/],
