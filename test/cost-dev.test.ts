@@ -63,4 +63,31 @@ describe("dev stack cost", () => {
     expect(cost.pricing).toEqual({ region: "eu-west-1", catalog: "the built-in catalog", gpuPurchase: "on-demand", systemPurchase: "on-demand" });
     expect(cost.assumptions[0]).toMatch(/^prices: eu-west-1 rates from the built-in catalog, every line at eu-west-1 rates/);
   });
+
+  it("in sa-east-1 prices the nodes at São Paulo's rates and lists the two lines it has no rate for", async () => {
+    const now = new Date("2026-11-23T12:00:00Z");
+    vi.resetModules();
+    const fresh = (await import("../scripts/lib/stack-cost")).stackCost;
+    const { plan, cost } = await fresh(ROOT, "dev", ["aws:region=sa-east-1"], now);
+    const fixed =
+      3.65 + //              Elastic IP: $0.005 × 730
+      1 + //                 KMS key
+      73 + //                EKS control plane: $0.10 × 730 (sa-east-1's AmazonEKS offer)
+      2 * 0.153 * 730 + //   two m6i.large system nodes at $0.153 (sa-east-1's AmazonEC2 offer): $223.38
+      2 * 50 * 0.152 + //    their 50 GiB gp3 root volumes at $0.152
+      20 * 0.152; //         Prometheus's 20 GiB volume: in all $319.27
+    const gpuNode = 1.368 * 730 + 30 * 0.152; // g6.xlarge at $1.368 (Vantage, 2026-01-21): $998.64, + $4.56 of root volume
+    expect(plan.instanceType).toBe("g6.xlarge");
+    expect(cost.monthlyUsd.min).toBeCloseTo(fixed, 6); // $319.27
+    expect(cost.monthlyUsd.expected).toBeCloseTo(fixed + 0.5 * gpuNode, 6); // $820.87
+    expect(cost.monthlyUsd.max).toBeCloseTo(fixed + 2 * gpuNode, 6); // $2,325.67
+    // no NAT GB or log-ingestion rate for sa-east-1 could be sourced: the NAT gateway and the log group are listed
+    // as not priced (never at another region's rate), with how to get the rates
+    expect(cost.notPriced.map((n) => [n.name, n.reason.replace(/ \(to price it: .*\)$/, "")])).toEqual([
+      ["dev-nat-0", "the built-in catalog has no natGatewayDataGb rate for sa-east-1"],
+      ["dev-control-plane", "the built-in catalog has no logsIngestionGb rate for sa-east-1"],
+    ]);
+    const components = cost.resources.flatMap((r) => r.components);
+    expect(components.filter((c) => c.region !== "sa-east-1").map((c) => c.name)).toEqual([]);
+  });
 });

@@ -9,7 +9,7 @@ const CTX: PriceContext = {
   gpu: ON_DEMAND("gpu"),
   system: ON_DEMAND("system"),
   now: new Date("2026-11-23T12:00:00Z"),
-  usage: { expectedUtilization: 0.5, natDataGbPerMonth: 100, endpointDataGbPerMonth: 10, logIngestionGbPerMonth: 10, nlbCapacityUnits: 2 },
+  usage: { expectedUtilization: 0.5, natDataGbPerMonth: 100, endpointDataGbPerMonth: 10, logIngestionGbPerMonth: 10, nlbCapacityUnits: 2, internetDataOutGbPerMonth: 40 },
   instancePrices: { "r7i.large": 0.1323 },
   expectedNodes: { gpu: 1.5 },
   launchTemplateDiskGiB: { gpu: 200 },
@@ -73,6 +73,20 @@ describe("price book entries", () => {
   it("a LoadBalancer Service is a Network Load Balancer: $0.0225/h plus $0.006 per NLCU-hour; other Services are free", () => {
     expect(monthly("kubernetes:core/v1:Service", { spec: { type: "LoadBalancer" } }).expected).toBeCloseTo(16.425 + 2 * 4.38, 6);
     expect(price("kubernetes:core/v1:Service", { spec: { type: "ClusterIP" } }).free).toHaveLength(1);
+  });
+
+  it("an internet-facing NLB also sends its responses out of AWS: $0.09 per GB of the assumed data; an internal one does not", () => {
+    const scheme = (s: string) => ({ metadata: { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": s } }, spec: { type: "LoadBalancer" } });
+    const open = price("kubernetes:core/v1:Service", scheme("internet-facing")).priced[0]!;
+    // $16.425 + 2 NLCU × $4.38 + 40 GB × $0.09 (us-east-1's first paid tier) = $28.785
+    expect(open.monthlyUsd.expected).toBeCloseTo(16.425 + 2 * 4.38 + 40 * 0.09, 6);
+    const out = open.components[2]!;
+    expect([out.name, out.unit, out.unitPriceUsd, out.assumption]).toEqual([
+      "data transfer out to the internet", "GB out to the internet", 0.09, "internetDataOutGbPerMonth = 40 GB of responses to clients on the internet",
+    ]);
+    expect(out.source.ref).toMatch(/data_transfer_test\.golden/);
+    // internal (the controller's default when the annotation is absent): the traffic stays in AWS
+    expect(price("kubernetes:core/v1:Service", scheme("internal")).priced[0]!.components.map((c) => c.name)).toEqual(["Network Load Balancer", "NLB capacity units"]);
   });
 
   it("persistent volumes: PVCs and the Prometheus chart's volume at $0.08/GB-month", () => {

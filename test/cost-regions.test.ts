@@ -10,7 +10,7 @@ import { priceResources, type PriceContext } from "../infra/cost/pricebook";
 import type { ResourceView } from "../infra/resource-view";
 import { issuesFor, specFor } from "./helpers";
 
-// The price book in three regions under three purchase options, against figures worked out by hand from the
+// The price book in several regions under three purchase options, against figures worked out by hand from the
 // region's column of infra/catalog/aws-regional-prices.json (730 hours a month).
 
 /** A small stack: one GPU node and two system nodes (50 GiB root volumes), a NAT gateway, the control plane. */
@@ -32,7 +32,7 @@ function priced(config: RawConfig) {
 }
 const monthly = (r: ReturnType<typeof priced>, name: string) => r.priced.find((p) => p.name === name)!.monthlyUsd.expected;
 
-describe("three regions, each priced from its own column", () => {
+describe("each region priced from its own column", () => {
   it("us-east-1 On-Demand", () => {
     const r = priced({ "aws:region": "us-east-1" });
     expect(monthly(r, "gpu")).toBeCloseTo(1.006 * 730 + 50 * 0.08, 6); // g5.xlarge $734.38 + gp3 $4.00
@@ -60,6 +60,23 @@ describe("three regions, each priced from its own column", () => {
     expect(r.notPriced.map((n) => [n.name, n.reason])).toEqual([
       ["logs", "the built-in catalog has no logsIngestionGb rate for ap-northeast-1 (to price it: run `hostwise prices refresh --region ap-northeast-1 --out prices.json` with AWS credentials and set hostwise:priceCatalogFile prices.json)"],
     ]);
+  });
+
+  it("eu-central-1 On-Demand: NAT data and log ingestion at the rates its own bill shows", () => {
+    const r = priced({ "aws:region": "eu-central-1" });
+    expect(monthly(r, "gpu")).toBeCloseTo(1.258 * 730 + 50 * 0.0952, 6); // $918.34 + $4.76
+    expect(monthly(r, "system")).toBeCloseTo(2 * (0.115 * 730 + 50 * 0.0952), 6); // 2 × ($83.95 + $4.76)
+    expect(monthly(r, "nat")).toBeCloseTo(0.052 * 730 + 100 * 0.052, 6); // $37.96 + 100 GB × $0.052 (EUC1-NatGateway-Bytes, CUR)
+    expect(monthly(r, "logs")).toBeCloseTo(10 * 0.63, 6); // EUC1-VendedLog-Bytes, CUR
+    expect(r.notPriced).toEqual([]);
+  });
+
+  it("sa-east-1 On-Demand: instances from its own price list, NAT data and logs listed as not priced", () => {
+    const r = priced({ "aws:region": "sa-east-1" });
+    expect(monthly(r, "gpu")).toBeCloseTo(1.71 * 730 + 50 * 0.152, 6); // g5.xlarge $1,248.30 + gp3 $7.60
+    expect(monthly(r, "system")).toBeCloseTo(2 * (0.153 * 730 + 50 * 0.152), 6); // 2 × (m6i.large $111.69 + $7.60)
+    expect(monthly(r, "eks")).toBeCloseTo(73, 6);
+    expect(r.notPriced.map((n) => n.name)).toEqual(["nat", "logs"]);
   });
 });
 
@@ -141,5 +158,49 @@ describe("no line reads another region's rate", () => {
 
   it("the catalog is sound: every figure names a dated source", () => {
     expect(priceFileProblems(BUILT_IN_CATALOG.file)).toEqual([]);
+  });
+});
+
+describe("what the catalog prices, region by region (the README's table of gaps)", () => {
+  it("every region lists the system types and the GPU types AWS prices there", () => {
+    for (const region of catalogRegions(BUILT_IN_CATALOG)) {
+      const prices = RegionPrices.of(BUILT_IN_CATALOG, region)!;
+      expect(prices.instancesCatalogued, region).toBe(true);
+      for (const type of ["m6i.large", "m6i.xlarge", "m7i.large", "m7i.xlarge"]) expect(prices.instance(type)?.onDemand?.usd, `${region} ${type}`).toBeGreaterThan(0);
+    }
+    // São Paulo: what AWS's price list has there (no g6e, g7e, p4de, p5e, p5en or p6-b200), and no spot snapshot
+    const sa = RegionPrices.of(BUILT_IN_CATALOG, "sa-east-1")!;
+    expect(INSTANCE_TYPES.map((i) => i.instanceType).filter((t) => sa.instance(t))).toEqual([
+      ...["g4dn.xlarge", "g4dn.2xlarge", "g4dn.4xlarge", "g4dn.8xlarge", "g4dn.16xlarge", "g4dn.12xlarge"],
+      ...["g5.xlarge", "g5.2xlarge", "g5.4xlarge", "g5.8xlarge", "g5.16xlarge", "g5.12xlarge", "g5.24xlarge", "g5.48xlarge"],
+      ...["g6.xlarge", "g6.2xlarge", "g6.4xlarge", "g6.8xlarge", "g6.16xlarge", "g6.12xlarge", "g6.24xlarge", "g6.48xlarge"],
+      ...["p4d.24xlarge", "p5.4xlarge", "p5.48xlarge"],
+    ]);
+    expect(INSTANCE_TYPES.filter((i) => sa.instance(i.instanceType)?.spot)).toEqual([]);
+  });
+
+  it("names the service lines no dated source was found for: they are priced nowhere else either", () => {
+    const missing = Object.fromEntries(
+      catalogRegions(BUILT_IN_CATALOG).map((region) => {
+        const prices = RegionPrices.of(BUILT_IN_CATALOG, region)!;
+        return [region, (Object.keys(SERVICE_LINES) as ServiceLine[]).filter((line) => !prices.service(line))];
+      }),
+    );
+    const gp3Extras = ["ebsGp3ThroughputMiBpsMonth", "ebsGp3IopsMonth"];
+    expect(missing).toEqual({
+      "us-east-1": [],
+      "us-east-2": ["natGatewayDataGb", ...gp3Extras, "nlbLcuHour", "interfaceEndpointDataGb"],
+      "us-west-2": [...gp3Extras, "nlbLcuHour", "logsIngestionGb"],
+      "ca-central-1": ["natGatewayDataGb", ...gp3Extras, "nlbLcuHour", "interfaceEndpointDataGb", "logsIngestionGb"],
+      "eu-west-1": ["nlbLcuHour", "interfaceEndpointDataGb"],
+      "eu-west-2": [...gp3Extras, "interfaceEndpointDataGb", "logsIngestionGb"],
+      "eu-central-1": [...gp3Extras, "nlbLcuHour"],
+      "eu-north-1": ["natGatewayDataGb", ...gp3Extras, "nlbLcuHour", "interfaceEndpointDataGb", "logsIngestionGb"],
+      "ap-northeast-1": ["nlbLcuHour", "interfaceEndpointDataGb", "logsIngestionGb"],
+      "ap-southeast-1": [...gp3Extras, "nlbLcuHour", "interfaceEndpointDataGb", "logsIngestionGb"],
+      "ap-southeast-2": ["natGatewayDataGb", ...gp3Extras, "nlbLcuHour", "interfaceEndpointDataGb", "logsIngestionGb"],
+      "ap-south-1": ["natGatewayDataGb", ...gp3Extras, "nlbLcuHour", "interfaceEndpointDataGb", "logsIngestionGb"],
+      "sa-east-1": ["natGatewayDataGb", "interfaceEndpointDataGb", "logsIngestionGb"],
+    });
   });
 });

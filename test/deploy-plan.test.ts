@@ -149,7 +149,7 @@ describe("gp3 pricing", () => {
   it("bills throughput above 125 MiB/s and IOPS above 3,000 on every node's root volume", () => {
     const ctx: PriceContext = {
       prices: RegionPrices.of(BUILT_IN_CATALOG, "us-east-1")!, gpu: ON_DEMAND("gpu"), system: ON_DEMAND("system"), now: new Date("2026-11-23T12:00:00Z"),
-      usage: { expectedUtilization: 0.5, natDataGbPerMonth: 0, endpointDataGbPerMonth: 0, logIngestionGbPerMonth: 0, nlbCapacityUnits: 0 },
+      usage: { expectedUtilization: 0.5, natDataGbPerMonth: 0, endpointDataGbPerMonth: 0, logIngestionGbPerMonth: 0, nlbCapacityUnits: 0, internetDataOutGbPerMonth: 0 },
       instancePrices: {}, expectedNodes: { gpu: 1 }, launchTemplateDiskGiB: { gpu: 250 }, launchTemplateGp3: { gpu: { throughputMiBps: 1000, iops: 4000 } },
     };
     const [group] = priceResources([{ type: "aws:eks/nodeGroup:NodeGroup", name: "gpu", props: { instanceTypes: ["g6.xlarge"], scalingConfig: { minSize: 0, desiredSize: 1, maxSize: 2 } } }], ctx).priced;

@@ -134,6 +134,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Cost assumptions", key: "endpointDataGbPerMonth", kind: "number", range: { min: 0, max: 10_000_000 }, default: "10", description: "Data through each VPC interface endpoint per month, GB (egress none)." },
   { group: "Cost assumptions", key: "logIngestionGbPerMonth", kind: "number", range: { min: 0, max: 10_000_000 }, default: "10", description: "Control-plane logs ingested into CloudWatch per month, GB." },
   { group: "Cost assumptions", key: "nlbCapacityUnits", kind: "number", range: { min: 0, max: 1_000_000 }, default: "1", description: "Average Network Load Balancer capacity units (NLCU) in use." },
+  { group: "Cost assumptions", key: "internetDataOutGbPerMonth", kind: "number", range: { min: 0, max: 10_000_000 }, default: "10", description: "Data an internet-facing load balancer sends to clients per month, GB (responses; AWS bills data out to the internet, not in). Priced only with loadBalancer internet-facing." },
   { group: "Cost assumptions", key: "engineerHoursPerMonth", kind: "number", range: { min: 0, max: 100_000 }, default: "", description: "People cost: engineer hours a month spent running the stack; empty = left out." },
   { group: "Cost assumptions", key: "engineerHourlyUsd", kind: "number", range: { min: 0, max: 10_000 }, default: "", description: "People cost: loaded cost of an engineer hour, USD." },
   // Hosted API

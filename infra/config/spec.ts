@@ -141,6 +141,8 @@ export interface UsageSpec {
   readonly endpointDataGbPerMonth: number;
   readonly logIngestionGbPerMonth: number;
   readonly nlbCapacityUnits: number;
+  /** GB an internet-facing load balancer sends to clients a month (data transfer out to the internet). */
+  readonly internetDataOutGbPerMonth: number;
   readonly people?: { readonly hoursPerMonth: number; readonly hourlyUsd: number };
 }
 

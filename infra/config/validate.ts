@@ -335,17 +335,18 @@ export function readUsage(r: ConfigReader): UsageSpec | undefined {
   const endpointDataGbPerMonth = r.number("endpointDataGbPerMonth");
   const logIngestionGbPerMonth = r.number("logIngestionGbPerMonth");
   const nlbCapacityUnits = r.number("nlbCapacityUnits");
+  const internetDataOutGbPerMonth = r.number("internetDataOutGbPerMonth");
   const hoursPerMonth = r.number("engineerHoursPerMonth");
   const hourlyUsd = r.number("engineerHourlyUsd");
   if ((hoursPerMonth === undefined) !== (hourlyUsd === undefined) && !r.issues.some((i) => /engineer/.test(i.key))) {
     const missing = hoursPerMonth === undefined ? "engineerHoursPerMonth" : "engineerHourlyUsd";
     r.fail(missing, "is needed with its pair to count the people cost", `${setHint(missing, missing === "engineerHourlyUsd" ? 95 : 20)}, or unset both`);
   }
-  if (expectedUtilization === undefined || natDataGbPerMonth === undefined || endpointDataGbPerMonth === undefined || logIngestionGbPerMonth === undefined || nlbCapacityUnits === undefined) {
+  if (expectedUtilization === undefined || natDataGbPerMonth === undefined || endpointDataGbPerMonth === undefined || logIngestionGbPerMonth === undefined || nlbCapacityUnits === undefined || internetDataOutGbPerMonth === undefined) {
     return undefined;
   }
   return {
-    expectedUtilization, natDataGbPerMonth, endpointDataGbPerMonth, logIngestionGbPerMonth, nlbCapacityUnits,
+    expectedUtilization, natDataGbPerMonth, endpointDataGbPerMonth, logIngestionGbPerMonth, nlbCapacityUnits, internetDataOutGbPerMonth,
     ...(hoursPerMonth !== undefined && hourlyUsd !== undefined ? { people: { hoursPerMonth, hourlyUsd } } : {}),
   };
 }

@@ -165,12 +165,19 @@ const logGroup: Entry = (_r, ctx) => [
   component("log ingestion", same(ctx.usage.logIngestionGbPerMonth), rate(ctx, "logsIngestionGb"), `logIngestionGbPerMonth = ${ctx.usage.logIngestionGbPerMonth} GB`),
 ];
 
-/** A Service of type LoadBalancer: the AWS Load Balancer Controller creates a Network Load Balancer for it. */
+/**
+ * A Service of type LoadBalancer: the AWS Load Balancer Controller creates a Network Load Balancer for it
+ * (internal unless the scheme annotation says otherwise). An internet-facing one sends its responses out of
+ * AWS, which is billed per GB; requests coming in are free, and an internal one's traffic never leaves AWS.
+ */
 const kubernetesService: Entry = (r, ctx) => {
   if (r.props.spec?.type !== "LoadBalancer") return [];
+  const internetFacing = r.props.metadata?.annotations?.["service.beta.kubernetes.io/aws-load-balancer-scheme"] === "internet-facing";
+  const out = ctx.usage.internetDataOutGbPerMonth;
   return [
     component("Network Load Balancer", hours(same(1)), rate(ctx, "nlbHour")),
     component("NLB capacity units", hours(same(ctx.usage.nlbCapacityUnits)), rate(ctx, "nlbLcuHour"), `nlbCapacityUnits = ${ctx.usage.nlbCapacityUnits}`),
+    ...(internetFacing ? [component("data transfer out to the internet", same(out), rate(ctx, "dataTransferOutGb"), `internetDataOutGbPerMonth = ${out} GB of responses to clients on the internet`)] : []),
   ];
 };
 
