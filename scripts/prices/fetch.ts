@@ -3,7 +3,7 @@ import type { PricingClient } from "@aws-sdk/client-pricing";
 import type { SavingsplansClient } from "@aws-sdk/client-savingsplans";
 import type { CommitmentEntry, InstanceEntry, PricedLine, RegionEntry, ServiceLine } from "../../infra/catalog/aws-prices";
 import type { Source } from "../../infra/catalog/source";
-import { firstTier, isUsageType, parsePriceListItem, type PriceDimension, type PriceListProduct } from "./price-list";
+import { firstTier, isUsageType, parsePriceListItem, type PriceListProduct } from "./price-list";
 
 // Reads one region's prices from AWS's own price APIs, in the catalog's format: On-Demand and standard
 // reserved-instance rates and the service lines from the Price List Query API (GetProducts), savings-plan rates
@@ -60,7 +60,7 @@ const SERVICE_USAGE: readonly ServiceUsage[] = [
 /** A service line's rate from the products a usage type matched: the first tier, in the line's unit. */
 function serviceRate(s: ServiceUsage, products: readonly PriceListProduct[]): number | undefined {
   const product = products.find((p) => isUsageType(p.attributes.usagetype, s.usageType) && (s.operation === undefined || p.attributes.operation === s.operation));
-  const tier: PriceDimension | undefined = product && firstTier(product.onDemand);
+  const tier = product && firstTier(product.onDemand);
   if (!tier) return undefined;
   if (!s.units) return tier.usd;
   const divisor = s.units[tier.unit.toLowerCase()];
