@@ -132,7 +132,7 @@ describe("choosing the plan", () => {
     expect(catalog.gpuCost.hourlyUsd.peak).toBe(1.123);
     expect(catalog.gpuCost.rate).toMatchObject({ region: "eu-west-1", onDemandFrom: "catalog" });
     expect(catalog.excluded.find((e) => e.instanceType === "g6.xlarge")?.reason).toBe(
-      "not offered in eu-west-1; regions that have it: us-east-1, us-east-2, us-west-2, ca-central-1, eu-west-2, eu-central-1, eu-north-1, ap-northeast-1, ap-southeast-2, ap-south-1",
+      "not offered in eu-west-1; regions that have it: us-east-1, us-east-2, us-west-2, ca-central-1, eu-west-2, eu-central-1, eu-north-1, ap-northeast-1, ap-southeast-2, ap-south-1, sa-east-1",
     );
     const overridden = planSizing(specFor({ "aws:region": "eu-west-1", instancePrices: ["g5.xlarge=0.9"] }));
     expect(overridden.gpuCost.hourlyUsd.peak).toBe(0.9);
