@@ -75,17 +75,18 @@ describe("dev stack cost", () => {
       73 + //                EKS control plane: $0.10 × 730 (sa-east-1's AmazonEKS offer)
       2 * 0.153 * 730 + //   two m6i.large system nodes at $0.153 (sa-east-1's AmazonEC2 offer): $223.38
       2 * 50 * 0.152 + //    their 50 GiB gp3 root volumes at $0.152
-      2 * 0.152; //          Prometheus's 2 GiB volume (test/metrics-storage.test.ts): in all $316.53
+      2 * 0.152 + //         Prometheus's 2 GiB volume (test/metrics-storage.test.ts)
+      0.093 * 730; //        the NAT gateway's hour (sa-east-1 has a rate for it, not for its data): in all $384.42
     const gpuNode = 1.368 * 730 + 30 * 0.152; // g6.xlarge at $1.368 (Vantage, 2026-01-21): $998.64, + $4.56 of root volume
     expect(plan.instanceType).toBe("g6.xlarge");
-    expect(cost.monthlyUsd.min).toBeCloseTo(fixed, 6); // $316.53
-    expect(cost.monthlyUsd.expected).toBeCloseTo(fixed + 0.5 * gpuNode, 6); // $818.13
-    expect(cost.monthlyUsd.max).toBeCloseTo(fixed + 2 * gpuNode, 6); // $2,322.93
-    // no NAT GB or log-ingestion rate for sa-east-1 could be sourced: the NAT gateway and the log group are listed
-    // as not priced (never at another region's rate), with how to get the rates
+    expect(cost.monthlyUsd.min).toBeCloseTo(fixed, 6); // $384.42
+    expect(cost.monthlyUsd.expected).toBeCloseTo(fixed + 0.5 * gpuNode, 6); // $886.02
+    expect(cost.monthlyUsd.max).toBeCloseTo(fixed + 2 * gpuNode, 6); // $2,390.82
+    // no NAT GB or log-ingestion rate for sa-east-1 could be sourced: those two lines are listed as not priced
+    // (never at another region's rate), with how to get the rates; the gateway's hour is priced
     expect(cost.notPriced.map((n) => [n.name, n.reason.replace(/ \(to price it: .*\)$/, "")])).toEqual([
-      ["dev-nat-0", "the built-in catalog has no natGatewayDataGb rate for sa-east-1"],
-      ["dev-control-plane", "the built-in catalog has no logsIngestionGb rate for sa-east-1"],
+      ["dev-nat-0", "data processed: the built-in catalog has no natGatewayDataGb rate for sa-east-1"],
+      ["dev-control-plane", "log ingestion: the built-in catalog has no logsIngestionGb rate for sa-east-1"],
     ]);
     const components = cost.resources.flatMap((r) => r.components);
     expect(components.filter((c) => c.region !== "sa-east-1").map((c) => c.name)).toEqual([]);

@@ -58,7 +58,7 @@ describe("each region priced from its own column", () => {
     expect(monthly(r, "nat")).toBeCloseTo(0.062 * 730 + 100 * 0.062, 6); // $45.26 + $6.20
     // us-east-1 and eu-west-1 have a log-ingestion rate; ap-northeast-1 has none in the catalog: not borrowed
     expect(r.notPriced.map((n) => [n.name, n.reason])).toEqual([
-      ["logs", "the built-in catalog has no logsIngestionGb rate for ap-northeast-1 (to price it: run `hostwise prices refresh --region ap-northeast-1 --out prices.json` with AWS credentials and set hostwise:priceCatalogFile prices.json)"],
+      ["logs", "log ingestion: the built-in catalog has no logsIngestionGb rate for ap-northeast-1 (to price it: run `hostwise prices refresh --region ap-northeast-1 --out prices.json` with AWS credentials and set hostwise:priceCatalogFile prices.json)"],
     ]);
   });
 
@@ -77,6 +77,9 @@ describe("each region priced from its own column", () => {
     expect(monthly(r, "system")).toBeCloseTo(2 * (0.153 * 730 + 50 * 0.152), 6); // 2 × (m6i.large $111.69 + $7.60)
     expect(monthly(r, "eks")).toBeCloseTo(73, 6);
     expect(r.notPriced.map((n) => n.name)).toEqual(["nat", "logs"]);
+    // the gateway's hour has a São Paulo rate and counts; only its data line is missing
+    expect(monthly(r, "nat")).toBeCloseTo(0.093 * 730, 6); // $67.89
+    expect(r.notPriced[0]!.reason).toMatch(/^data processed: the built-in catalog has no natGatewayDataGb rate for sa-east-1/);
   });
 });
 

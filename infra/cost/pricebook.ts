@@ -51,12 +51,19 @@ export interface PriceContext {
   readonly launchTemplateGp3?: Readonly<Record<string, { readonly throughputMiBps?: number; readonly iops?: number }>>;
 }
 
-type Entry = (r: ResourceView, ctx: PriceContext) => CostComponent[];
+/** A line the stack's region has no rate for: the rest of the resource is still priced, this line is listed. */
+interface MissingLine {
+  readonly name: string;
+  readonly missing: string;
+}
+
+type Entry = (r: ResourceView, ctx: PriceContext) => Array<CostComponent | MissingLine>;
 
 const same = (n: number): Scaled => ({ min: n, expected: n, max: n });
 const times = (q: Scaled, k: number): Scaled => ({ min: q.min * k, expected: q.expected * k, max: q.max * k });
 
-function component(name: string, quantity: Scaled, price: Price, assumption?: string): CostComponent {
+function component(name: string, quantity: Scaled, price: Price | { readonly missing: string }, assumption?: string): CostComponent | MissingLine {
+  if ("missing" in price) return { name, missing: price.missing };
   return {
     name,
     unit: price.unit,
@@ -71,11 +78,9 @@ function component(name: string, quantity: Scaled, price: Price, assumption?: st
 
 const hours = (count: Scaled): Scaled => times(count, HOURS_PER_MONTH);
 
-/** The region's rate for a line, or the reason it cannot be priced: never another region's rate. */
-function rate(ctx: PriceContext, line: ServiceLine): Price {
-  const price = ctx.prices.service(line);
-  if (!price) throw new UnpricedError(`${ctx.prices.catalog.name} has no ${line} rate for ${ctx.prices.region} (to price it: ${ctx.prices.refreshHint()})`);
-  return price;
+/** The region's rate for a line, or why it cannot be priced: never another region's rate. */
+function rate(ctx: PriceContext, line: ServiceLine): Price | { readonly missing: string } {
+  return ctx.prices.service(line) ?? { missing: `${ctx.prices.catalog.name} has no ${line} rate for ${ctx.prices.region} (to price it: ${ctx.prices.refreshHint()})` };
 }
 
 /**
@@ -299,9 +304,12 @@ export function priceResources(resources: readonly ResourceView[], ctx: PriceCon
       continue;
     }
     try {
-      const components = entry(r, ctx);
-      if (components.length === 0) free.push(r);
-      else priced.push({ type: r.type, name: r.name, components, monthlyUsd: sumScaled(components.map((c) => c.monthlyUsd)) });
+      const lines = entry(r, ctx);
+      const components = lines.filter((l): l is CostComponent => !("missing" in l));
+      // A line without a rate in the region is listed as not priced; the lines that have one still count.
+      for (const l of lines) if ("missing" in l) notPriced.push({ ...r, reason: `${l.name}: ${l.missing}` });
+      if (lines.length === 0) free.push(r);
+      else if (components.length > 0) priced.push({ type: r.type, name: r.name, components, monthlyUsd: sumScaled(components.map((c) => c.monthlyUsd)) });
     } catch (e) {
       if (!(e instanceof UnpricedError)) throw e;
       notPriced.push({ ...r, reason: e.message });

@@ -218,6 +218,9 @@ function attempt(state: ResourceState, props: Record<string, any>, unknown: Read
 function priced(result: PricingResult): SidePrice | undefined {
   const p = result.priced[0];
   if (!p) return undefined;
+  // A gate must not pass on a partial price: a line without a rate makes the whole resource undetermined.
+  const missing = result.notPriced[0];
+  if (missing) return { kind: "not priced", reason: missing.reason };
   if (![p.monthlyUsd.min, p.monthlyUsd.expected, p.monthlyUsd.max].every(Number.isFinite)) return { kind: "not priced", reason: "an input the price needs is not a number" };
   return { kind: "priced", monthlyUsd: p.monthlyUsd, components: p.components };
 }
