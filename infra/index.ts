@@ -85,6 +85,7 @@ const artifacts = new Artifacts(name, {
 const k8sProvider = new k8s.Provider(`${name}-k8s`, { kubeconfig: cluster.kubeconfig, enableServerSideApply: true }, { dependsOn: [nodeGroups, ...cluster.networkingAddons] });
 const addons = new Addons(name, {
   provider: k8sProvider,
+  spec,
   clusterName,
   cluster: cluster.name,
   region,
@@ -103,13 +104,15 @@ const inference = new Inference(name, {
   provider: k8sProvider,
   spec,
   plan,
+  cluster: cluster.name,
   vpcCidr: network.vpcCidr,
   loadBalancerSubnets: {
     ids: internetFacing ? network.publicSubnetIds : network.privateSubnetIds,
     cidrs: subnetPlan.map((s) => (internetFacing ? s.publicCidr! : s.privateCidr)),
   },
   huggingFaceToken: spec.inference.huggingFaceTokenSet && spec.inference.weightsSource === "huggingface" ? secretConfig("huggingFaceToken") : undefined,
-  image: artifacts.imageFor(spec.inference.image),
+  fallbackApiKey: spec.entry.fallback?.auth === "api-key" ? secretConfig("fallbackApiKey") : undefined,
+  imageFor: (upstream) => artifacts.imageFor(upstream),
   weightsUri,
   tags,
   addons: Object.values(addons.releases),
@@ -129,11 +132,16 @@ export const vpcId = network.vpcId;
 export const weights = artifacts.weightsBucket
   ? { source: "s3", bucket: artifacts.weightsBucket.bucket, prefix: spec.inference.weightsPrefix, uri: weightsUri }
   : { source: "huggingface", checkpoint: plan.model.checkpoint };
-/** How to reach the model: the in-cluster OpenAI base URL, the NLB hostname when there is one, the model name. */
+/**
+ * How to reach the model: the entry point's in-cluster OpenAI base URL and its Service (namespace, name,
+ * port: what `hostwise canary --stack` forwards to), the NLB hostname when there is one, the model name, and
+ * the fallback API when the stack has one.
+ */
 export const inferenceEndpoint = {
-  url: inference.endpoint,
+  ...inference.endpoint,
   servedModelName: plan.model.servedModelName,
   ...(inference.loadBalancerHostname ? { loadBalancerHostname: inference.loadBalancerHostname } : {}),
+  ...(spec.entry.fallback ? { fallbackApi: spec.entry.fallback.api } : {}),
 };
 /** Secret: every call needs it as `Authorization: Bearer <key>`. */
 export const apiKey = pulumi.secret(inference.apiKey);

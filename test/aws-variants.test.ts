@@ -59,15 +59,16 @@ describe("egress none pulls everything through ECR and S3", () => {
     // the cached repositories belong to the stack, so `pulumi destroy` deletes them and their images
     const repositories = ofType(resources, "aws:ecr/repository:Repository").map((r) => r.inputs);
     expect(repositories.map((r) => r.name).sort()).toEqual([
-      "hw-dev/docker-hub/vllm/vllm-openai", "hw-dev/ecr-public/eks/aws-load-balancer-controller", "hw-dev/ghcr/kedacore/keda",
-      "hw-dev/ghcr/kedacore/keda-admission-webhooks", "hw-dev/ghcr/kedacore/keda-metrics-apiserver",
+      "hw-dev/docker-hub/vllm/vllm-openai", "hw-dev/ecr-public/eks/aws-load-balancer-controller", "hw-dev/ecr-public/nginx/nginx-unprivileged",
+      "hw-dev/ghcr/kedacore/http-add-on-interceptor", "hw-dev/ghcr/kedacore/http-add-on-operator", "hw-dev/ghcr/kedacore/http-add-on-scaler",
+      "hw-dev/ghcr/kedacore/keda", "hw-dev/ghcr/kedacore/keda-admission-webhooks", "hw-dev/ghcr/kedacore/keda-metrics-apiserver",
       "hw-dev/k8s/autoscaling/cluster-autoscaler", "hw-dev/quay/prometheus-operator/prometheus-config-reloader", "hw-dev/quay/prometheus/prometheus",
     ]);
     for (const r of repositories) expect(r).toMatchObject({ forceDelete: true, imageTagMutability: "MUTABLE" });
     // first pulls import from upstream: the node role may do that on these repositories only
     const importPolicy = JSON.parse(one(resources, "aws:iam/policy:Policy", "dev-image-import").inputs.policy);
     expect(importPolicy.Statement).toEqual([expect.objectContaining({ Action: ["ecr:BatchImportUpstreamImage"] })]);
-    expect(importPolicy.Statement[0].Resource).toHaveLength(8);
+    expect(importPolicy.Statement[0].Resource).toHaveLength(12);
   });
 
   it("points every chart and vLLM at the cache, and the nvcr.io images at their mirror", () => {
@@ -80,7 +81,15 @@ describe("egress none pulls everything through ECR and S3", () => {
     expect(values("cluster-autoscaler").image.repository).toBe(`${ECR}/hw-dev/k8s/autoscaling/cluster-autoscaler`);
     expect(values("nvidia-device-plugin").image.repository).toBe(`${ECR}/nvcr/nvidia/k8s-device-plugin`);
     expect(values("dcgm-exporter").image.repository).toBe(`${ECR}/nvcr/nvidia/k8s/dcgm-exporter`);
-    const container = one(resources, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec.containers[0];
+    // the entry point: the add-on's three images (the chart appends its 0.15.0 tag) and the responder
+    expect(values("keda-add-ons-http").images).toEqual({
+      operator: `${ECR}/hw-dev/ghcr/kedacore/http-add-on-operator`,
+      interceptor: `${ECR}/hw-dev/ghcr/kedacore/http-add-on-interceptor`,
+      scaler: `${ECR}/hw-dev/ghcr/kedacore/http-add-on-scaler`,
+    });
+    expect(one(resources, "kubernetes:apps/v1:Deployment", "dev-unavailable").inputs.spec.template.spec.containers[0].image)
+      .toBe(`${ECR}/hw-dev/ecr-public/nginx/nginx-unprivileged:1.29.8-alpine`);
+    const container = one(resources, "kubernetes:apps/v1:Deployment", "dev-vllm").inputs.spec.template.spec.containers[0];
     expect(container.image).toBe(`${ECR}/hw-dev/docker-hub/vllm/vllm-openai:v0.31.0`);
   });
 
@@ -94,7 +103,7 @@ describe("egress none pulls everything through ECR and S3", () => {
     expect(read.Statement[0].Resource).toBe("arn:aws:s3:::dev-weights-bucket/TheBloke/Llama-2-13B-chat-AWQ/*");
     expect(ofType(resources, "aws:eks/podIdentityAssociation:PodIdentityAssociation").map((a) => `${a.inputs.namespace}/${a.inputs.serviceAccount}`)).toContain("inference/vllm");
 
-    const deployment = one(resources, "kubernetes:apps/v1:Deployment");
+    const deployment = one(resources, "kubernetes:apps/v1:Deployment", "dev-vllm");
     const container = deployment.inputs.spec.template.spec.containers[0];
     expect(container.args.slice(0, 1)).toEqual(["s3://dev-weights-bucket/TheBloke/Llama-2-13B-chat-AWQ"]);
     expect(container.args).toEqual(expect.arrayContaining(["--load-format=runai_streamer", '--model-loader-extra-config={"concurrency":16}']));

@@ -201,7 +201,9 @@ describe("config validation", () => {
       maxNumSeqs: 256, gpuMemoryUtilization: 0.9, enablePrefixCaching: true,
     });
     expect(spec.traffic).toEqual({ given: "none", peakRequestsPerSecond: undefined, meanPromptTokens: 1024, meanOutputTokens: 256, minTokensPerSecondPerStream: 10 });
-    expect(spec.scaling).toEqual({ minReplicas: 1, maxReplicas: undefined, queueDepthPerReplica: 2, kvCacheUsageTarget: 0.85, activationThreshold: 0, scaleToZeroCooldownSeconds: 900 });
+    // scaleToZeroCooldownSeconds unset: derived from the cold start (sizing/scale-to-zero.ts)
+    expect(spec.scaling).toEqual({ minReplicas: 1, maxReplicas: undefined, queueDepthPerReplica: 2, kvCacheUsageTarget: 0.85, activationThreshold: 0 });
+    expect(spec.entry).toEqual({ coldHoldSeconds: 60 });
     expect(spec.inference).toEqual({
       image: "vllm/vllm-openai:v0.31.0", loadBalancer: "none", allowedCidrs: [], clientNamespaces: [], huggingFaceTokenSet: true,
       weightsSource: "huggingface", weightsPrefix: "meta-llama/Llama-3.1-8B-Instruct",

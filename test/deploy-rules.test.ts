@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import {
   coldStartAwaited, disruptionBudgetAllowsDrains, durationSeconds, egressNoneIsReal, gpuNodeDiskFits, helmReleasesAtomic, inferenceNetworkPolicy,
-  internetFacingTls, noServiceBeforeWebhook, rolloutHasRoom, scrapeAsFreshAsScaling, vllmFlags,
+  internetFacingTls, loadBalancerTargets, noServiceBeforeWebhook, rolloutHasRoom, scrapeAsFreshAsScaling, vllmFlags,
 } from "../infra/policy/deploy-rules";
 import type { StackResourceView } from "../infra/resource-view";
 
@@ -154,23 +154,42 @@ describe("deploy rules", () => {
     expect(internetFacingTls.check(service({ "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" }))).toEqual([]);
   });
 
-  it("inference-network-policy: default deny both ways, narrow egress, ingress from the NLB's subnets, readiness gates", () => {
+  it("inference-network-policy: default deny both ways, narrow egress, vLLM reached only by the entry point and Prometheus", () => {
     const np = (name: string, spec: Record<string, any>) => r("kubernetes:networking.k8s.io/v1:NetworkPolicy", name, { ...meta(name), spec });
     const denyAll = np("deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
     const dns = { to: [{ namespaceSelector: {}, podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }], ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }] };
     const web = { to: [{ ipBlock: { cidr: "0.0.0.0/0", except: ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"] } }], ports: [{ protocol: "TCP", port: 443 }] };
     const egress = np("egress", { podSelector: { matchLabels: { app: "vllm" } }, policyTypes: ["Egress"], egress: [dns, web] });
-    const ingress = (cidr: string) => np("ingress", { podSelector: {}, policyTypes: ["Ingress"], ingress: [{ from: [{ ipBlock: { cidr } }], ports: [{ port: 8000 }] }] });
-    const nlb = r("kubernetes:core/v1:Service", "nlb", { ...meta("nlb", { annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } }), spec: { type: "LoadBalancer" } });
-    const ns = (labels: Record<string, string>) => r("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "inference", labels } });
+    const toVllm = { to: [{ podSelector: { matchLabels: { app: "vllm" } } }], ports: [{ protocol: "TCP", port: 8000 }] };
+    const gateway = np("gateway-egress", { podSelector: { matchLabels: { app: "gateway" } }, policyTypes: ["Egress"], egress: [dns, web, toVllm] });
+    const monitoring = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } };
+    const entry = { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "keda-http" } }, podSelector: { matchLabels: { "app.kubernetes.io/component": "interceptor" } } };
+    const ingress = (...from: any[]) => np("allow-inference", { podSelector: { matchLabels: { app: "vllm" } }, policyTypes: ["Ingress"], ingress: [{ from, ports: [{ port: 8000 }] }] });
+    const withLabels = vllm();
+    withLabels.props.spec.template.metadata = { labels: { app: "vllm" } };
+    expect(inferenceNetworkPolicy.check([withLabels, denyAll, egress, gateway, ingress(entry, monitoring)])).toEqual([]);
+    expect(inferenceNetworkPolicy.check([withLabels, egress])[0]).toMatch(/no NetworkPolicy denies all ingress and egress/);
+    const anywhere = np("open", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] });
+    expect(inferenceNetworkPolicy.check([withLabels, denyAll, anywhere])[0]).toMatch(/lets pods reach .*0\.0\.0\.0\/0.* on every port/);
+    // vLLM calling itself is not the gateway's exception
+    const selfCall = np("self", { podSelector: { matchLabels: { app: "vllm" } }, policyTypes: ["Egress"], egress: [toVllm] });
+    expect(inferenceNetworkPolicy.check([withLabels, denyAll, selfCall])[0]).toMatch(/beyond DNS, public 443/);
+    // main's shape: client namespaces and the NLB's subnets straight to vLLM
+    const clients = inferenceNetworkPolicy.check([withLabels, denyAll, ingress(monitoring, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "apps" } } }, { ipBlock: { cidr: "10.0.0.0/19" } })]);
+    expect(clients).toHaveLength(2);
+    expect(clients[0]).toMatch(/reach vLLM directly: only the entry point's pods and Prometheus may/);
+  });
+
+  it("load-balancer-targets: the NLB's namespace admits its subnets only and gates pods on target health", () => {
+    const np = (cidr: string) => r("kubernetes:networking.k8s.io/v1:NetworkPolicy", "allow-entry", { metadata: { name: "allow-entry", namespace: "keda-http" }, spec: { ingress: [{ from: [{ ipBlock: { cidr } }] }] } });
+    const nlb = r("kubernetes:core/v1:Service", "nlb", { metadata: { name: "entry-nlb", namespace: "keda-http", annotations: { "service.beta.kubernetes.io/aws-load-balancer-scheme": "internal" } }, spec: { type: "LoadBalancer" } });
+    const ns = (labels: Record<string, string>) => r("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "keda-http", labels } });
     const vpc = r("aws:ec2/vpc:Vpc", "vpc", { cidrBlock: "10.0.0.0/16" });
     const subnet = r("aws:ec2/subnet:Subnet", "private-0", { cidrBlock: "10.0.0.0/19" });
     const gated = ns({ "elbv2.k8s.aws/pod-readiness-gate-inject": "enabled" });
-    expect(inferenceNetworkPolicy.check([vllm(), denyAll, egress, ingress("10.0.0.0/19"), nlb, gated, vpc, subnet])).toEqual([]);
-    expect(inferenceNetworkPolicy.check([vllm(), egress])[0]).toMatch(/no NetworkPolicy denies all ingress and egress/);
-    const anywhere = np("open", { podSelector: {}, policyTypes: ["Egress"], egress: [{ to: [{ ipBlock: { cidr: "0.0.0.0/0" } }] }] });
-    expect(inferenceNetworkPolicy.check([vllm(), denyAll, anywhere])[0]).toMatch(/lets pods reach .*0\.0\.0\.0\/0.* on every port/);
-    expect(inferenceNetworkPolicy.check([vllm(), denyAll, ingress("10.0.0.0/16"), nlb, gated, vpc, subnet])[0]).toMatch(/admits the whole VPC/);
-    expect(inferenceNetworkPolicy.check([vllm(), denyAll, ingress("10.0.0.0/19"), nlb, ns({}), vpc, subnet])[0]).toMatch(/no elbv2.k8s.aws\/pod-readiness-gate-inject label/);
+    expect(loadBalancerTargets.check([np("10.0.0.0/19"), nlb, gated, vpc, subnet])).toEqual([]);
+    expect(loadBalancerTargets.check([np("10.0.0.0/16"), nlb, gated, vpc, subnet])[0]).toMatch(/admits the whole VPC/);
+    expect(loadBalancerTargets.check([np("10.9.0.0/24"), nlb, gated, vpc, subnet])[0]).toMatch(/not a subnet the load balancer sits in/);
+    expect(loadBalancerTargets.check([np("10.0.0.0/19"), nlb, ns({}), vpc, subnet])[0]).toMatch(/no elbv2.k8s.aws\/pod-readiness-gate-inject label/);
   });
 });

@@ -17,7 +17,7 @@ function chartDir(folder: string, dependencies: string): string {
 
 describe("charts/", () => {
   it("has one folder per add-on, and the program installs each of them", () => {
-    expect(listChartFolders()).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "dcgm-exporter", "keda", "nvidia-device-plugin", "prometheus"]);
+    expect(listChartFolders()).toEqual(["aws-load-balancer-controller", "cluster-autoscaler", "dcgm-exporter", "keda", "keda-add-ons-http", "nvidia-device-plugin", "prometheus"]);
     expect(ADDONS.map((a) => a.folder).sort()).toEqual(listChartFolders());
   });
 
@@ -45,5 +45,6 @@ describe("charts/", () => {
     expect(values["dcgm-exporter"].tolerations).toEqual([{ key: "nvidia.com/gpu", operator: "Exists", effect: "NoSchedule" }]);
     expect(values["prometheus"].server.nodeSelector).toEqual({ "hostwise.dev/node-role": "system" });
     expect(values["keda"].operator.nodeSelector).toEqual({ "hostwise.dev/node-role": "system" });
+    for (const part of ["operator", "scaler", "interceptor"]) expect(values["keda-add-ons-http"][part].nodeSelector).toEqual({ "hostwise.dev/node-role": "system" });
   });
 });

@@ -18,7 +18,7 @@ describe("prod stack in Kubernetes", () => {
   });
 
   it("requests the plan's TP in GPUs, a large /dev/shm, and a startup budget sized for 145 GB of weights", () => {
-    const pod = one(resources, "kubernetes:apps/v1:Deployment").inputs.spec.template.spec;
+    const pod = one(resources, "kubernetes:apps/v1:Deployment", "prod-vllm").inputs.spec.template.spec;
     const container = pod.containers[0];
     expect(plan.tensorParallelSize).toBe(8);
     expect(container.resources.limits["nvidia.com/gpu"]).toBe("8");
@@ -41,16 +41,22 @@ describe("prod stack in Kubernetes", () => {
     expect(so.maxReplicaCount).toBe(plan.replicas.max);
     // one replica per 8-GPU node and nodes.max × 1 = replicas.max: a surge pod at max would never schedule
     expect(plan.nodes.max * plan.replicasPerNode).toBe(plan.replicas.max);
-    const deployment = one(resources, "kubernetes:apps/v1:Deployment");
+    const deployment = one(resources, "kubernetes:apps/v1:Deployment", "prod-vllm");
     expect(deployment.inputs.spec.strategy.rollingUpdate).toEqual({ maxSurge: 0, maxUnavailable: 1 });
     // minReplicas 1: minAvailable 1 would block every node drain while one replica runs
-    expect(one(resources, "kubernetes:policy/v1:PodDisruptionBudget").inputs.spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" });
+    expect(one(resources, "kubernetes:policy/v1:PodDisruptionBudget", "prod-pdb").inputs.spec).toMatchObject({ maxUnavailable: 1, unhealthyPodEvictionPolicy: "AlwaysAllow" });
     // node 300 s + image 294 s + 1,720 s in the container = 2,314 s × 1.5 = 3,471 s → 58 min; update: 2 replicas
     expect(deployment.opts.customTimeouts).toEqual({ create: "58m", update: "116m" });
   });
 
-  it("stays private: no load balancer", () => {
-    expect(ofType(resources, "kubernetes:core/v1:Service").map((s) => s.inputs.spec.type)).toEqual(["ClusterIP"]);
+  it("stays private: no load balancer; never scales to zero, so KEDA's idle timers do not apply", () => {
+    expect(ofType(resources, "kubernetes:core/v1:Service").map((s) => s.inputs.spec.type)).toEqual(["ClusterIP", "ClusterIP"]);
+    const so = one(resources, "kubernetes:keda.sh/v1alpha1:ScaledObject").inputs.spec;
+    expect(so.initialCooldownPeriod).toBeUndefined();
+    expect(so.triggers[0].type).toBe("external-push");
+    // two of the entry point's own pods (responder, interceptors, scaler) on a production stack
+    expect(one(resources, "kubernetes:apps/v1:Deployment", "prod-unavailable").inputs.spec.replicas).toBe(2);
+    expect(one(resources, "kubernetes:helm.sh/v3:Release", "prod-keda-add-ons-http").inputs.values).toMatchObject({ scaler: { replicas: 2 }, interceptor: { replicas: { min: 2, max: 3 } } });
   });
 
   it("tears down in order", () => {

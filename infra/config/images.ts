@@ -1,3 +1,4 @@
+import { RESPONDER_IMAGE } from "../catalog/entry-components";
 import { MIRRORED_REGISTRIES, PULL_THROUGH_REGISTRIES } from "../catalog/registries";
 import { CHART_FACTS, splitImage } from "../k8s/chart-facts";
 import { qualified, setHint, type ConfigReader } from "./read";
@@ -9,10 +10,14 @@ export function isRegionalEcr(host: string, region: string | undefined): boolean
   return m !== null && (region === undefined || m[1] === region);
 }
 
-/** Every image the stack runs as it would be pulled from upstream: the add-on charts' and vLLM's. */
+/**
+ * Every image the stack runs as it would be pulled from upstream: the add-on charts', the entry point's
+ * responder and vLLM's. (The gateway's only runs with a fallback API, which needs NAT egress.)
+ */
 export function upstreamImages(vllmImage: string): Array<{ image: string; usedBy: string }> {
   return [
     ...Object.values(CHART_FACTS).flatMap((f) => f.images.map((i) => ({ image: i.upstream, usedBy: `the ${f.folder} chart` }))),
+    { image: RESPONDER_IMAGE.image, usedBy: "the entry point's responder" },
     { image: vllmImage, usedBy: "vLLM (hostwise:vllmImage)" },
   ];
 }

@@ -27,7 +27,7 @@ export interface ConfigKeySpec {
   readonly range?: NumberRange;
 }
 
-export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Pricing" | "Traffic" | "Scaling" | "Network" | "Cluster" | "Nodes" | "Inference endpoint" | "Cost assumptions" | "Hosted API";
+export type ConfigGroup = "Stack" | "Model" | "Serving" | "Placement" | "Pricing" | "Traffic" | "Scaling" | "Network" | "Cluster" | "Nodes" | "Inference endpoint" | "Entry point" | "Cost assumptions" | "Hosted API";
 
 export const CONFIG_NAMESPACE = "hostwise";
 
@@ -97,7 +97,7 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Scaling", key: "queueDepthPerReplica", kind: "number", range: { min: 0, minExclusive: true, max: 10_000 }, default: "2", description: "Autoscaling target: requests waiting in vLLM's queue per replica (`vllm:num_requests_waiting`)." },
   { group: "Scaling", key: "kvCacheUsageTarget", kind: "number", range: { min: 0, minExclusive: true, max: 1 }, default: "0.85", description: "Autoscaling target: mean KV-cache usage across replicas (`vllm:kv_cache_usage_perc`), in (0, 1]." },
   { group: "Scaling", key: "scaleActivationThreshold", kind: "number", range: { min: 0, max: 10_000 }, default: "0", description: "On scale-to-zero stacks: the queue depth above which an idle deployment counts as active." },
-  { group: "Scaling", key: "scaleToZeroCooldownSeconds", kind: "integer", range: { min: 1, max: 604_800, integer: true }, default: 900, description: "Idle seconds before a scale-to-zero stack drops its last replica." },
+  { group: "Scaling", key: "scaleToZeroCooldownSeconds", kind: "optionalInteger", range: { min: 1, max: 604_800, integer: true }, default: "", description: "Idle seconds before a scale-to-zero stack drops its last replica (KEDA `cooldownPeriod`); at least the replica's cold start, so a woken replica always serves before it can be removed; empty = the larger of 900 and the cold start." },
   { group: "Scaling", key: "minReplicas", kind: "integer", range: { min: 0, max: MAX_REPLICAS, integer: true }, default: 1, description: "Fewest inference replicas; 0 scales to zero when idle." },
   { group: "Scaling", key: "maxReplicas", kind: "optionalInteger", range: { min: 1, max: MAX_REPLICAS, integer: true }, default: "", description: "Most inference replicas; empty = what the peak traffic needs." },
   // Network
@@ -128,6 +128,11 @@ export const CONFIG_KEYS: readonly ConfigKeySpec[] = [
   { group: "Inference endpoint", key: "inferenceCertificateArn", kind: "string", default: "", description: "ACM certificate (this region) the load balancer terminates TLS with, on port 443; required for internet-facing, optional for internal (plain HTTP on 8000 without it)." },
   { group: "Inference endpoint", key: "inferenceAllowedCidrs", kind: "stringArray", default: [], description: "CIDRs allowed to call the endpoint through the load balancer (never 0.0.0.0/0)." },
   { group: "Inference endpoint", key: "inferenceClientNamespaces", kind: "stringArray", default: [], description: "Namespaces whose pods may call the endpoint in-cluster (the NetworkPolicy denies all others)." },
+  // Entry point (infra/k8s/entry-objects.ts): wakes vLLM from zero, holds requests, overflows to a hosted API
+  { group: "Entry point", key: "coldHoldSeconds", kind: "integer", range: { min: 1, max: 300, integer: true }, default: 60, description: "How long the entry point holds a request while no replica (or gateway) is ready before it answers `503` with `Retry-After`, 1–300 (the load balancer's idle timeout is 350 s)." },
+  { group: "Entry point", key: "fallbackApi", kind: "string", default: "", description: "Hosted API (`provider/model` from the catalog) that serves requests while vLLM is cold, full or failing (hybrid): adds the LiteLLM gateway; needs `egress: nat`; empty = no fallback." },
+  { group: "Entry point", key: "fallbackApiKey", kind: "string", default: "", secret: true, description: "The fallback API's key (`pulumi config set --secret`); required for every provider but `bedrock/*`, which calls Bedrock with the gateway's own IAM role." },
+  { group: "Entry point", key: "overflowQueueDepth", kind: "optionalInteger", range: { min: 1, max: 10_000, integer: true }, default: "", description: "With a fallback: requests each replica may queue beyond `maxNumSeqs` before new ones go to the hosted API (vLLM `--max-num-queued-reqs`); empty = `queueDepthPerReplica` rounded up." },
   // Cost assumptions (usage-priced items; every output labels them as assumptions)
   { group: "Cost assumptions", key: "expectedUtilization", kind: "number", range: { min: 0, minExclusive: true, max: 1 }, default: "0.5", description: "Share of the peak fleet's capacity used on average over a month, in (0, 1]: sets the expected node count and the $ per 1M tokens." },
   { group: "Cost assumptions", key: "natDataGbPerMonth", kind: "number", range: { min: 0, max: 10_000_000 }, default: "100", description: "Data through each NAT gateway per month, GB (image pulls, weight downloads)." },

@@ -64,7 +64,8 @@ export interface ScalingSpec {
   readonly queueDepthPerReplica: number;
   readonly kvCacheUsageTarget: number;
   readonly activationThreshold: number;
-  readonly scaleToZeroCooldownSeconds: number;
+  /** Given by the stack; undefined = derived from the cold start (sizing/scale-to-zero.ts). */
+  readonly scaleToZeroCooldownSeconds?: number;
 }
 
 export interface InferenceSpec {
@@ -80,6 +81,27 @@ export interface InferenceSpec {
   readonly weightsSource: "huggingface" | "s3";
   /** Key prefix of the checkpoint in the weights bucket (s3 only). */
   readonly weightsPrefix: string;
+}
+
+/** The hosted API the entry point's gateway sends requests to while vLLM is cold, full or failing. */
+export interface FallbackSpec {
+  /** Catalog id (`provider/model`), hostwise:fallbackApi. */
+  readonly api: string;
+  /** The model id LiteLLM calls, and how it authenticates (hostwise:fallbackApiKey, or the gateway's IAM role). */
+  readonly litellmModel: string;
+  readonly auth: "api-key" | "aws-iam";
+  /** Its prices, USD per 1M tokens: the catalog's, or hostedApiInput/OutputPrice when hostedApi is the same API. */
+  readonly inputUsdPerMTok: number;
+  readonly outputUsdPerMTok: number;
+  /** Requests a replica may queue beyond maxNumSeqs before vLLM answers 503 and the gateway falls back. */
+  readonly overflowQueueDepth: number;
+}
+
+/** The stack's entry point: the KEDA HTTP interceptor, and the gateway when there is a fallback. */
+export interface EntrySpec {
+  /** Longest a request waits for a ready backend before the responder's 503 + Retry-After. */
+  readonly coldHoldSeconds: number;
+  readonly fallback?: FallbackSpec;
 }
 
 /** Where images come from when the nodes have no internet route (egress none). */
@@ -172,6 +194,7 @@ export interface StackSpec {
   readonly cluster: ClusterSpec;
   readonly nodes: NodesSpec;
   readonly inference: InferenceSpec;
+  readonly entry: EntrySpec;
   readonly usage: UsageSpec;
   readonly hostedApi: HostedApiSpec;
 }

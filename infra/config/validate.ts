@@ -14,6 +14,7 @@ import type {
   Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, NodesSpec, PlacementSpec, PricingSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec, UsageSpec,
 } from "./spec";
 import { checkImagesWithoutEgress } from "./images";
+import { readEntry } from "./entry-reader";
 
 /** maxModelLen when the stack gives none: the model's context, capped so the KV cache stays affordable. */
 export const DEFAULT_MAX_MODEL_LEN_CAP = 8192;
@@ -323,10 +324,14 @@ function readScaling(r: ConfigReader): ScalingSpec | undefined {
   const kvCacheUsageTarget = r.number("kvCacheUsageTarget");
   const activationThreshold = r.number("scaleActivationThreshold");
   const scaleToZeroCooldownSeconds = r.number("scaleToZeroCooldownSeconds");
-  if (minReplicas === undefined || queueDepthPerReplica === undefined || kvCacheUsageTarget === undefined || activationThreshold === undefined || scaleToZeroCooldownSeconds === undefined) {
+  if (minReplicas === undefined || queueDepthPerReplica === undefined || kvCacheUsageTarget === undefined || activationThreshold === undefined ||
+    (r.isSet("scaleToZeroCooldownSeconds") && scaleToZeroCooldownSeconds === undefined)) {
     return undefined;
   }
-  return { minReplicas, maxReplicas, queueDepthPerReplica, kvCacheUsageTarget, activationThreshold, scaleToZeroCooldownSeconds };
+  return {
+    minReplicas, maxReplicas, queueDepthPerReplica, kvCacheUsageTarget, activationThreshold,
+    ...(scaleToZeroCooldownSeconds !== undefined ? { scaleToZeroCooldownSeconds } : {}),
+  };
 }
 
 export function readUsage(r: ConfigReader): UsageSpec | undefined {
@@ -351,10 +356,12 @@ export function readUsage(r: ConfigReader): UsageSpec | undefined {
   };
 }
 
+/** The API the stack is compared with: hostedApi, else its fallback API, else the default for its size. */
 function readHostedApi(r: ConfigReader, model: ModelSpec | undefined): HostedApiSpec | undefined {
   const ids = HOSTED_API_PRICES.map((p) => p.id);
   const chosen = r.string("hostedApi");
-  const id = chosen ?? (model ? defaultHostedApiFor(model.architecture.paramsBillions) : undefined);
+  const fallback = r.string("fallbackApi");
+  const id = chosen ?? (fallback && findHostedApi(fallback) ? fallback : undefined) ?? (model ? defaultHostedApiFor(model.architecture.paramsBillions) : undefined);
   const entry = id ? findHostedApi(id) : undefined;
   if (chosen !== undefined && !entry) r.fail("hostedApi", `"${chosen}" is not in the hosted API price catalog`, `${didYouMean(chosen, ids)}use one of ${ids.join(", ")}`);
   const input = r.number("hostedApiInputPrice");
@@ -404,6 +411,13 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
   // The system node group's instance type needs a rate under its purchase option.
   if (nodes && pricing) checkInstanceRate(r, pricing, nodes.systemInstanceType, pricing.system, "systemInstanceType");
   const hostedApi = readHostedApi(r, model);
+  const entry = readEntry(r, {
+    region: placement?.region,
+    egress: network?.egress ?? egress,
+    scaling,
+    vllmImage: inference?.image,
+    hostedApi,
+  });
 
   if (r.issues.length > 0) throw new ConfigError(r.issues);
   return {
@@ -423,6 +437,7 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
     cluster: cluster!,
     nodes: nodes!,
     inference: inference!,
+    entry: entry!,
     usage: usage!,
     hostedApi: hostedApi!,
   };

@@ -254,6 +254,7 @@ export const FREE_TYPES = new Set([
   "kubernetes:policy/v1:PodDisruptionBudget",
   "kubernetes:storage.k8s.io/v1:StorageClass",
   "kubernetes:keda.sh/v1alpha1:ScaledObject",
+  "kubernetes:http.keda.sh/v1beta1:InterceptorRoute",
   "kubernetes:core/v1:ServiceAccount",
   "kubernetes:core/v1:ConfigMap",
   "aws:ecr/pullThroughCacheRule:PullThroughCacheRule", // storage is billed on the cached repositories

@@ -4,13 +4,16 @@ import * as pulumi from "@pulumi/pulumi";
 import { trustPolicy } from "../aws/iam";
 import { named, type Tags } from "../aws/tags";
 import { clusterAutoscalerPolicy, loadBalancerControllerPolicy } from "./addon-iam";
+import type { StackSpec } from "../config/spec";
 import { CHART_FACTS, splitImage, type ChartFacts } from "./chart-facts";
 import { readChart } from "./charts";
 import type { MetricsStorage } from "../sizing/metrics-storage";
 import { prometheusStackValues } from "./prometheus-values";
+import { ENTRY_CHART, ENTRY_NAMESPACE, entryChartValues, entryNamespaceLabels } from "./entry-objects";
 
 export interface AddonsArgs {
   readonly provider: k8s.Provider;
+  readonly spec: StackSpec;
   readonly clusterName: string;
   readonly cluster: pulumi.Output<string>;
   readonly region: string;
@@ -37,6 +40,10 @@ interface AddonSpec {
   readonly stackValues?: (a: AddonsArgs) => Record<string, unknown>;
   /** AWS access through an EKS Pod Identity association for this service account. */
   readonly aws?: { readonly serviceAccount: string; readonly policy: (a: AddonsArgs) => string };
+  /** Releases (folders) this one needs running first: kinds its chart creates, webhooks its pods go through. */
+  readonly after?: readonly string[];
+  /** Labels of its namespace that depend on the stack. */
+  readonly namespaceLabels?: (a: AddonsArgs) => Record<string, string>;
 }
 
 export const ADDONS: readonly AddonSpec[] = [
@@ -55,6 +62,15 @@ export const ADDONS: readonly AddonSpec[] = [
     namespace: "aws-load-balancer-controller",
     stackValues: (a) => ({ clusterName: a.clusterName, region: a.region, vpcId: a.vpcId }),
     aws: { serviceAccount: "aws-load-balancer-controller", policy: (a) => loadBalancerControllerPolicy(a.clusterName) },
+  },
+  {
+    // The entry point: its chart creates a ScaledObject (KEDA's kind) for the interceptors, and with an NLB
+    // the controller's pod webhook must serve when they start, or they get no target-health readiness gate.
+    folder: ENTRY_CHART,
+    namespace: ENTRY_NAMESPACE,
+    stackValues: (a) => entryChartValues(a.spec),
+    after: ["keda", "aws-load-balancer-controller"],
+    namespaceLabels: (a) => entryNamespaceLabels(a.spec),
   },
 ];
 
@@ -118,8 +134,13 @@ export class Addons extends pulumi.ComponentResource {
     for (const addon of ADDONS) {
       const chart = readChart(addon.folder);
       const namespace = new k8s.core.v1.Namespace(`${name}-${addon.namespace}`, {
-        metadata: { name: addon.namespace, labels: { "app.kubernetes.io/part-of": "hostwise" } },
+        metadata: { name: addon.namespace, labels: { "app.kubernetes.io/part-of": "hostwise", ...addon.namespaceLabels?.(args) } },
       }, k8sOpts);
+      const before = (addon.after ?? []).map((folder) => {
+        const release = this.releases[folder];
+        if (!release) throw new Error(`add-on ${addon.folder} needs ${folder}, which ADDONS lists after it`);
+        return release;
+      });
       const access = addon.aws ? [this.podIdentity(name, addon, args)] : [];
       const facts = CHART_FACTS[addon.folder]!;
       this.releases[addon.folder] = new k8s.helm.v3.Release(`${name}-${addon.folder}`, {
@@ -134,7 +155,7 @@ export class Addons extends pulumi.ComponentResource {
         atomic: true,
         cleanupOnFail: true,
         timeout: releaseTimeoutSeconds(facts, args.pullThroughCache),
-      }, { ...k8sOpts, dependsOn: [...args.dependsOn, storageClass, ...access] });
+      }, { ...k8sOpts, dependsOn: [...args.dependsOn, storageClass, ...access, ...before] });
     }
     this.registerOutputs({});
   }

@@ -120,6 +120,20 @@ export const CHART_FACTS: Readonly<Record<string, ChartFacts>> = {
     awsApis: ["elasticloadbalancing", "ec2"],
     source: at("kubernetes-sigs/aws-load-balancer-controller helm/aws-load-balancer-controller/values.yaml, templates/webhook.yaml", "v3.5.0"),
   },
+  "keda-add-ons-http": {
+    folder: "keda-add-ons-http",
+    // images.<component> is the repository; the chart appends images.tag, or its appVersion (0.15.0).
+    images: [
+      { upstream: "ghcr.io/kedacore/http-add-on-operator:0.15.0", repositoryPath: ["images", "operator"] },
+      { upstream: "ghcr.io/kedacore/http-add-on-interceptor:0.15.0", repositoryPath: ["images", "interceptor"] },
+      { upstream: "ghcr.io/kedacore/http-add-on-scaler:0.15.0", repositoryPath: ["images", "scaler"] },
+    ],
+    rejectingWebhooks: [],
+    installSeconds: 300,
+    waitsFor: "its CRDs, then the operator, scaler and interceptor Deployments (small ko-built images); the interceptors' ScaledObject needs KEDA's CRDs",
+    awsApis: [],
+    source: at("kedacore/charts http-add-on/values.yaml, templates/interceptor/{deployment,scaledobject,service-proxy}.yaml, templates/scaler/service.yaml (release v0.15.0, commit c4b92e9)", "keda-add-ons-http-0.15.0"),
+  },
 };
 
 /** Value at a path of a nested values object. */

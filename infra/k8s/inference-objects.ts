@@ -5,6 +5,7 @@ import { contains, parseCidr } from "../config/cidr";
 import type { StackSpec } from "../config/spec";
 import { GPU_TAINT, gpuNodeLabels } from "../aws/nodegroups";
 import type { SizingPlan } from "../sizing/choose";
+import { scaleToZeroTimers } from "../sizing/scale-to-zero";
 import type { input as k8s } from "@pulumi/kubernetes/types";
 import type { Input } from "@pulumi/pulumi";
 import { appLabels, selectorLabels } from "./labels";
@@ -28,6 +29,8 @@ export const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
 /** Annotations carrying the plan's cold-start budget, so rules can check probes and timeouts against it. */
 export const COLD_START_ANNOTATION = "hostwise.dev/cold-start-seconds";
 export const STARTUP_ANNOTATION = "hostwise.dev/startup-seconds";
+/** The longest a request runs (the latency floor over a full-length sequence): what the entry's timeouts cover. */
+export const LONGEST_REQUEST_ANNOTATION = "hostwise.dev/longest-request-seconds";
 /** Annotation that tells the Pulumi Kubernetes provider not to wait for the object to become ready. */
 export const SKIP_AWAIT = "pulumi.com/skipAwait";
 /** The TLS policy of the NLB's listener: TLS 1.3 and 1.2 only (the controller's default allows TLS 1.0). */
@@ -106,10 +109,14 @@ export function deploymentAwait(spec: StackSpec, plan: SizingPlan): { skip: true
   return { skip: false, createSeconds, updateSeconds: createSeconds * Math.max(1, plan.replicas.max) };
 }
 
-/** Grace period on shutdown: a full-length request at the latency floor, capped, plus deregistration. */
+/** The longest a request runs: a full-length sequence at the latency floor, capped at MAX_DRAIN_SECONDS. */
+export function longestRequestSeconds(spec: StackSpec): number {
+  return Math.min(Math.ceil(spec.serving.maxModelLen / spec.traffic.minTokensPerSecondPerStream), MAX_DRAIN_SECONDS);
+}
+
+/** Grace period on shutdown: the longest request, plus deregistration. */
 export function terminationGraceSeconds(spec: StackSpec): number {
-  const longest = Math.ceil(spec.serving.maxModelLen / spec.traffic.minTokensPerSecondPerStream);
-  return Math.min(longest, MAX_DRAIN_SECONDS) + DEREGISTRATION_SECONDS;
+  return longestRequestSeconds(spec) + DEREGISTRATION_SECONDS;
 }
 
 /**
@@ -178,6 +185,7 @@ export function vllmDeployment({ spec, plan }: InferenceInputs, runtime: Runtime
       annotations: {
         [COLD_START_ANNOTATION]: String(plan.coldStart.totalSeconds),
         [STARTUP_ANNOTATION]: String(plan.coldStart.startupSeconds),
+        [LONGEST_REQUEST_ANNOTATION]: String(longestRequestSeconds(spec)),
         ...(wait.skip ? { [SKIP_AWAIT]: "true" } : {}),
       },
     },
@@ -261,11 +269,6 @@ export function chatTemplateConfigMap(spec: StackSpec): k8s.core.v1.ConfigMap | 
   };
 }
 
-/** The in-cluster address clients use (OpenAI base URL). */
-export function inClusterEndpoint(): string {
-  return `http://${VLLM_NAME}.${INFERENCE_NAMESPACE}.svc.cluster.local:${VLLM_PORT}/v1`;
-}
-
 export function vllmService(spec: StackSpec): k8s.core.v1.Service {
   return {
     apiVersion: "v1",
@@ -279,11 +282,6 @@ export function vllmService(spec: StackSpec): k8s.core.v1.Service {
   };
 }
 
-/** AWS tags as the load balancer controller's additional-resource-tags annotation: k1=v1,k2=v2. */
-export function tagAnnotation(tags: Record<string, string>): string {
-  return Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(",");
-}
-
 /** The subnets a Network Load Balancer sits in: public for internet-facing, private for internal. */
 export interface LoadBalancerSubnets {
   /** Comma-separated subnet IDs (the controller's annotation format). */
@@ -292,69 +290,12 @@ export interface LoadBalancerSubnets {
   readonly cidrs: readonly string[];
 }
 
-/**
- * A Network Load Balancer in front of the pods (IP targets), created by the AWS Load Balancer Controller;
- * only when the stack asks. Pinned to `subnets`, so the NetworkPolicy can admit exactly their ranges: with IP
- * targets the NLB does not preserve client addresses (made explicit here), so pods see the NLB's own. Its
- * security group admits the allowed CIDRs only (the VPC when none are given). With a certificate it
- * terminates TLS on 443 (TLS 1.2+); otherwise it is plain HTTP on 8000, which the config allows only for
- * internal load balancers. `resourceTags` (see tagAnnotation) become its AWS tags.
- */
-export function vllmLoadBalancerService(spec: StackSpec, vpcCidr: string, subnets: LoadBalancerSubnets, resourceTags: Input<string>): k8s.core.v1.Service | undefined {
-  const scheme = spec.inference.loadBalancer;
-  if (scheme === "none") return undefined;
-  const sourceRanges = spec.inference.allowedCidrs.length > 0 ? [...spec.inference.allowedCidrs] : [vpcCidr];
-  const cert = spec.inference.certificateArn;
-  const port = cert
-    ? { name: "https", port: TLS_PORT, targetPort: "http", protocol: "TCP" }
-    : { name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" };
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: {
-      name: `${VLLM_NAME}-nlb`,
-      namespace: INFERENCE_NAMESPACE,
-      labels: appLabels("inference", spec.stack),
-      annotations: {
-        "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-        "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-        "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
-        "service.beta.kubernetes.io/aws-load-balancer-subnets": subnets.ids,
-        "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "preserve_client_ip.enabled=false",
-        "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": resourceTags,
-        ...(cert
-          ? {
-              "service.beta.kubernetes.io/aws-load-balancer-ssl-cert": cert,
-              "service.beta.kubernetes.io/aws-load-balancer-ssl-ports": port.name,
-              "service.beta.kubernetes.io/aws-load-balancer-ssl-negotiation-policy": TLS_POLICY,
-            }
-          : {}),
-      },
-    },
-    spec: {
-      type: "LoadBalancer",
-      loadBalancerClass: "service.k8s.aws/nlb",
-      loadBalancerSourceRanges: sourceRanges,
-      selector: selectorLabels(spec.stack),
-      ports: [port],
-    },
-  };
-}
-
-/** The inference namespace: restricted Pod Security; NLB readiness gates when a load balancer targets the pods. */
+/** The inference namespace: restricted Pod Security (vLLM, the gateway and the responder all run non-root). */
 export function inferenceNamespace(spec: StackSpec): k8s.core.v1.Namespace {
   return {
     apiVersion: "v1",
     kind: "Namespace",
-    metadata: {
-      name: INFERENCE_NAMESPACE,
-      labels: {
-        ...appLabels("namespace", spec.stack),
-        "pod-security.kubernetes.io/enforce": "restricted",
-        // A rollout waits until the NLB reports the new pod healthy before it stops an old one.
-        ...(spec.inference.loadBalancer === "none" ? {} : { [READINESS_GATE_LABEL]: "enabled" }),
-      },
-    },
+    metadata: { name: INFERENCE_NAMESPACE, labels: { ...appLabels("namespace", spec.stack), "pod-security.kubernetes.io/enforce": "restricted" } },
   };
 }
 
@@ -369,15 +310,10 @@ export function denyAll(spec: StackSpec): k8s.networking.v1.NetworkPolicy {
 }
 
 /**
- * Port 8000 of the vLLM pods, from: Prometheus (metrics), the configured client namespaces, and the load
- * balancer's subnets when an NLB forwards to the pods. Pods hold VPC addresses under the VPC CNI, so the VPC
- * range would admit every pod and node: the NLB's subnets are the narrowest range its traffic comes from.
- * Ports are numbers: the VPC CNI's policy agent cannot resolve named ports in CIDR rules.
+ * Port 8000 of the vLLM pods, from the entry point only (the gateway on fallback stacks, else the KEDA HTTP
+ * interceptor) and Prometheus (metrics). Clients and the load balancer reach the interceptor, never vLLM.
  */
-export function allowInference(spec: StackSpec, nlbSubnetCidrs: readonly string[]): k8s.networking.v1.NetworkPolicy {
-  const port = [{ protocol: "TCP", port: VLLM_PORT }];
-  const namespaces = [MONITORING_NAMESPACE, ...spec.inference.clientNamespaces];
-  const cidrs = spec.inference.loadBalancer === "none" ? [] : [...nlbSubnetCidrs];
+export function allowInference(spec: StackSpec, callers: Record<string, unknown>): k8s.networking.v1.NetworkPolicy {
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -387,15 +323,20 @@ export function allowInference(spec: StackSpec, nlbSubnetCidrs: readonly string[
       policyTypes: ["Ingress"],
       ingress: [
         {
-          from: [
-            ...namespaces.map((ns) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } })),
-            ...[...new Set(cidrs)].map((cidr) => ({ ipBlock: { cidr } })),
-          ],
-          ports: port,
+          from: [callers, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
+          ports: [{ protocol: "TCP", port: VLLM_PORT }],
         },
       ],
     },
   };
+}
+
+/** TCP 443 to any address outside private and link-local ranges (and the VPC's own, when it is outside them). */
+export function publicEgress(vpcCidr: string): k8s.networking.v1.NetworkPolicyEgressRule {
+  const vpc = parseCidr(vpcCidr);
+  const inPrivate = vpc !== undefined && PRIVATE_RANGES.some((range) => contains(parseCidr(range)!, vpc));
+  const except = inPrivate ? PRIVATE_RANGES : [...PRIVATE_RANGES, vpcCidr];
+  return { to: [{ ipBlock: { cidr: "0.0.0.0/0", except } }], ports: [{ protocol: "TCP", port: 443 }] };
 }
 
 /**
@@ -406,9 +347,6 @@ export function allowInference(spec: StackSpec, nlbSubnetCidrs: readonly string[
  */
 export function allowEgress(spec: StackSpec, vpcCidr: string): k8s.networking.v1.NetworkPolicy {
   const s3 = spec.inference.weightsSource === "s3";
-  const vpc = parseCidr(vpcCidr);
-  const inPrivate = vpc !== undefined && PRIVATE_RANGES.some((range) => contains(parseCidr(range)!, vpc));
-  const except = inPrivate ? PRIVATE_RANGES : [...PRIVATE_RANGES, vpcCidr];
   return {
     apiVersion: "networking.k8s.io/v1",
     kind: "NetworkPolicy",
@@ -424,7 +362,7 @@ export function allowEgress(spec: StackSpec, vpcCidr: string): k8s.networking.v1
           }],
           ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
         },
-        { to: [{ ipBlock: { cidr: "0.0.0.0/0", except } }], ports: [{ protocol: "TCP", port: 443 }] },
+        publicEgress(vpcCidr),
         ...(s3 ? [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] }] : []),
       ],
     },
@@ -438,14 +376,24 @@ export const PROMETHEUS_URL = `http://${PROMETHEUS_SERVICE.name}.${MONITORING_NA
 /** The vLLM metrics KEDA scales on (shared/reference/vllm.md): labels model_name and engine. */
 export const VLLM_METRICS = { waiting: "vllm:num_requests_waiting", kvCacheUsage: "vllm:kv_cache_usage_perc" } as const;
 
+/** How the ScaledObject finds the entry point's request count: the add-on's scaler and the route's name. */
+export interface EntryTrigger {
+  readonly scalerAddress: string;
+  readonly interceptorRoute: string;
+}
+
 /**
- * KEDA scales the deployment on two Prometheus queries: requests waiting per replica (HPA divides the sum by
- * the replica count) and the mean KV-cache usage. Replica bounds come from the plan; min 0 scales to zero
- * after `scaleToZeroCooldownSeconds` with no request in flight.
+ * KEDA scales the deployment on three signals: the requests in flight at the entry point (the KEDA HTTP
+ * add-on counts them, held ones too, so this one exists at zero replicas and wakes the stack), the requests
+ * waiting in vLLM per replica (HPA divides the sum by the replica count) and the mean KV-cache usage. Replica
+ * bounds come from the plan. A scale-to-zero stack keeps its first replica for its cold start plus the idle
+ * time (initialCooldownPeriod: KEDA's default 0 would take it away at once), and drops the last replica only
+ * after the idle time with no signal active (cooldownPeriod, at least a cold start: see scaleToZeroTimers).
  */
-export function vllmScaledObject({ spec, plan }: InferenceInputs) {
+export function vllmScaledObject({ spec, plan }: InferenceInputs, entry: EntryTrigger) {
   const selector = `namespace="${INFERENCE_NAMESPACE}",model_name="${spec.model.servedModelName}"`;
   const s = spec.scaling;
+  const timers = scaleToZeroTimers(s, plan.coldStart);
   return {
     apiVersion: "keda.sh/v1alpha1",
     kind: "ScaledObject",
@@ -453,7 +401,8 @@ export function vllmScaledObject({ spec, plan }: InferenceInputs) {
     spec: {
       scaleTargetRef: { name: VLLM_NAME },
       pollingInterval: 15,
-      cooldownPeriod: s.scaleToZeroCooldownSeconds,
+      cooldownPeriod: timers.cooldownSeconds,
+      ...(plan.replicas.min === 0 ? { initialCooldownPeriod: timers.initialCooldownSeconds } : {}),
       minReplicaCount: plan.replicas.min,
       maxReplicaCount: plan.replicas.max,
       advanced: {
@@ -466,6 +415,11 @@ export function vllmScaledObject({ spec, plan }: InferenceInputs) {
         },
       },
       triggers: [
+        {
+          type: "external-push",
+          name: "entry-requests",
+          metadata: { scalerAddress: entry.scalerAddress, interceptorRoute: entry.interceptorRoute },
+        },
         {
           type: "prometheus",
           name: "queue-depth",

@@ -4,10 +4,11 @@ import * as random from "@pulumi/random";
 import type { StackSpec } from "../config/spec";
 import type { SizingPlan } from "../sizing/choose";
 import type { Tags } from "../aws/tags";
+import { Entry } from "./entry";
+import { ROUTE_NAME, SCALER_ADDRESS, vllmCallers } from "./entry-objects";
 import {
-  allowEgress, allowInference, chatTemplateConfigMap, CREDENTIALS_SECRET, deploymentAwait, denyAll, INFERENCE_NAMESPACE, inClusterEndpoint,
-  inferenceNamespace, tagAnnotation, vllmDeployment, vllmDisruptionBudget, vllmLoadBalancerService, vllmScaledObject, vllmService,
-  vllmServiceAccount, type LoadBalancerSubnets,
+  allowEgress, allowInference, chatTemplateConfigMap, CREDENTIALS_SECRET, deploymentAwait, denyAll, INFERENCE_NAMESPACE, inferenceNamespace,
+  vllmDeployment, vllmDisruptionBudget, vllmScaledObject, vllmService, vllmServiceAccount,
 } from "./inference-objects";
 import { appLabels } from "./labels";
 
@@ -15,6 +16,8 @@ export interface InferenceArgs {
   readonly provider: k8s.Provider;
   readonly spec: StackSpec;
   readonly plan: SizingPlan;
+  /** The EKS cluster's name (Pod Identity associations). */
+  readonly cluster: pulumi.Input<string>;
   readonly vpcCidr: string;
   /** The subnets an NLB sits in (public for internet-facing, private for internal). */
   readonly loadBalancerSubnets: { readonly ids: pulumi.Input<string>[]; readonly cidrs: readonly string[] };
@@ -22,8 +25,10 @@ export interface InferenceArgs {
   readonly huggingFaceToken?: pulumi.Input<string>;
   /** s3://bucket/prefix of the checkpoint when the weights are streamed from the stack's bucket. */
   readonly weightsUri?: pulumi.Input<string>;
-  /** The vLLM image as the nodes pull it. */
-  readonly image: pulumi.Input<string>;
+  /** The fallback API's key (a Pulumi secret), when the stack has a fallback that takes one. */
+  readonly fallbackApiKey?: pulumi.Input<string>;
+  /** The reference each upstream image is pulled as (the ECR cache with egress none); vLLM's included. */
+  readonly imageFor: (upstream: string) => pulumi.Input<string>;
   /** AWS tags for the load balancer the controller creates. */
   readonly tags: Tags;
   /** The add-on releases: KEDA's CRDs, the load balancer controller and Prometheus must exist first. */
@@ -36,13 +41,14 @@ export interface InferenceArgs {
 const minutes = (seconds: number) => `${Math.ceil(seconds / 60)}m`;
 
 /**
- * The vLLM workload: namespace (restricted Pod Security), credentials, the Deployment the plan describes, a
- * ClusterIP Service, an optional internal or allowlisted Network Load Balancer, NetworkPolicies that deny all
- * other traffic, KEDA autoscaling, and a PodDisruptionBudget on production shapes. Every call needs the API
- * key, generated here and exported as a secret.
+ * The vLLM workload and its entry point: namespace (restricted Pod Security), credentials, the Deployment
+ * the plan describes, a ClusterIP Service only the entry point reaches, the entry point (infra/k8s/entry.ts:
+ * the route that wakes vLLM and holds requests, the responder, the gateway on fallback stacks, the optional
+ * NLB), NetworkPolicies that deny all other traffic, KEDA autoscaling, and a PodDisruptionBudget on production
+ * shapes. Every call needs the API key, generated here and exported as a secret.
  */
 export class Inference extends pulumi.ComponentResource {
-  readonly endpoint: string;
+  readonly endpoint: Entry["endpoint"];
   readonly apiKey: pulumi.Output<string>;
   readonly loadBalancerHostname?: pulumi.Output<string>;
 
@@ -54,7 +60,9 @@ export class Inference extends pulumi.ComponentResource {
     const namespace = new k8s.core.v1.Namespace(`${name}-namespace`, inferenceNamespace(spec), k8sOpts);
     const inNamespace = { ...k8sOpts, dependsOn: [...args.addons, namespace] };
 
-    this.apiKey = new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent: this }).result;
+    // "sk-": LiteLLM accepts only master keys with that prefix, and the gateway's master key is this key.
+    const secret = new random.RandomPassword(`${name}-api-key`, { length: 48, special: false }, { parent: this }).result;
+    this.apiKey = pulumi.interpolate`sk-${secret}`;
     const credentials = new k8s.core.v1.Secret(`${name}-credentials`, {
       metadata: { name: CREDENTIALS_SECRET, namespace: INFERENCE_NAMESPACE, labels: appLabels("inference", spec.stack) },
       type: "Opaque",
@@ -69,29 +77,37 @@ export class Inference extends pulumi.ComponentResource {
 
     // Awaited for the plan's cold start (see deploymentAwait); the autoscaling objects do not wait for it.
     const wait = deploymentAwait(spec, plan);
-    new k8s.apps.v1.Deployment(`${name}-vllm`, vllmDeployment({ spec, plan }, { image: args.image, s3Uri: args.weightsUri }), {
+    new k8s.apps.v1.Deployment(`${name}-vllm`, vllmDeployment({ spec, plan }, { image: args.imageFor(spec.inference.image), s3Uri: args.weightsUri }), {
       ...inNamespace,
       dependsOn: [...inNamespace.dependsOn, credentials, serviceAccount, ...chatTemplate, ...args.awsDependencies],
       ...(wait.skip ? {} : { customTimeouts: { create: minutes(wait.createSeconds), update: minutes(wait.updateSeconds) } }),
     });
     new k8s.core.v1.Service(`${name}-vllm`, vllmService(spec), inNamespace);
-    this.endpoint = inClusterEndpoint();
 
-    const resourceTags = (pulumi.output(args.tags) as pulumi.Output<Record<string, string>>).apply(tagAnnotation);
-    const subnets: LoadBalancerSubnets = {
-      ids: pulumi.all(args.loadBalancerSubnets.ids).apply((ids) => ids.join(",")),
-      cidrs: args.loadBalancerSubnets.cidrs,
-    };
-    const nlb = vllmLoadBalancerService(spec, args.vpcCidr, subnets, resourceTags);
-    if (nlb) {
-      const service = new k8s.core.v1.Service(`${name}-vllm-nlb`, nlb, inNamespace);
-      this.loadBalancerHostname = service.status.loadBalancer.ingress.apply((i) => i?.[0]?.hostname ?? "");
-    }
+    const entry = new Entry(name, {
+      provider: args.provider,
+      spec,
+      plan,
+      cluster: args.cluster,
+      vpcCidr: args.vpcCidr,
+      loadBalancerSubnets: args.loadBalancerSubnets,
+      fallbackApiKey: args.fallbackApiKey,
+      imageFor: args.imageFor,
+      tags: args.tags,
+      dependsOn: [...inNamespace.dependsOn, credentials],
+    }, { parent: this });
+    this.endpoint = entry.endpoint;
+    this.loadBalancerHostname = entry.loadBalancerHostname;
 
     new k8s.networking.v1.NetworkPolicy(`${name}-deny-all`, denyAll(spec), inNamespace);
-    new k8s.networking.v1.NetworkPolicy(`${name}-allow-inference`, allowInference(spec, args.loadBalancerSubnets.cidrs), inNamespace);
+    new k8s.networking.v1.NetworkPolicy(`${name}-allow-inference`, allowInference(spec, vllmCallers(spec)), inNamespace);
     new k8s.networking.v1.NetworkPolicy(`${name}-allow-egress`, allowEgress(spec, args.vpcCidr), inNamespace);
-    new k8s.apiextensions.CustomResource(`${name}-scaledobject`, vllmScaledObject({ spec, plan }), inNamespace);
+    // The add-on's scaler reads the route when KEDA asks for the trigger's metric spec: created after it, or
+    // KEDA falls back to a CPU metric (KEDA HTTP add-on docs, "autoscale an app").
+    new k8s.apiextensions.CustomResource(`${name}-scaledobject`, vllmScaledObject({ spec, plan }, { scalerAddress: SCALER_ADDRESS, interceptorRoute: ROUTE_NAME }), {
+      ...inNamespace,
+      dependsOn: [...inNamespace.dependsOn, entry.route],
+    });
     const pdb = vllmDisruptionBudget(spec, plan);
     if (pdb) new k8s.policy.v1.PodDisruptionBudget(`${name}-pdb`, pdb, inNamespace);
 

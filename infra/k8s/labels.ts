@@ -1,7 +1,10 @@
-/** The app.kubernetes.io labels every hostwise Kubernetes object carries. */
-export function appLabels(component: string, stack: string): Record<string, string> {
+/**
+ * The app.kubernetes.io labels every hostwise Kubernetes object carries. `app` names the workload the object
+ * belongs to: vLLM, or one of the entry point's own (the gateway, the unavailable responder).
+ */
+export function appLabels(component: string, stack: string, app = "vllm"): Record<string, string> {
   return {
-    "app.kubernetes.io/name": "vllm",
+    "app.kubernetes.io/name": app,
     "app.kubernetes.io/instance": stack,
     "app.kubernetes.io/component": component,
     "app.kubernetes.io/part-of": "hostwise",
@@ -10,6 +13,6 @@ export function appLabels(component: string, stack: string): Record<string, stri
 }
 
 /** The labels a selector matches on: stable across upgrades (no version, no component churn). */
-export function selectorLabels(stack: string): Record<string, string> {
-  return { "app.kubernetes.io/name": "vllm", "app.kubernetes.io/instance": stack };
+export function selectorLabels(stack: string, app = "vllm"): Record<string, string> {
+  return { "app.kubernetes.io/name": app, "app.kubernetes.io/instance": stack };
 }

@@ -4,6 +4,7 @@ import { CHAT_TEMPLATES } from "../catalog/chat-templates";
 import { localStorageStrategy } from "../aws/node-user-data";
 import { CHART_FACTS, effectiveImages } from "../k8s/chart-facts";
 import type { ResourceView, StackResourceView } from "../resource-view";
+import { ENTRY_RULES, ENTRY_STACK_RULES } from "./entry-rules";
 import { dependenciesOf } from "./graph";
 
 // Guardrails that turn "passes its mocks" into "deploys": each encodes something EKS, Helm, a chart or vLLM
@@ -323,13 +324,18 @@ export const internetFacingTls: Rule = {
   },
 };
 
+const PRIVATE_EXCEPT = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"];
+const matches = (selector: Record<string, any> | undefined, labels: Record<string, string>) =>
+  Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+
 export const inferenceNetworkPolicy: StackRule = {
   name: "inference-network-policy",
-  description: "vLLM's namespace denies all traffic by default; its pods reach only DNS, the weights' source (443 outside private ranges) and the Pod Identity agent; an NLB is admitted from its own subnets only, and its pods get target-health readiness gates.",
+  description: "vLLM's namespace denies all traffic by default; its pods are reached only by the entry point (pods named by selector) and Prometheus; pods there reach only DNS, public addresses on 443 (weights, the fallback API), the Pod Identity agent, and — the gateway — vLLM's pods.",
   check: (resources) => {
     const out: string[] = [];
     for (const d of ofType(resources, DEPLOYMENT).filter(isVllm)) {
       const ns = d.props.metadata?.namespace;
+      const vllmLabels: Record<string, string> = d.props.spec?.template?.metadata?.labels ?? d.props.spec?.selector?.matchLabels ?? {};
       const policies = ofType(resources, NETWORK_POLICY).filter((p) => p.props.metadata?.namespace === ns);
       const types = (p: StackResourceView) => list(p.props.spec?.policyTypes);
       const denyAll = policies.some((p) => Object.keys(p.props.spec?.podSelector ?? {}).length === 0 &&
@@ -337,30 +343,22 @@ export const inferenceNetworkPolicy: StackRule = {
       if (!denyAll) out.push(`namespace ${ns}: no NetworkPolicy denies all ingress and egress by default`);
       for (const rule of policies.flatMap((p) => list(p.props.spec?.egress).map((e) => ({ p, e })))) {
         const ports = list(rule.e.ports).map((x) => `${x.protocol ?? "TCP"}/${x.port}`);
+        const forVllm = matches(rule.p.props.spec?.podSelector, vllmLabels);
         for (const to of list(rule.e.to).length > 0 ? list(rule.e.to) : [{}]) {
           if (ports.every((p) => p.endsWith("/53")) && to.podSelector?.matchLabels?.["k8s-app"] === "kube-dns") continue;
           if (ports.length === 1 && ports[0] === "TCP/80" && to.ipBlock?.cidr === "169.254.170.23/32") continue;
           const except = list(to.ipBlock?.except);
-          const excludesPrivate = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"].every((c) => except.includes(c));
-          if (ports.length === 1 && ports[0] === "TCP/443" && to.ipBlock && excludesPrivate) continue;
-          out.push(`${rule.p.key} lets pods reach ${JSON.stringify(to)} on ${ports.join(", ") || "every port"}: beyond DNS, the weights and the Pod Identity agent`);
+          if (ports.length === 1 && ports[0] === "TCP/443" && to.ipBlock && PRIVATE_EXCEPT.every((c) => except.includes(c))) continue;
+          // The gateway calls vLLM: pods of this namespace selected by vLLM's labels, on vLLM's port only.
+          if (!forVllm && !to.namespaceSelector && !to.ipBlock && matches(to.podSelector, vllmLabels) && ports.length === 1 && ports[0] === "TCP/8000") continue;
+          out.push(`${rule.p.key} lets pods reach ${JSON.stringify(to)} on ${ports.join(", ") || "every port"}: beyond DNS, public 443, the Pod Identity agent and the gateway's calls to vLLM`);
         }
       }
-      const nlbs = ofType(resources, SERVICE).filter((s) => s.props.metadata?.namespace === ns && lbScheme(s));
-      const vpcCidrs = ofType(resources, "aws:ec2/vpc:Vpc").map((v) => String(v.props.cidrBlock));
-      const subnetCidrs = ofType(resources, "aws:ec2/subnet:Subnet").map((s) => String(s.props.cidrBlock));
-      for (const policy of policies) {
+      for (const policy of policies.filter((p) => Object.keys(p.props.spec?.podSelector?.matchLabels ?? {}).length > 0 && matches(p.props.spec?.podSelector, vllmLabels))) {
         for (const from of list(policy.props.spec?.ingress).flatMap((i) => list(i.from))) {
-          const cidr = from.ipBlock?.cidr;
-          if (!cidr) continue;
-          if (vpcCidrs.includes(cidr)) out.push(`${policy.key} admits the whole VPC (${cidr}): under the VPC CNI every pod and node has an address in it`);
-          else if (nlbs.length > 0 && !subnetCidrs.includes(cidr)) out.push(`${policy.key} admits ${cidr}, which is not a subnet the load balancer sits in`);
-        }
-      }
-      if (nlbs.length > 0) {
-        const namespace = ofType(resources, NAMESPACE).find((n) => n.props.metadata?.name === ns);
-        if (namespace?.props.metadata?.labels?.["elbv2.k8s.aws/pod-readiness-gate-inject"] !== "enabled") {
-          out.push(`namespace ${ns} has an NLB targeting its pods but no elbv2.k8s.aws/pod-readiness-gate-inject label: rollouts outrun target registration`);
+          const monitoring = from.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring" && !from.podSelector;
+          if (monitoring || (from.podSelector && Object.keys(from.podSelector.matchLabels ?? {}).length > 0 && !from.ipBlock)) continue;
+          out.push(`${policy.key} lets ${JSON.stringify(from)} reach vLLM directly: only the entry point's pods and Prometheus may (clients go through the entry point)`);
         }
       }
     }
@@ -368,9 +366,35 @@ export const inferenceNetworkPolicy: StackRule = {
   },
 };
 
+export const loadBalancerTargets: StackRule = {
+  name: "load-balancer-targets",
+  description: "A namespace an NLB targets admits it from the NLB's own subnets only (never the whole VPC: under the VPC CNI every pod and node has an address in it), and its pods get target-health readiness gates.",
+  check: (resources) => {
+    const out: string[] = [];
+    const vpcCidrs = ofType(resources, "aws:ec2/vpc:Vpc").map((v) => String(v.props.cidrBlock));
+    const subnetCidrs = ofType(resources, "aws:ec2/subnet:Subnet").map((s) => String(s.props.cidrBlock));
+    const targeted = new Set(ofType(resources, SERVICE).filter((s) => lbScheme(s)).map((s) => String(s.props.metadata?.namespace)));
+    for (const ns of targeted) {
+      for (const policy of ofType(resources, NETWORK_POLICY).filter((p) => p.props.metadata?.namespace === ns)) {
+        for (const from of list(policy.props.spec?.ingress).flatMap((i) => list(i.from))) {
+          const cidr = from.ipBlock?.cidr;
+          if (!cidr) continue;
+          if (vpcCidrs.includes(cidr)) out.push(`${policy.key} admits the whole VPC (${cidr}): under the VPC CNI every pod and node has an address in it`);
+          else if (!subnetCidrs.includes(cidr)) out.push(`${policy.key} admits ${cidr}, which is not a subnet the load balancer sits in`);
+        }
+      }
+      const namespace = ofType(resources, NAMESPACE).find((n) => n.props.metadata?.name === ns);
+      if (namespace?.props.metadata?.labels?.["elbv2.k8s.aws/pod-readiness-gate-inject"] !== "enabled") {
+        out.push(`namespace ${ns} has an NLB targeting its pods but no elbv2.k8s.aws/pod-readiness-gate-inject label: rollouts outrun target registration`);
+      }
+    }
+    return out;
+  },
+};
+
 /** Closed over by rules.ts: resource rules and stack rules this file adds. */
-export const DEPLOY_RULES: readonly Rule[] = [helmReleasesAtomic, vllmFlags, internetFacingTls];
+export const DEPLOY_RULES: readonly Rule[] = [helmReleasesAtomic, vllmFlags, internetFacingTls, ...ENTRY_RULES];
 export const DEPLOY_STACK_RULES: readonly StackRule[] = [
   coldStartAwaited, noServiceBeforeWebhook, scrapeAsFreshAsScaling, rolloutHasRoom, disruptionBudgetAllowsDrains,
-  gpuNodeDiskFits, egressNoneIsReal, inferenceNetworkPolicy,
+  gpuNodeDiskFits, egressNoneIsReal, inferenceNetworkPolicy, loadBalancerTargets, ...ENTRY_STACK_RULES,
 ];

@@ -209,10 +209,12 @@ export function evaluateCandidate(spec: StackSpec, instance: InstanceType, tp: n
   const capacity = { maxConcurrency: limit.concurrency, limitedBy: limit.limitedBy, point: operatingPoint(shape, limit.concurrency) };
   const rps = spec.traffic.peakRequestsPerSecond;
   const needed = rps === undefined ? 1 : Math.max(1, Math.ceil(rps / capacity.point.requestsPerSecond - 1e-9));
-  const replicas = Math.max(needed, spec.scaling.minReplicas);
+  // With a fallback API, maxReplicas below the peak is a hybrid base: the rest of the peak overflows to the API.
+  const hybridBase = spec.entry.fallback !== undefined && spec.scaling.maxReplicas !== undefined && needed > spec.scaling.maxReplicas;
+  const replicas = hybridBase ? spec.scaling.maxReplicas! : Math.max(needed, spec.scaling.minReplicas);
   const nodes = Math.ceil(replicas / base.replicasPerNode);
   const rejections: string[] = [];
-  if (spec.scaling.maxReplicas !== undefined && needed > spec.scaling.maxReplicas) {
+  if (spec.scaling.maxReplicas !== undefined && needed > spec.scaling.maxReplicas && !hybridBase) {
     rejections.push(`needs ${needed} replicas at peak; maxReplicas is ${spec.scaling.maxReplicas}`);
   }
   if (!spec.placement.instanceType && !CALIBRATED_ARCHITECTURES.has(fit.gpu.architecture)) {
@@ -382,6 +384,7 @@ export function planSizing(spec: StackSpec): SizingPlan {
       tensorParallelSize: tp,
       maxNumSeqs,
       maxNumBatchedTokens: chosen.fit.maxNumBatchedTokens,
+      ...(spec.entry.fallback ? { maxNumQueuedReqs: maxNumSeqs + spec.entry.fallback.overflowQueueDepth } : {}),
     }),
     nodeDiskGiB: storage.root.sizeGiB,
     nodeStorage: storage,

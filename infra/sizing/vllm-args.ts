@@ -10,6 +10,8 @@ export interface VllmArgsInput {
   readonly maxNumSeqs: number;
   /** The step's token budget: pinned so the activation reserve vLLM allocates is the one the plan sized. */
   readonly maxNumBatchedTokens: number;
+  /** With a fallback API: requests (running + waiting) above which vLLM answers 503, so the gateway falls back. */
+  readonly maxNumQueuedReqs?: number;
 }
 
 /**
@@ -34,5 +36,7 @@ export function vllmArgs(i: VllmArgsInput): string[] {
   if (i.serving.quantization === "fp8") args.push("--quantization=fp8");
   if (chatTemplateFor(i.model.checkpoint)) args.push(`--chat-template=${CHAT_TEMPLATE_PATH}`);
   args.push(i.serving.enablePrefixCaching ? "--enable-prefix-caching" : "--no-enable-prefix-caching");
+  // Admission control (vLLM ≥ 0.29): beyond the cap vLLM rejects with 503 instead of queueing without bound.
+  if (i.maxNumQueuedReqs !== undefined) args.push(`--max-num-queued-reqs=${i.maxNumQueuedReqs}`);
   return args;
 }
