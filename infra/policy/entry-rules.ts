@@ -145,8 +145,9 @@ export const gatewayKeepsSecrets: Rule = {
           if (Array.isArray(v)) return v.forEach((x, i) => visit(x, `${path}[${i}]`));
           if (v === null || typeof v !== "object") return;
           for (const [k, x] of Object.entries(v)) {
-            if (/(^|_)key$/.test(k) && typeof x === "string" && !x.startsWith("os.environ/")) out.push(`${file}: ${path}${k} holds a literal value: use os.environ/<NAME> and a Secret`);
-            visit(x, `${path}${k}.`);
+            const at = path ? `${path}.${k}` : k;
+            if (/(^|_)key$/.test(k) && typeof x === "string" && !x.startsWith("os.environ/")) out.push(`${file}: ${at} holds a literal value: use os.environ/<NAME> and a Secret`);
+            visit(x, at);
           }
         };
         if (config && typeof config === "object" && "model_list" in config) visit(config, "");
