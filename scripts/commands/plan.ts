@@ -1,6 +1,8 @@
 import type { Expiry, StackSpec } from "../../infra/config/spec";
 import { quantizationAlternatives, type QuantizationAlternative, type SizingPlan } from "../../infra/sizing/choose";
 import type { OperatingPoint } from "../../infra/sizing/throughput";
+import { scaleToZeroTimers } from "../../infra/sizing/scale-to-zero";
+import { RETRY_AFTER_SECONDS } from "../../infra/k8s/entry-objects";
 import { renderInventory, shortType, summarizeResources, type ResourceInventory } from "../lib/inventory";
 import { renderCostMarkdown, renderCostText, resourceCostRows, type ResourceCostRow } from "../lib/cost-render";
 import type { CostEstimate } from "../../infra/cost/estimate";
@@ -117,8 +119,9 @@ export function planJson(spec: StackSpec, plan: PlanReport, now: Date) {
       ...(spec.expiry.kind === "at" ? { at: spec.expiry.at.toISOString() } : { afterCreation: spec.expiry.text }),
       ifCreatedNow: expiresAt(spec.expiry, now).toISOString(),
     },
-    spec: { serving: spec.serving, traffic: spec.traffic, scaling: spec.scaling, hostedApi: spec.hostedApi },
+    spec: { serving: spec.serving, traffic: spec.traffic, scaling: spec.scaling, entry: spec.entry, hostedApi: spec.hostedApi },
     plan,
+    ...(plan.replicas.min === 0 ? { scaleToZero: scaleToZeroTimers(spec.scaling, plan.coldStart) } : {}),
   };
 }
 
@@ -159,6 +162,21 @@ function quantizationRows(plan: PlanReport): string[][] {
 
 const QUANTIZATION_HEADERS = ["weights", "instance type", "TP", "replicas", "nodes", "$/hour at peak", "$ per 1M output tokens"];
 
+/** The entry point: what a request meets, cold and warm. */
+function describeEntry(spec: StackSpec, plan: SizingPlan): string {
+  const e = spec.entry;
+  const hold = `holds a request ${e.coldHoldSeconds} s while nothing is ready, then 503 + Retry-After ${RETRY_AFTER_SECONDS} s`;
+  if (!e.fallback) return `KEDA HTTP interceptor → vLLM; ${hold}`;
+  const cap = plan.maxNumSeqs + e.fallback.overflowQueueDepth;
+  return `KEDA HTTP interceptor → LiteLLM gateway → vLLM, or ${e.fallback.api} while vLLM is cold, full (${cap} requests in flight per replica) or failing; ${hold}`;
+}
+
+function describeScaleToZero(spec: StackSpec, plan: SizingPlan): string {
+  if (plan.replicas.min > 0) return `never (minReplicas ${plan.replicas.min})`;
+  const t = scaleToZeroTimers(spec.scaling, plan.coldStart);
+  return `after ${t.cooldownSeconds.toLocaleString("en-US")} s idle (at least the ${t.wakeBudgetSeconds.toLocaleString("en-US")} s cold start); the first replica stays ${t.initialCooldownSeconds.toLocaleString("en-US")} s after deploy; a request wakes it`;
+}
+
 function describeTraffic(spec: StackSpec): string {
   const t = spec.traffic;
   const shape = `${t.meanPromptTokens} prompt + ${t.meanOutputTokens} output tokens per request, floor ${t.minTokensPerSecondPerStream} tokens/s per stream`;
@@ -190,6 +208,8 @@ function renderPlan(spec: StackSpec, plan: PlanReport, p: Preview, o: PlanOption
     `Nodes        min ${plan.nodes.min} · peak ${plan.nodes.peak} · max ${plan.nodes.max} · ${plan.nodeDiskGiB} GiB root volume each`,
     `Model cache  ${describeStorage(plan)}`,
     `Cold start   ${describeColdStart(plan)}`,
+    `Entry point  ${describeEntry(spec, plan)}`,
+    `Scale to 0   ${describeScaleToZero(spec, plan)}`,
     "",
     `Memory per GPU (GiB, at gpuMemoryUtilization ${s.gpuMemoryUtilization})`,
     `  usable ${round(m.usableGiB)} = weights ${round(m.weightsGiB)} + KV cache ${round(m.kvCacheGiB)} + runtime overhead ${round(m.overheadGiB)} + free ${round(m.freeGiB)}`,
