@@ -1,5 +1,6 @@
 import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { estimateCost } from "../infra/cost/estimate";
 import { resolveStack } from "../infra/resolve";
 import { applyOverrides, readStackFile } from "../scripts/lib/stack-file";
 import { expectPoliciesPass } from "./support/aws-assertions";
@@ -13,7 +14,7 @@ const FALLBACK_KEY = "fw-secret-test-value-3f9a";
 const OVERRIDES = ["fallbackApi=fireworks/llama-3.3-70b", `fallbackApiKey=${FALLBACK_KEY}`, "minReplicas=1", "maxReplicas=1", "peakRequestsPerSecond=2"];
 let resources: Registered[];
 let outputs: Record<string, any>;
-const { plan } = resolveStack(applyOverrides(readStackFile(ROOT, "dev"), OVERRIDES), { stack: "dev", now: new Date() });
+const { spec, plan } = resolveStack(applyOverrides(readStackFile(ROOT, "dev"), OVERRIDES), { stack: "dev", now: new Date() });
 beforeAll(async () => {
   ({ resources, outputs } = await evaluateProgram("dev", OVERRIDES));
 });
@@ -73,6 +74,21 @@ describe("a stack with a fallback API", () => {
     expect(egress.map((e: any) => e.ports.map((p: any) => `${p.protocol}/${p.port}`).join(","))).toEqual(["UDP/53,TCP/53", "TCP/8000", "TCP/443"]);
     // no Pod Identity agent: Fireworks takes a key, not an AWS role
     expect(JSON.stringify(egress)).not.toContain("169.254.170.23");
+  });
+
+  it("prices the overflow next to the stack, with the assumption shown", () => {
+    const cost = estimateCost(spec, plan, resources.map((r) => ({ type: r.type, name: r.name, props: r.inputs })), new Date());
+    const h = cost.hybrid!;
+    // the traffic: 2 requests/s × 256 output tokens at peak, expectedUtilization 0.5 → a mean of 256 tokens/s, peak-to-mean 2
+    expect(h.monthlyOutputTokens).toBeCloseTo(2 * 256 * 0.5 * 730 * 3600, 0);
+    expect(h.peakToMean).toBe(2);
+    // the 1-node base carries k = its month at capacity over the mean: the share is (2 − k)² / 4 below k = 2
+    const k = cost.curves.selfHosted.outputTokensPerNodeMonth / h.monthlyOutputTokens;
+    expect(h.overflowShare).toBeCloseTo((2 - k) ** 2 / 4, 12);
+    // $0.90 in + 2 × $0.90 out per 1M output tokens (512 prompt tokens per 256 output)
+    expect(h.apiMonthlyUsd).toBeCloseTo(h.overflowShare * (h.monthlyOutputTokens / 1e6) * 2.7, 6);
+    expect(h.monthlyUsd).toBeCloseTo(cost.monthlyUsd.expected + h.apiMonthlyUsd, 6);
+    expect(cost.assumptions.some((a) => a.startsWith("hybrid: peak-to-mean 2.00"))).toBe(true);
   });
 
   it("creates the gateway's objects before the route points at them", () => {

@@ -6,7 +6,27 @@ import type { SizingPlan } from "../sizing/choose";
 import {
   apiMonthlyUsd, breakEvenMonthlyOutputTokens, SECONDS_PER_MONTH, type HostedApiCostModel, type SelfHostedCostModel,
 } from "./curve";
+import { HYBRID_ASSUMPTION, hybridAt } from "./hybrid";
 import { priceResources, sumScaled, type PriceContext, type PricedResource, type Scaled } from "./pricebook";
+
+/** A fallback stack's hybrid: the GPU nodes it can run at most, and the share of the traffic's tokens above them. */
+export interface HybridEstimate {
+  readonly fallbackApi: string;
+  readonly inputUsdPerMTok: number;
+  readonly outputUsdPerMTok: number;
+  /** The traffic's mean monthly output tokens (peak × expectedUtilization), and its peak-to-mean (1 / expectedUtilization). */
+  readonly monthlyOutputTokens: number;
+  readonly peakToMean: number;
+  /** GPU nodes at max replicas: the base's capacity. */
+  readonly baseNodes: number;
+  readonly overflowShare: number;
+  readonly worstCaseShare: number;
+  readonly apiMonthlyUsd: number;
+  readonly worstCaseApiMonthlyUsd: number;
+  /** The stack's expected monthly cost plus the API's share. */
+  readonly monthlyUsd: number;
+  readonly assumption: string;
+}
 
 /** The stack's cost, from its priced resources and its sizing plan. USD; rounded only when rendered. */
 export interface CostEstimate {
@@ -40,6 +60,8 @@ export interface CostEstimate {
   readonly people?: { readonly hoursPerMonth: number; readonly hourlyUsd: number; readonly monthlyUsd: number };
   /** monthlyUsd.expected plus the people cost (when counted). */
   readonly expectedMonthlyUsdWithPeople: number;
+  /** Stacks with a fallback API: what overflows to it from the traffic's peak, and what that costs. */
+  readonly hybrid?: HybridEstimate;
 }
 
 const GPU_NODE_GROUP = (stack: string) => `${stack}-gpu`;
@@ -123,6 +145,8 @@ export function estimateCost(spec: StackSpec, plan: SizingPlan, resources: reado
   ];
 
   const breakEven = breakEvenMonthlyOutputTokens(self, api);
+  const hybrid = hybridEstimate(spec, plan, self, monthlyUsd.expected, inputPerOutputToken);
+  if (hybrid) assumptions.push(`hybrid: ${hybrid.assumption}`);
   return {
     hourlyUsd,
     monthlyUsd,
@@ -141,5 +165,38 @@ export function estimateCost(spec: StackSpec, plan: SizingPlan, resources: reado
     curves: { selfHosted: self, hostedApi: api },
     ...(people ? { people } : {}),
     expectedMonthlyUsdWithPeople: monthlyUsd.expected + (people?.monthlyUsd ?? 0),
+    ...(hybrid ? { hybrid } : {}),
+  };
+}
+
+/**
+ * The overflow of a fallback stack: the traffic's peak (the stack's peakRequestsPerSecond × meanOutputTokens,
+ * or its fleet at capacity when it gives no traffic) at peak-to-mean 1 / expectedUtilization, against the
+ * capacity of its max replicas. Stacks whose max replicas serve the peak overflow only while cold.
+ */
+function hybridEstimate(spec: StackSpec, plan: SizingPlan, self: SelfHostedCostModel, expectedMonthlyUsd: number, inputPerOutputToken: number): HybridEstimate | undefined {
+  const fallback = spec.entry.fallback;
+  if (!fallback) return undefined;
+  const u = spec.usage.expectedUtilization;
+  const rps = spec.traffic.peakRequestsPerSecond;
+  const peakTokensPerSecond = rps !== undefined ? rps * spec.traffic.meanOutputTokens : plan.throughput.fleetCapacityOutputTokensPerSecond;
+  const monthlyOutputTokens = peakTokensPerSecond * u * SECONDS_PER_MONTH;
+  const peakToMean = 1 / u;
+  const api: HostedApiCostModel = { inputUsdPerMTok: fallback.inputUsdPerMTok, outputUsdPerMTok: fallback.outputUsdPerMTok, inputPerOutputToken };
+  // Only the API's share is added: the base's nodes are in the stack's priced resources already.
+  const point = hybridAt({ ...self, fixedMonthlyUsd: 0, gpuNodeMonthlyUsd: 0, peopleMonthlyUsd: 0 }, api, monthlyOutputTokens, peakToMean, plan.nodes.max);
+  return {
+    fallbackApi: fallback.api,
+    inputUsdPerMTok: fallback.inputUsdPerMTok,
+    outputUsdPerMTok: fallback.outputUsdPerMTok,
+    monthlyOutputTokens,
+    peakToMean,
+    baseNodes: plan.nodes.max,
+    overflowShare: point.overflowShare,
+    worstCaseShare: point.worstCaseShare,
+    apiMonthlyUsd: point.apiMonthlyUsd,
+    worstCaseApiMonthlyUsd: point.worstCaseApiMonthlyUsd,
+    monthlyUsd: expectedMonthlyUsd + point.apiMonthlyUsd,
+    assumption: `peak-to-mean ${peakToMean.toFixed(2)} (1 / expectedUtilization); ${HYBRID_ASSUMPTION}`,
   };
 }

@@ -71,7 +71,17 @@ export function renderUnitEconomics(e: CostEstimate): string[] {
       ? `break-even at ${tokens(e.breakEvenMonthlyOutputTokens)} output tokens a month of steady traffic (above it self-hosting costs less)`
       : "no break-even: the API stays cheaper at every volume (a GPU node costs more than the API charges for what it can produce)",
     ...(e.people ? [`with the people cost (${usd(e.people.monthlyUsd)}): ${usd(e.expectedMonthlyUsdWithPeople)} a month expected`] : []),
+    ...(e.hybrid ? [hybridLine(e.hybrid)] : []),
   ];
+}
+
+/** The hybrid in one sentence: the API's share of the traffic, its cost, the total, and the worst case. */
+export function hybridLine(h: NonNullable<CostEstimate["hybrid"]>): string {
+  const pct = (x: number) => `${(x * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
+  return (
+    `hybrid: ${pct(h.overflowShare)} of the traffic's ${tokens(h.monthlyOutputTokens)} output tokens a month overflow the ${h.baseNodes}-node base to ${h.fallbackApi} ` +
+    `(${usd(h.apiMonthlyUsd)} a month): ${usd(h.monthlyUsd)} a month with the stack; worst case (traffic at peak or idle) ${pct(h.worstCaseShare)}, ${usd(h.worstCaseApiMonthlyUsd)}`
+  );
 }
 
 /** A Mermaid pie of the expected monthly cost by resource (the few largest, the rest together). */
