@@ -35,6 +35,8 @@ export interface Behavior {
   readonly notStreaming?: boolean;
   /** Stream this answer (one chunk a word, finish_reason "stop") instead of max_tokens placeholder tokens. */
   readonly answer?: (prompt: string) => string;
+  /** Extra response headers (what a hostwise entry point adds: x-litellm-model-id, x-hostwise-backend, retry-after). */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 export interface Received {
@@ -75,8 +77,8 @@ export async function startFakeVllm(behavior: FakeVllm["behavior"] = {}): Promis
     timers.add(t);
   };
 
-  const json = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { "content-type": "application/json" });
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}) => {
+    res.writeHead(status, { "content-type": "application/json", ...headers });
     res.end(JSON.stringify(body));
   };
 
@@ -85,7 +87,7 @@ export async function startFakeVllm(behavior: FakeVllm["behavior"] = {}): Promis
     const words = b.answer ? b.answer(prompt).split(/(?<= )/) : undefined;
     const chunks = words?.length ?? b.chunks ?? (typeof body.max_tokens === "number" ? body.max_tokens : 8);
     const wantsUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8" });
+    res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", ...b.headers });
     res.write(chunk([{ index: 0, delta: { role: "assistant", content: "" }, logprobs: null, finish_reason: null }]));
     const send = (i: number) => {
       if (b.dropAfterChunks !== undefined && i === b.dropAfterChunks) return req.socket.destroy();
@@ -136,7 +138,7 @@ export async function startFakeVllm(behavior: FakeVllm["behavior"] = {}): Promis
       fake.received.push({ body, authorization: req.headers.authorization, inFlight });
       const b = typeof fake.behavior === "function" ? fake.behavior(index) : fake.behavior;
       if (b.hang) return;
-      if (b.status !== undefined) return json(res, b.status, { error: { message: b.errorMessage ?? `status ${b.status}`, type: "error", code: b.status } });
+      if (b.status !== undefined) return json(res, b.status, { error: { message: b.errorMessage ?? `status ${b.status}`, type: "error", code: b.status } }, b.headers);
       if (b.notStreaming) return json(res, 200, { id: "x", object: "chat.completion", choices: [] });
       stream(req, res, body, b);
     });

@@ -37,6 +37,8 @@ function level(concurrency: number, outputTokensPerSecond: number, errorRate: nu
     outputTokensSource: { usage: completed - failed, chunks: 0 },
     meanPromptTokens: 480,
     usage: { requests: completed - failed, promptTokens: 480 * (completed - failed), completionTokens: outputTokensPerSecond * 10 },
+    backends: { vllm: completed - failed },
+    fallbackUsage: { promptTokens: 0, outputTokens: 0 },
   };
 }
 
@@ -100,7 +102,9 @@ describe("cost per token", () => {
 describe("JSON report", () => {
   it("has stable field names, numbers in seconds and per second, nulls where nothing was given, and no credentials", () => {
     const json = reportJson(run(LEVELS), {});
-    expect(Object.keys(json)).toEqual(["report", "schemaVersion", "startedAt", "target", "settings", "partial", "stoppedBy", "wallSeconds", "levels", "cost"]);
+    expect(Object.keys(json)).toEqual(["report", "schemaVersion", "startedAt", "target", "settings", "partial", "stoppedBy", "wallSeconds", "levels", "cost", "coldPath", "costSplit"]);
+    expect(json.coldPath).toBeNull(); // --url: no stack, no cold path, no split
+    expect(json.costSplit).toBeNull();
     expect(json.target.url).toBe("http://127.0.0.1:8000/");
     expect(JSON.stringify(json)).not.toContain("secret");
     const first = json.levels[0]!;

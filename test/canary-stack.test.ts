@@ -12,8 +12,15 @@ import { PROXY } from "./support/fake-kubectl";
 // `hostwise canary --stack`: outputs of a deployed stack (faked), a kubectl whose port-forward is a local TCP
 // proxy to the fake vLLM server, and the reports priced from the stack's cost curves.
 
+const ENDPOINT = {
+  url: "http://keda-add-ons-http-interceptor-proxy.keda-http.svc.cluster.local:8080/v1",
+  namespace: "keda-http",
+  service: "keda-add-ons-http-interceptor-proxy",
+  port: 8080,
+  servedModelName: MODEL,
+};
 const OUTPUTS = {
-  inferenceEndpoint: { url: "http://vllm.inference.svc.cluster.local:8000/v1", servedModelName: MODEL },
+  inferenceEndpoint: ENDPOINT,
   apiKey: API_KEY,
   kubeconfig: '{"apiVersion":"v1","kind":"Config"}',
   sizing: { replicasPerNode: 2 },
@@ -72,6 +79,7 @@ const options = (overrides: Partial<CanaryOptions> = {}): CanaryOptions => ({
 function deps(readyReplicas: string, kubectlCalls: string[][]): CanaryDeps {
   const port = Number(new URL(server.url).port);
   return {
+    pollSeconds: 0.05,
     stackOutputs: (stack) => {
       expect(stack).toBe("dev");
       return OUTPUTS;
@@ -95,6 +103,9 @@ describe("canary --stack", () => {
     expect(c.hourlyUsd).toBeCloseTo(2.4, 10);
     expect(c.modeledUsdPerMillionOutputTokens).toBeCloseTo(0.33333, 4);
     expect(() => stackTargetFromOutputs("dev", { ...OUTPUTS, apiKey: undefined })).toThrow(UsageError);
+    // a stack deployed before the entry point: its endpoint output has no Service to forward to
+    expect(() => stackTargetFromOutputs("dev", { ...OUTPUTS, inferenceEndpoint: { url: "http://vllm.inference.svc.cluster.local:8000/v1", servedModelName: MODEL } }))
+      .toThrow(/predates the entry point/);
   });
 
   it("reaches the endpoint through a port-forward and writes both reports with the stack's prices", async () => {
@@ -112,10 +123,94 @@ describe("canary --stack", () => {
     expect(readFileSync(join(out, "canary-report.md"), "utf8")).toContain("```mermaid");
   });
 
-  it("says how to wake a stack that scaled to zero", async () => {
+  it("wakes a stack at zero with its first request through the entry point, and reports the cold path and the GPU time", async () => {
+    // the entry point holds, then answers 503 + Retry-After twice while vLLM starts; then vLLM answers
+    const first = server.received.length;
+    server.behavior = (i) => (i - first < 2 ? { status: 503, headers: { "retry-after": "0", "x-hostwise-backend": "none" } } : { chunks: 8 });
+    const calls: string[][] = [];
+    const forwarded: string[][] = [];
+    let gets = 0;
+    const d = deps("", calls);
+    const waking: CanaryDeps = {
+      ...d,
+      kubectl: {
+        portForward: { ...d.kubectl.portForward, spawn: (command, args, opts) => (forwarded.push([...args]), spawn(command, [...args], opts)) },
+        kubectl: (args) => {
+          calls.push([...args]);
+          if (args.includes("nodes")) return gets > 1 ? "node/ip-10-0-1-1\n" : "";
+          return args.includes("deployment") && gets++ > 0 ? "1" : "";
+        },
+      },
+    };
     const { io: recIo, rec } = io();
-    expect(await runCanary(options(), recIo, deps("", []))).toBe(1);
-    expect(rec.err.join("\n")).toMatch(/no vLLM replica is ready[\s\S]*pass --wake[\s\S]*autoscaling\.keda\.sh\/paused-replicas="1"/);
+    const outDir = mkdtempSync(join(tmpdir(), "hostwise-canary-cold-"));
+    expect(await runCanary(options({ outDir }), recIo, waking)).toBe(0);
+    // the forward goes to the entry point's Service, not vLLM's
+    expect(forwarded[0]).toEqual(expect.arrayContaining(["-n", "keda-http", "svc/keda-add-ons-http-interceptor-proxy"]));
+    expect(forwarded[0]!.some((a) => /^\d+:8080$/.test(a))).toBe(true);
+    expect(rec.err.join("\n")).toMatch(/at zero: the first request wakes it/);
+    const report = JSON.parse(readFileSync(join(outDir, "canary-report.json"), "utf8"));
+    expect(report.coldPath.attempts.map((a: any) => a.status)).toEqual([503, 503, 200]);
+    expect(report.coldPath.attempts[0]).toMatchObject({ backend: "none", retryAfterSeconds: 0 });
+    expect(report.coldPath.firstAnswer).toMatchObject({ backend: "vllm", attempts: 3 });
+    expect(report.coldPath.stoppedBy).toBe("vllm");
+    expect(report.coldPath.replicaReadySeconds).not.toBeNull();
+    // no fallback: every answer is vLLM's; GPU node time metered, no API
+    expect(report.levels[0].backends).toEqual({ vllm: 4 });
+    expect(report.costSplit).toMatchObject({ api: null });
+    expect(report.costSplit.gpuNodeSeconds).toBeGreaterThanOrEqual(0);
+    expect(readFileSync(join(outDir, "canary-report.md"), "utf8")).toMatch(/## Cold path \(the stack was at zero\)[\s\S]*on attempt 3 \(2 × 503 \+ Retry-After while the stack woke\)/);
+    rmSync(outDir, { recursive: true, force: true });
+    server.behavior = { chunks: 8 };
+  });
+
+  it("from zero beside a compared endpoint: the cold path runs first, and the side-by-side reports carry it and the cost split", async () => {
+    const first = server.received.length;
+    server.behavior = (i) => (i - first < 1 ? { status: 503, headers: { "retry-after": "0", "x-hostwise-backend": "none" } } : { chunks: 8 });
+    let gets = 0;
+    const d = deps("", []);
+    const waking: CanaryDeps = { ...d, kubectl: { ...d.kubectl, kubectl: (args) => (args.includes("deployment") && gets++ > 0 ? "1" : "") } };
+    const { io: recIo, rec } = io();
+    const outDir = mkdtempSync(join(tmpdir(), "hostwise-canary-cold-compare-"));
+    const compare = { url: server.url, name: "the same server", model: MODEL, apiKey: API_KEY };
+    expect(await runCanary(options({ outDir, compare }), recIo, waking)).toBe(0);
+    const report = JSON.parse(readFileSync(join(outDir, "canary-report.json"), "utf8"));
+    expect(report.coldPath.attempts.map((a: any) => a.status)).toEqual([503, 200]);
+    expect(report.costSplit).toMatchObject({ api: null });
+    expect(readFileSync(join(outDir, "canary-report.md"), "utf8")).toMatch(/## Cold path \(the stack was at zero\)[\s\S]*\*\*What the run cost:\*\*/);
+    expect(rec.out.join("\n")).toMatch(/Cold path \(the stack was at zero\)\n {2}first token [\d.]+ s after the first request, from vllm, on attempt 2[\s\S]*\nRun cost: GPU nodes/);
+    rmSync(outDir, { recursive: true, force: true });
+    server.behavior = { chunks: 8 };
+  });
+
+  it("on a fallback stack: the hosted API answers while vLLM is cold, and the run's cost splits into GPU time and API tokens", async () => {
+    // the first answer comes from the fallback API (100 prompt + 8 output tokens), the next from vLLM
+    const first = server.received.length;
+    server.behavior = (i) => ({ chunks: 8, promptTokens: 100, headers: { "x-litellm-model-id": i === first ? "fallback" : "vllm" } });
+    let gets = 0;
+    const d = deps("", []);
+    const hybrid: CanaryDeps = {
+      ...d,
+      stackOutputs: () => ({
+        ...OUTPUTS,
+        inferenceEndpoint: { ...ENDPOINT, fallbackApi: "fireworks/llama-3.3-70b" },
+        cost: { ...OUTPUTS.cost, hybrid: { fallbackApi: "fireworks/llama-3.3-70b", inputUsdPerMTok: 0.9, outputUsdPerMTok: 0.9 } },
+      }),
+      kubectl: { ...d.kubectl, kubectl: (args) => (args.includes("deployment") && gets++ > 0 ? "1" : "") },
+    };
+    const { io: recIo } = io();
+    const outDir = mkdtempSync(join(tmpdir(), "hostwise-canary-hybrid-"));
+    expect(await runCanary(options({ outDir }), recIo, hybrid)).toBe(0);
+    const report = JSON.parse(readFileSync(join(outDir, "canary-report.json"), "utf8"));
+    expect(report.coldPath.firstAnswer).toMatchObject({ backend: "fallback", attempts: 1 });
+    expect(report.coldPath.firstVllmSeconds).toBeGreaterThan(report.coldPath.firstAnswer.ttftSeconds);
+    expect(report.levels.map((l: any) => l.backends)).toEqual([{ vllm: 4 }, { vllm: 4 }]);
+    // the API's share: 100 prompt tokens × $0.90 + 8 output tokens × $0.90, per 1M = $0.0000972
+    expect(report.costSplit.api).toEqual({ id: "fireworks/llama-3.3-70b", promptTokens: 100, outputTokens: 8, usd: 0.000097 });
+    // no GPU node was listed, so the run's GPU time is nothing: the total is the API's share
+    expect(report.costSplit.totalUsd).toBeCloseTo(0.0000972, 6);
+    rmSync(outDir, { recursive: true, force: true });
+    server.behavior = { chunks: 8 };
   });
 
   it("--wake pins one replica for the run, waits for it, and hands the stack back to KEDA after", async () => {
@@ -135,7 +230,7 @@ describe("canary --stack", () => {
     };
     const { io: recIo } = io();
     expect(await runCanary(options({ wake: true, wakeTimeoutSeconds: 600 }), recIo, wakingKubectl)).toBe(0);
-    const verbs = calls.map((c) => c.slice(4).join(" "));
+    const verbs = calls.map((c) => c.slice(4).join(" ")).filter((v) => !v.startsWith("get nodes"));
     expect(verbs).toEqual([
       "get deployment vllm -o jsonpath={.status.readyReplicas}",
       "annotate scaledobject vllm autoscaling.keda.sh/paused-replicas=1 --overwrite",
@@ -213,7 +308,7 @@ describe("canary --stack", () => {
     expect(await running).toBe(143);
     expect(children).toHaveLength(1);
     expect(children[0]!.exitCode !== null || children[0]!.signalCode !== null).toBe(true); // kubectl port-forward stopped
-    expect(calls[calls.length - 1]!.slice(4).join(" ")).toBe("--request-timeout=30s annotate scaledobject vllm autoscaling.keda.sh/paused-replicas-");
+    expect(calls.filter((c) => !c.includes("nodes")).pop()!.slice(4).join(" ")).toBe("--request-timeout=30s annotate scaledobject vllm autoscaling.keda.sh/paused-replicas-");
     expect(existsSync(kubeconfigOf(calls))).toBe(false);
     const report = JSON.parse(readFileSync(join(outDir, "canary-report.json"), "utf8"));
     expect(report).toMatchObject({ partial: true, stoppedBy: "interrupted" });

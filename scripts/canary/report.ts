@@ -4,6 +4,7 @@
 import { mdCode, mdText } from "../lib/markdown";
 import { redactUrl } from "../lib/redact";
 import { renderTable, round, usd } from "../lib/table";
+import type { ColdPath, CostSplit } from "./cold-path";
 import type { LevelResult, RunResult } from "./run";
 import type { Summary } from "./stats";
 
@@ -157,11 +158,44 @@ export function levelJson(l: LevelResult) {
     outputTokensSource: l.outputTokensSource,
     meanPromptTokens: l.meanPromptTokens === undefined ? null : fixed(l.meanPromptTokens, 1),
     usage: l.usage,
+    backends: l.backends,
+    fallbackUsage: l.fallbackUsage,
+  };
+}
+
+/** What `--stack` adds: the cold path of a stack that was at zero, and the run's cost split (GPU time, API tokens). */
+export interface StackExtras {
+  readonly coldPath?: ColdPath;
+  readonly split?: CostSplit;
+}
+
+function coldPathJson(c: ColdPath | undefined) {
+  if (!c) return null;
+  const f = (n: number | undefined) => (n === undefined ? null : fixed(n, 3));
+  return {
+    stoppedBy: c.stoppedBy,
+    firstAnswer: c.firstAnswer ? { ...c.firstAnswer, ttftSeconds: fixed(c.firstAnswer.ttftSeconds, 3) } : null,
+    firstVllmSeconds: f(c.firstVllmSeconds),
+    replicaReadySeconds: f(c.replicaReadySeconds),
+    attempts: c.attempts.map((a) => ({ ...a, atSeconds: fixed(a.atSeconds, 3) })),
+    fallbackUsage: c.fallbackUsage,
+  };
+}
+
+function splitJson(s: CostSplit | undefined) {
+  if (!s) return null;
+  return {
+    gpuNodeSeconds: fixed(s.gpuNodeSeconds, 1),
+    gpuUsd: fixed(s.gpuUsd, 6),
+    api: s.api ? { ...s.api, usd: fixed(s.api.usd, 6) } : null,
+    totalUsd: fixed(s.totalUsd, 6),
+    outputTokens: s.outputTokens,
+    blendedUsdPerMillionOutputTokens: s.blendedUsdPerMillionOutputTokens === undefined ? null : fixed(s.blendedUsdPerMillionOutputTokens, 4),
   };
 }
 
 /** The JSON report. Every field is always present (null when not measured); times in seconds, rates per second. */
-export function reportJson(result: RunResult, inputs: CostInputs) {
+export function reportJson(result: RunResult, inputs: CostInputs, extras: StackExtras = {}) {
   const verdict = costVerdict(result, inputs);
   return {
     report: "hostwise canary",
@@ -189,7 +223,13 @@ export function reportJson(result: RunResult, inputs: CostInputs) {
       vsHostedApi: verdict.vsHostedApi ?? null,
       verdict: verdict.text,
     },
+    ...stackExtrasJson(extras),
   };
+}
+
+/** The cold path and the cost split as JSON (null when not measured): the single report's and the side-by-side one's. */
+export function stackExtrasJson(extras: StackExtras) {
+  return { coldPath: coldPathJson(extras.coldPath), costSplit: splitJson(extras.split) };
 }
 
 function costAt(level: LevelResult, inputs: CostInputs): number | undefined {
@@ -255,8 +295,34 @@ export function latencyChart(levels: readonly LevelResult[]): string | undefined
   ].join("\n");
 }
 
+/** The cold path in sentences, shared by the summary and the Markdown report. */
+export function describeColdPath(c: ColdPath): string[] {
+  const s = (n: number) => `${round(n, 1)} s`;
+  const retries = c.attempts.filter((a) => a.status === 503).length;
+  return [
+    c.firstAnswer
+      ? `first token ${s(c.firstAnswer.ttftSeconds)} after the first request, from ${c.firstAnswer.backend}, on attempt ${c.firstAnswer.attempts}` +
+        (retries > 0 ? ` (${retries} × 503 + Retry-After while the stack woke)` : "")
+      : `no answer within the cold path (${c.stoppedBy === "interrupted" ? "stopped" : "the wake timeout passed"}; ${c.attempts.length} attempt(s))`,
+    c.replicaReadySeconds !== undefined ? `a vLLM replica was ready after ${s(c.replicaReadySeconds)}` : "no vLLM replica became ready during the cold path",
+    ...(c.firstVllmSeconds !== undefined && c.firstAnswer?.backend !== "vllm" ? [`vLLM answered itself from ${s(c.firstVllmSeconds)}`] : []),
+  ];
+}
+
+/** The cost split in one sentence. */
+export function describeSplit(s: CostSplit): string {
+  const api = s.api ? `, ${s.api.id} ${usd(s.api.usd)} for ${s.api.outputTokens.toLocaleString("en-US")} output tokens` : "";
+  const blended = s.blendedUsdPerMillionOutputTokens === undefined ? "" : `: ${usd(s.blendedUsdPerMillionOutputTokens)} per 1M output tokens blended`;
+  return `GPU nodes ${usd(s.gpuUsd)} (${round(s.gpuNodeSeconds / 3600, 2)} node-hours)${api}; ${usd(s.totalUsd)} in all${blended}`;
+}
+
+function backendList(level: LevelResult): string {
+  const entries = Object.entries(level.backends).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length === 0 ? "-" : entries.map(([b, n]) => `${b} ${n}`).join(", ");
+}
+
 /** The Markdown report: overview, chart, a table per level, cost. */
-export function renderMarkdown(result: RunResult, inputs: CostInputs): string {
+export function renderMarkdown(result: RunResult, inputs: CostInputs, extras: StackExtras = {}): string {
   const verdict = costVerdict(result, inputs);
   const partial = partialNote(result);
   const lines = [
@@ -290,6 +356,10 @@ export function renderMarkdown(result: RunResult, inputs: CostInputs): string {
       [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
     ),
   ];
+  if (extras.coldPath) lines.push("", ...coldPathMarkdown(extras.coldPath));
+  if (result.levels.some((l) => Object.keys(l.backends).length > 0)) {
+    lines.push("", "Served by: " + result.levels.map((l) => `concurrency ${l.concurrency}: ${mdText(backendList(l))}`).join("; ") + ".");
+  }
   const chart = latencyChart(result.levels);
   lines.push("", "## Latency vs concurrency", "");
   lines.push(...(chart ? [chart, "", "First line: p50; second line: p95 (end-to-end seconds, successful requests)."] : ["No successful request, so no latencies to chart."]));
@@ -343,11 +413,35 @@ export function renderMarkdown(result: RunResult, inputs: CostInputs): string {
     );
   }
   if (result.partial) lines.push("", "The verdict covers only the levels that finished before the run stopped.");
+  if (extras.split) lines.push("", splitMarkdown(extras.split));
   return `${lines.join("\n")}\n`;
 }
 
+function coldPathMarkdown(c: ColdPath): string[] {
+  return ["## Cold path (the stack was at zero)", "", ...describeColdPath(c).map((l) => `- ${mdText(l, 1_000)}`)];
+}
+
+function splitMarkdown(s: CostSplit): string {
+  return `**What the run cost:** ${mdText(describeSplit(s), 1_000)}.`;
+}
+
+/** The cold path and the cost split as Markdown sections, appended to the side-by-side report ("" when neither). */
+export function stackExtrasMarkdown(extras: StackExtras): string {
+  const lines = [...(extras.coldPath ? ["", ...coldPathMarkdown(extras.coldPath)] : []), ...(extras.split ? ["", splitMarkdown(extras.split)] : [])];
+  return lines.length === 0 ? "" : `${lines.join("\n")}\n`;
+}
+
+/** The cold path and the cost split as summary lines (none when neither). */
+export function stackExtrasSummary(extras: StackExtras): string[] {
+  return [...(extras.coldPath ? ["", ...coldPathSummary(extras.coldPath)] : []), ...(extras.split ? [`Run cost: ${describeSplit(extras.split)}`] : [])];
+}
+
+function coldPathSummary(c: ColdPath): string[] {
+  return ["Cold path (the stack was at zero)", ...describeColdPath(c).map((l) => `  ${l}`)];
+}
+
 /** The terminal summary: one row per level and the verdict. */
-export function renderSummary(result: RunResult, inputs: CostInputs): string {
+export function renderSummary(result: RunResult, inputs: CostInputs, extras: StackExtras = {}): string {
   const partial = partialNote(result);
   const table = renderTable(
     ["concurrency", "ok", "failed", "errors", "TTFT p50/p95 s", "ITL p50/p95 s", "e2e p50/p95 s", "req/s", "out tok/s", "$/1M out"],
@@ -368,13 +462,19 @@ export function renderSummary(result: RunResult, inputs: CostInputs): string {
     }),
     [0, 1, 2, 4, 5, 6, 7, 8, 9],
   );
+  const served = result.levels.some((l) => Object.keys(l.backends).length > 0)
+    ? [`Served by    ${result.levels.map((l) => `c${l.concurrency}: ${backendList(l)}`).join(" · ")}`]
+    : [];
   return [
     `hostwise canary — ${result.model} at ${redactUrl(result.baseUrl)}`,
     describeRun(result),
     ...(partial ? [partial] : []),
+    ...(extras.coldPath ? ["", ...coldPathSummary(extras.coldPath)] : []),
     "",
     table,
+    ...served,
     "",
     `Verdict: ${costVerdict(result, inputs).text}`,
+    ...(extras.split ? [`Run cost: ${describeSplit(extras.split)}`] : []),
   ].join("\n");
 }

@@ -5,6 +5,8 @@
 import http from "node:http";
 import https from "node:https";
 import { performance } from "node:perf_hooks";
+import { BACKEND_HEADER } from "../../infra/k8s/entry-objects";
+import type { Backend } from "../../infra/k8s/entry-routing";
 import type { ChatMessage } from "./prompts";
 import { SseParser, errorMessageOf, excerpt, interpretData, type Usage } from "./sse";
 
@@ -68,6 +70,32 @@ export interface RequestResult {
   readonly finishReason?: string;
   /** The answer (content without reasoning), when the request asked to keep it. */
   readonly text?: string;
+  /** Which backend answered, from the entry point's headers (see backendOf); absent when none says. */
+  readonly backend?: Backend;
+  /** The server's Retry-After, seconds, when it sent one (the entry point's 503 after its hold). */
+  readonly retryAfterSeconds?: number;
+}
+
+/**
+ * The backend a hostwise entry point says answered: the LiteLLM gateway's deployment id (`vllm` or
+ * `fallback`), or the responder's `x-hostwise-backend: none`. Undefined for any other server.
+ */
+export function backendOf(headers: http.IncomingHttpHeaders): Backend | undefined {
+  const gateway = headers[BACKEND_HEADER.gateway];
+  if (gateway === "vllm" || gateway === "fallback") return gateway;
+  const attempted = Number(headers["x-litellm-attempted-fallbacks"]);
+  if (gateway !== undefined && attempted > 0) return "fallback";
+  if (headers[BACKEND_HEADER.responder] === "none") return "none";
+  return undefined;
+}
+
+/** Retry-After in seconds (the delta-seconds form; an HTTP date is read against now). */
+export function retryAfterOf(headers: http.IncomingHttpHeaders, now = Date.now()): number | undefined {
+  const value = headers["retry-after"];
+  if (typeof value !== "string" || value.trim() === "") return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, (at - now) / 1000);
 }
 
 /** {base}{path}, where base may end in "/" or "/v1" and path starts with "/v1/". */
@@ -144,6 +172,8 @@ export function streamChat(req: ChatRequest): Promise<RequestResult> {
     let usage: Usage | undefined;
     let finishReason: string | undefined;
     let status: number | undefined;
+    let backend: Backend | undefined;
+    let retryAfterSeconds: number | undefined;
     let settled = false;
     let request: http.ClientRequest | undefined;
 
@@ -164,6 +194,8 @@ export function streamChat(req: ChatRequest): Promise<RequestResult> {
         ...(usage && { promptTokens: usage.promptTokens }),
         ...(finishReason !== undefined && { finishReason }),
         ...(req.keepText && { text }),
+        ...(backend !== undefined && { backend }),
+        ...(retryAfterSeconds !== undefined && { retryAfterSeconds }),
       });
       // On failure nothing more is wanted from this connection; on success it goes back to the pool.
       if (error) request?.destroy();
@@ -220,6 +252,8 @@ export function streamChat(req: ChatRequest): Promise<RequestResult> {
 
     const onResponse = (res: http.IncomingMessage) => {
       status = res.statusCode ?? 0;
+      backend = backendOf(res.headers);
+      retryAfterSeconds = retryAfterOf(res.headers);
       if (status !== 200) {
         const code = status;
         readBody(res, ERROR_BODY_LIMIT, (text) => finish({ kind: `http_${code}`, message: describeErrorBody(text, res.statusMessage ?? "") }));

@@ -4,6 +4,7 @@
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { PromptSource } from "./prompts";
+import type { Backend } from "../../infra/k8s/entry-routing";
 import { createAgent, streamChat, type ChatRequest, type RequestResult } from "./request";
 import { percentile, summarize, type Summary } from "./stats";
 
@@ -25,6 +26,8 @@ export interface LoadPlan extends Target {
   readonly maxTokens: number;
   readonly ignoreEos: boolean;
   readonly prompts: PromptSource;
+  /** The backend of a successful answer that names none (a hostwise stack without a fallback: vLLM). */
+  readonly defaultBackend?: Backend;
   /** Hard cap on the whole run (default: maxRunSeconds of the plan); in-flight requests are aborted at it. */
   readonly maxTotalSeconds?: number;
 }
@@ -87,6 +90,10 @@ export interface LevelResult {
   readonly meanPromptTokens?: number;
   /** What the server reported in `usage` for the successful requests that carried it: what an API bills. */
   readonly usage: { readonly requests: number; readonly promptTokens: number; readonly completionTokens: number };
+  /** Successful requests by the backend that served them ("unlabelled": the server did not say). */
+  readonly backends: Readonly<Record<string, number>>;
+  /** Tokens of the requests the fallback API served (what it bills). */
+  readonly fallbackUsage: { readonly promptTokens: number; readonly outputTokens: number };
 }
 
 export interface RunResult {
@@ -113,7 +120,7 @@ export function maxRunSeconds(plan: Pick<LoadPlan, "concurrency" | "durationSeco
 }
 
 /** The summary of one level's requests. Pure. */
-export function summarizeLevel(concurrency: number, results: readonly RequestResult[], wallSeconds: number, stoppedBy: LevelStop): LevelResult {
+export function summarizeLevel(concurrency: number, results: readonly RequestResult[], wallSeconds: number, stoppedBy: LevelStop, defaultBackend?: Backend): LevelResult {
   const cancelled = results.filter((r) => r.error?.kind === "aborted").length;
   const done = results.filter((r) => r.error?.kind !== "aborted");
   const good = done.filter((r) => r.ok);
@@ -163,7 +170,24 @@ export function summarizeLevel(concurrency: number, results: readonly RequestRes
       promptTokens: withUsage.reduce((sum, r) => sum + (r.promptTokens ?? 0), 0),
       completionTokens: withUsage.reduce((sum, r) => sum + r.outputTokens, 0),
     },
+    ...backendSplit(good, defaultBackend),
   };
+}
+
+/** Successful requests counted by backend, and the fallback API's tokens. */
+export function backendSplit(good: readonly RequestResult[], defaultBackend?: Backend): Pick<LevelResult, "backends" | "fallbackUsage"> {
+  const backends: Record<string, number> = {};
+  let promptTokens = 0;
+  let outputTokens = 0;
+  for (const r of good) {
+    const backend = r.backend ?? defaultBackend ?? "unlabelled";
+    backends[backend] = (backends[backend] ?? 0) + 1;
+    if (backend === "fallback") {
+      promptTokens += r.promptTokens ?? 0;
+      outputTokens += r.outputTokens;
+    }
+  }
+  return { backends, fallbackUsage: { promptTokens, outputTokens } };
 }
 
 /** Runs the plan level by level. Never rejects for request failures; they are counted. */
@@ -257,7 +281,7 @@ async function runTargets(plan: LoadPlan, targets: readonly Target[], hooks: Run
       await Promise.all(Array.from({ length: workers * targets.length }, (_, i) => worker(i % targets.length)));
       for (const [t, s] of state.entries()) {
         const levelStop: LevelStop = stoppedBy ?? (s.hitDeadline ? "duration" : "requests");
-        if (s.results.length > 0) levels[t]!.push(summarizeLevel(concurrency, s.results, (s.lastDone - levelStart) / 1000, levelStop));
+        if (s.results.length > 0) levels[t]!.push(summarizeLevel(concurrency, s.results, (s.lastDone - levelStart) / 1000, levelStop, t === 0 ? plan.defaultBackend : undefined));
       }
     }
   } finally {

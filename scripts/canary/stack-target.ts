@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { SECONDS_PER_MONTH } from "../../infra/cost/curve";
-import { INFERENCE_NAMESPACE, VLLM_NAME, VLLM_PORT } from "../../infra/k8s/inference-objects";
+import { findHostedApi } from "../../infra/catalog/hosted-apis";
+import { INFERENCE_NAMESPACE, VLLM_NAME } from "../../infra/k8s/inference-objects";
 import { writeKubeconfig } from "../lib/kubeconfig-file";
 import { UsageError } from "../lib/usage";
 import { startPortForward, type PortForwardOptions } from "./port-forward";
@@ -11,6 +12,10 @@ import type { CostInputs } from "./report";
 
 /** The stack outputs the canary reads (see infra/index.ts). */
 export interface StackTarget {
+  /** The entry point's Service: where the port-forward goes (a request there wakes a stack at zero). */
+  readonly entry: { readonly namespace: string; readonly service: string; readonly port: number };
+  /** The hosted API the stack falls back to, with its prices, USD per 1M tokens. */
+  readonly fallback?: { readonly id: string; readonly inputUsdPerMTok: number; readonly outputUsdPerMTok: number };
   readonly model: string;
   readonly apiKey: string;
   readonly kubeconfig: string;
@@ -32,8 +37,23 @@ function need<T>(stack: string, value: T | undefined, output: string): T {
 /** Checks and picks what the canary needs from `pulumi stack output --json --show-secrets`. */
 export function stackTargetFromOutputs(stack: string, outputs: Record<string, any>): StackTarget {
   const curves = outputs.cost?.curves?.selfHosted;
+  const endpoint = outputs.inferenceEndpoint;
+  if (endpoint && (endpoint.service === undefined || endpoint.port === undefined)) {
+    throw new UsageError(`--stack ${stack}: its inferenceEndpoint output predates the entry point (no service or port)`, `update the stack: pulumi up --stack ${stack}`);
+  }
+  const hybrid = outputs.cost?.hybrid;
+  const catalog = typeof endpoint?.fallbackApi === "string" ? findHostedApi(endpoint.fallbackApi) : undefined;
+  const fallback = hybrid
+    ? { id: String(hybrid.fallbackApi), inputUsdPerMTok: Number(hybrid.inputUsdPerMTok), outputUsdPerMTok: Number(hybrid.outputUsdPerMTok) }
+    : catalog && { id: catalog.id, inputUsdPerMTok: catalog.inputUsdPerMTok, outputUsdPerMTok: catalog.outputUsdPerMTok };
   return {
-    model: need(stack, outputs.inferenceEndpoint?.servedModelName, "inferenceEndpoint.servedModelName"),
+    entry: {
+      namespace: need(stack, endpoint?.namespace, "inferenceEndpoint.namespace"),
+      service: need(stack, endpoint?.service, "inferenceEndpoint.service"),
+      port: need(stack, endpoint?.port, "inferenceEndpoint.port"),
+    },
+    ...(fallback ? { fallback } : {}),
+    model: need(stack, endpoint?.servedModelName, "inferenceEndpoint.servedModelName"),
     apiKey: need(stack, outputs.apiKey, "apiKey"),
     kubeconfig: need(stack, outputs.kubeconfig, "kubeconfig"),
     replicasPerNode: need(stack, outputs.sizing?.replicasPerNode, "sizing.replicasPerNode"),
@@ -58,8 +78,14 @@ export function costOfRunningReplicas(t: StackTarget, readyReplicas: number): Re
 export interface StackConnection {
   readonly url: string;
   readonly readyReplicas: number;
+  /** Ready vLLM replicas now, and GPU nodes now (kubectl). */
+  readonly countReady: () => Promise<number>;
+  readonly countGpuNodes: () => Promise<number>;
   readonly close: () => Promise<void>;
 }
+
+/** The label every GPU node of a hostwise stack carries (infra/aws/nodegroups.ts gpuNodeLabels). */
+const GPU_NODE_SELECTOR = "hostwise.dev/node-role=gpu";
 
 export interface KubectlDeps {
   /** Runs kubectl with these arguments and resolves to stdout; rejects on failure, or when `signal` fires (the child stops). */
@@ -155,17 +181,11 @@ export async function connectToStack(stack: string, t: StackTarget, deps: Kubect
       ready = await readyReplicas();
       interrupted();
     }
-    if (!(ready > 0)) {
-      throw new UsageError(
-        `--stack ${stack}: no vLLM replica is ready (the stack may have scaled to zero)`,
-        "pass --wake to scale it to one replica for the run (KEDA takes it back afterwards), or wake it yourself: " +
-          `kubectl -n ${INFERENCE_NAMESPACE} annotate scaledobject ${VLLM_NAME} ${PAUSED_REPLICAS}="1" --overwrite`,
-      );
-    }
+    // At zero replicas the forward still works: it reaches the entry point, whose first request wakes vLLM.
     const pf = await startPortForward({
-      namespace: INFERENCE_NAMESPACE,
-      service: VLLM_NAME,
-      remotePort: VLLM_PORT,
+      namespace: t.entry.namespace,
+      service: t.entry.service,
+      remotePort: t.entry.port,
       commandArgs: ["--kubeconfig", kubeconfigPath],
       ...(signal ? { signal } : {}),
       ...deps.portForward,
@@ -176,6 +196,8 @@ export async function connectToStack(stack: string, t: StackTarget, deps: Kubect
     return {
       url: pf.url,
       readyReplicas: ready,
+      countReady: readyReplicas,
+      countGpuNodes: async () => (await kubectl(["get", "nodes", "-l", GPU_NODE_SELECTOR, "-o", "name"])).split("\n").filter((l) => l.trim() !== "").length,
       close: async () => {
         await pf.stop();
         await release();

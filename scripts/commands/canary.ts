@@ -3,12 +3,14 @@ import { join, resolve } from "node:path";
 import type { NumberRange } from "../../infra/config/numbers";
 import { loadPromptFile, syntheticPrompts, type PromptSource } from "../canary/prompts";
 import { findHostedApi } from "../../infra/catalog/hosted-apis";
+import type { Backend } from "../../infra/k8s/entry-routing";
+import { costSplit, GpuNodeMeter, probeColdPath, type ColdPath, type ColdPathOptions, type CostSplit } from "../canary/cold-path";
 import { renderSideBySideMarkdown, renderSideBySideSummary, sideBySideJson, type ComparedEndpoint, type EndpointPricing } from "../canary/compare-report";
 import { loadEvalSet, runEval, type Answer, type EvalItem, type EvalResult, type EvalSet } from "../canary/eval";
 import { evalJson, evalMarkdown, evalScoreLine } from "../canary/eval-report";
-import { disqualification, reportJson, renderMarkdown, renderSummary, type CostInputs } from "../canary/report";
+import { disqualification, reportJson, renderMarkdown, renderSummary, stackExtrasJson, stackExtrasMarkdown, stackExtrasSummary, type CostInputs } from "../canary/report";
 import { listModels, streamChat } from "../canary/request";
-import { maxRunSeconds, runLoad, runSideBySide, type LoadPlan, type Progress, type RunResult, type Target } from "../canary/run";
+import { maxRunSeconds, runLoad, runSideBySide, type LevelResult, type LoadPlan, type Progress, type RunResult, type Target } from "../canary/run";
 import { PulumiCliError, readStackOutputs } from "../lib/pulumi-cli";
 import { numberFlag, parseFlags } from "../lib/flags";
 import { terminalText } from "../lib/markdown";
@@ -60,13 +62,18 @@ Then it asks both the eval set's questions at temperature 0 and scores the answe
 Options:
   --url URL                     the server's base URL, e.g. http://127.0.0.1:8000 (or --stack)
   --stack NAME                  a deployed hostwise stack: reads its outputs (pulumi stack output), forwards a
-                                local port to the private endpoint with kubectl port-forward for the run, and
+                                local port to its entry point with kubectl port-forward for the run, and
                                 takes the model, the API key, the hourly cost of the running replicas, the
-                                modeled $/1M tokens and the hosted API's price from the stack (flags override)
+                                modeled $/1M tokens and the hosted API's price from the stack (flags override).
+                                A stack at zero is woken by the first request: the report gives its cold path
+                                (time to first token, 503s while it woke, when a replica was ready), which
+                                backend served each request, and the run's cost split between GPU node time
+                                (nodes polled every 15 s) and the fallback API's tokens
   --dir PATH                    with --stack: the project directory (default: the current directory)
-  --wake                        with --stack: if no replica is ready (scaled to zero), pin one for the run
-                                (KEDA paused-replicas), wait for it, and hand the stack back to KEDA after
-  --wake-timeout SECONDS        how long a woken replica may take to become ready, up to 86,400 (default: 1800)
+  --wake                        with --stack: pre-warm instead of measuring the cold path: if no replica is
+                                ready, pin one for the run (KEDA paused-replicas), wait for it, and hand the
+                                stack back to KEDA after
+  --wake-timeout SECONDS        how long waking may take (the cold path, or --wake), up to 86,400 (default: 1800)
   --api-key KEY                 sent as "Authorization: Bearer KEY" (default: $HOSTWISE_API_KEY; none if unset).
                                 Prefer the variable: a flag is visible to other users in the process list
   --model NAME                  served model name (default: the first id of GET {url}/v1/models)
@@ -415,6 +422,8 @@ function fail(io: CanaryIo, message: string, hint: string, code: number): number
 
 /** How --stack reaches a deployed stack; tests replace both. */
 export interface CanaryDeps {
+  /** Seconds between readiness and GPU-node polls on a stack (default 15; tests shorten it). */
+  readonly pollSeconds?: number;
   readonly stackOutputs: (stack: string, dir: string) => Record<string, unknown>;
   readonly kubectl: KubectlDeps;
 }
@@ -495,23 +504,48 @@ async function runOnStack(options: CanaryOptions, stack: string, io: CanaryIo, d
     return fail(io, `--stack ${stack}: cannot reach the endpoint: ${(e as Error).message}`, "check that kubectl is installed and that this machine reaches the cluster API (see the README's 'Reaching the endpoint')", 1);
   }
   let code: number;
+  const pollSeconds = deps.pollSeconds ?? STACK_POLL_SECONDS;
+  const meter = new GpuNodeMeter(connection.countGpuNodes, pollSeconds);
   try {
-    const running = costOfRunningReplicas(target, connection.readyReplicas);
-    io.err(`hostwise canary: stack ${stack}, ${connection.readyReplicas} ready replica(s) through ${connection.url}`);
+    await meter.start();
+    const cold = connection.readyReplicas === 0;
+    io.err(
+      `hostwise canary: stack ${stack}, ${connection.readyReplicas} ready replica(s) through ${redactUrl(connection.url)} (the entry point)` +
+        (cold ? `; at zero: the first request wakes it, the cold path is measured (up to ${options.wakeTimeoutSeconds ?? DEFAULT_WAKE_TIMEOUT_SECONDS} s)` : ""),
+    );
+    const nodeHourlyUsd = target.gpuNodeMonthlyUsd / 730;
+    const stackRun: StackRun = {
+      ...(target.fallback ? {} : { defaultBackend: "vllm" as const }),
+      ...(cold && {
+        coldStart: (request: ColdPathOptions["request"]) =>
+          probeColdPath({
+            request,
+            requestTimeoutSeconds: options.timeoutSeconds,
+            deadlineSeconds: options.wakeTimeoutSeconds ?? DEFAULT_WAKE_TIMEOUT_SECONDS,
+            readyReplicas: connection.countReady,
+            ...(target.fallback ? {} : { defaultBackend: "vllm" as const }),
+            signal: state.stop.signal,
+            pollSeconds,
+            log: io.err,
+          }),
+      }),
+      costNow: async () => costOfRunningReplicas(target, cold ? await connection.countReady().catch(() => 0) : connection.readyReplicas),
+      split: async (levels, coldPath) => costSplit(levels, coldPath, { nodeSeconds: await meter.stop(), nodeHourlyUsd }, target.fallback),
+    };
     code = await runAgainst(
       {
         ...options,
         apiKey: options.apiKey ?? target.apiKey,
         model: options.model ?? target.model,
-        hourlyUsd: options.hourlyUsd ?? running.hourlyUsd,
-        modeledUsdPerMillionOutputTokens: options.modeledUsdPerMillionOutputTokens ?? running.modeledUsdPerMillionOutputTokens,
         ...(options.hostedApi ?? target.hostedApi ? { hostedApi: options.hostedApi ?? target.hostedApi } : {}),
       },
       connection.url,
       io,
       state,
+      stackRun,
     );
   } finally {
+    await meter.stop().catch(() => 0);
     try {
       await connection.close();
     } catch (e) {
@@ -520,6 +554,20 @@ async function runOnStack(options: CanaryOptions, stack: string, io: CanaryIo, d
     }
   }
   return code;
+}
+
+/** Readiness and GPU nodes are polled this often on a stack: KEDA's polling interval. */
+const STACK_POLL_SECONDS = 15;
+
+/** What a run against a deployed stack adds: the cold path, the backend of unlabelled answers, the cost split. */
+interface StackRun {
+  readonly defaultBackend?: Backend;
+  /** Present when the stack was at zero: sends the first request and measures the wake. */
+  readonly coldStart?: (request: ColdPathOptions["request"]) => Promise<ColdPath>;
+  /** The hourly cost of the replicas running now (after a cold path: the ones it woke) and their modeled $/1M. */
+  readonly costNow: () => Promise<{ hourlyUsd: number; modeledUsdPerMillionOutputTokens: number }>;
+  /** After the load: GPU node time metered over the run and the fallback API's tokens, priced. */
+  readonly split: (levels: readonly LevelResult[], coldPath: ColdPath | undefined) => Promise<CostSplit>;
 }
 
 /** The run with every secret redacted from what the server said and from the URL. */
@@ -552,7 +600,7 @@ function endpointName(options: CanaryOptions, url: string): string {
 }
 
 /** The load test against one base URL (and the compared endpoint beside it), the answers, then the reports. */
-async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, state: RunState): Promise<number> {
+async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, state: RunState, stack?: StackRun): Promise<number> {
   let prompts: PromptSource;
   let evalSet: EvalSet | undefined;
   try {
@@ -601,8 +649,27 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, sta
       maxTokens: options.outputTokens,
       ignoreEos: options.ignoreEos,
       prompts,
+      ...(stack?.defaultBackend && { defaultBackend: stack.defaultBackend }),
     };
     const names = [endpointName(options, url), ...(compare ? [compare.name] : [])];
+    const coldPath = stack?.coldStart
+      ? await stack.coldStart({
+          baseUrl: url,
+          ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
+          model,
+          messages: prompts.messagesFor(0),
+          maxTokens: options.outputTokens,
+          ignoreEos: options.ignoreEos,
+        })
+      : undefined;
+    const running = stack ? await stack.costNow() : undefined;
+    if (running) {
+      options = {
+        ...options,
+        hourlyUsd: options.hourlyUsd ?? running.hourlyUsd,
+        modeledUsdPerMillionOutputTokens: options.modeledUsdPerMillionOutputTokens ?? running.modeledUsdPerMillionOutputTokens,
+      };
+    }
     io.err(
       `hostwise canary: ${model} at ${redactUrl(url)}${compareTarget ? ` beside ${compareTarget.model} at ${redactUrl(compareTarget.baseUrl)}` : ""}, ` +
         `concurrency ${options.concurrency.join(", ")}; at most ${Math.round(maxRunSeconds(plan))} s of load` +
@@ -646,6 +713,7 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, sta
       ...(options.hostedApi && { hostedApi: options.hostedApi }),
       ...(options.minStreamTokensPerSecond !== undefined && { minStreamTokensPerSecond: options.minStreamTokensPerSecond }),
     };
+    const extras = { ...(coldPath && { coldPath: redactDeep(coldPath, state.secrets) }), ...(stack && { split: await stack.split(results[0]!.levels, coldPath) }) };
     const endpoints: ComparedEndpoint[] | undefined = compare
       ? [
           { name: names[0]!, result: results[0]!, pricing: gpuPricing(options) },
@@ -653,10 +721,14 @@ async function runAgainst(options: CanaryOptions, url: string, io: CanaryIo, sta
         ]
       : undefined;
     const evalJsonPart = { eval: answers ? evalJson(answers, checks) : null };
-    const json = endpoints ? { ...sideBySideJson(endpoints, cost), ...evalJsonPart } : { ...reportJson(results[0]!, cost), ...evalJsonPart };
+    const json = endpoints
+      ? { ...sideBySideJson(endpoints, cost), ...stackExtrasJson(extras), ...evalJsonPart }
+      : { ...reportJson(results[0]!, cost, extras), ...evalJsonPart };
     const evalMd = answers ? `\n${evalMarkdown(answers, checks)}\n` : "";
-    const markdown = (endpoints ? renderSideBySideMarkdown(endpoints, cost) : renderMarkdown(results[0]!, cost)) + evalMd;
-    const summary = (endpoints ? renderSideBySideSummary(endpoints, cost) : renderSummary(results[0]!, cost)) + (answers ? `\n${evalScoreLine(answers)}` : "");
+    const markdown = (endpoints ? renderSideBySideMarkdown(endpoints, cost) + stackExtrasMarkdown(extras) : renderMarkdown(results[0]!, cost, extras)) + evalMd;
+    const summary =
+      (endpoints ? [renderSideBySideSummary(endpoints, cost), ...stackExtrasSummary(extras)].join("\n") : renderSummary(results[0]!, cost, extras)) +
+      (answers ? `\n${evalScoreLine(answers)}` : "");
 
     const jsonText = `${JSON.stringify(json, null, 2)}\n`;
     const jsonPath = join(options.outDir, "canary-report.json");
