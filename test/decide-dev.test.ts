@@ -94,7 +94,14 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     const nodes = Math.ceil(2e9 / self.outputTokensPerNodeMonth);
     expect(d.atVolume.nodes).toBe(nodes);
     expect(d.atVolume.selfHostedUsd).toBeCloseTo(268.32 + nodes * self.gpuNodeMonthlyUsd, 6);
-    expect(d.recommendation).toBe("self-host"); // steady and high: self-hosting costs less at 2B
+    // steady and high: 2B needs 4.43 nodes. Self-hosting all of it takes 5 ($3,217.84); 4 nodes carry
+    // k = 4 × 451.532M / 2,000M = 0.903065 of it, the API the other 9.6935% at $2.40 per 1M output tokens
+    // ($1.60 + 2 × $0.40): $465.29, so $268.32 + 4 × $589.904 + $465.29 = $3,093.22 < $3,217.84 self-hosted < $4,800 API
+    expect(d.recommendation).toBe("hybrid");
+    expect(d.hybrid).toMatchObject({ baseNodes: 4 });
+    expect(d.hybrid.overflowShare).toBeCloseTo(1 - (4 * self.outputTokensPerNodeMonth) / 2e9, 12);
+    expect(d.hybrid.monthlyUsd).toBeCloseTo(268.32 + 4 * self.gpuNodeMonthlyUsd + d.hybrid.overflowShare * 4800, 6);
+    expect(d.hybrid.monthlyUsd).toBeCloseTo(3093.22, 1);
     expect(d.reasons.map((r: { rule: string }) => r.rule)).toEqual(DECISION_TABLE.map((r) => r.id));
     // the break-even solves API = self-hosted within a cent; a million tokens below it the API is cheaper
     const be = d.breakEvenMonthlyOutputTokens;

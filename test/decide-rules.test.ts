@@ -57,18 +57,35 @@ describe("volume and steadiness", () => {
     }
   });
 
-  it("recommends hybrid for a high but spiky volume: steady self-hosting would win, capacity for the peak does not", () => {
-    // Hybrid, not the API: at 3B a month steady traffic would save $2,500 on 3 nodes, so the volume is high; but
-    // peak-to-mean 2 provisions 6 nodes ($12,500 > $9,000 on the API). Self-host the base the mean fills, burst the rest.
+  it("recommends hybrid for a high but spiky volume, priced: the cheapest base with the peaks sent to the API", () => {
+    // At 3B a month peak-to-mean 2 provisions 6 nodes ($12,500 > $9,000 on the API). A base of B nodes carries
+    // k = B of the 3B mean (1B each) and the API (2 − k)² / 4 of the tokens (k above the trough 2 − P = 0):
+    //   B = 1: k 1/3 → 69.44% → $6,250 + $500 + $2,000 = $8,750     B = 2: k 2/3 → 44.44% → $4,000 + $4,500 = $8,500
+    //   B = 3: k 1 → 25% → $2,250 + $6,500 = $8,750                 B = 4: k 4/3 → 11.11% → $1,000 + $8,500 = $9,500
     const d = decide(input(3 * B, { peakToMean: 2 }));
     expect(d.recommendation).toBe("hybrid");
     expect(d.atVolume).toMatchObject({ nodes: 6, steadyNodes: 3 });
     expect(d.atVolume.selfHostedUsd).toBeCloseTo(12500, 6);
     expect(d.atVolume.steadySelfHostedUsd).toBeCloseTo(6500, 6);
-    expect(d.reasons[1]!.text).toMatch(/high but spiky: .* peak-to-mean 2 is above 1\.33, .* at most 3 GPU nodes \(what the mean fills\) and burst the rest to the API/);
+    expect(d.hybrid).toMatchObject({ baseNodes: 2 });
+    expect(d.hybrid!.overflowShare).toBeCloseTo(4 / 9, 12);
+    expect(d.hybrid!.monthlyUsd).toBeCloseTo(8500, 6);
+    // worst case (traffic at its peak or idle): 1 − (2/3) / 2 = 2/3 of $9,000 = $6,000 + $4,500 = $10,500
+    expect(d.hybrid!.worstCaseMonthlyUsd).toBeCloseTo(10500, 6);
+    expect(d.reasons[1]!.text).toMatch(/high but spiky: .* a base of 2 GPU nodes with 44\.4% of the output tokens \(the peaks\) sent to the API costs \$8,500\.00 \(\$4,000\.00 of it the API\), against \$9,000\.00 on the API and \$12,500\.00 self-hosting for the peak \(6 GPU nodes\); .* 66\.7% would overflow: \$10,500\.00/);
     // At peak-to-mean 2 a node carries 500M on average, which the API sells for $1,500 < $2,000: never breaks even.
     expect(d.breakEvenMonthlyOutputTokens).toBeUndefined();
     expect(d.steadyBreakEvenMonthlyOutputTokens).toBeCloseTo(2500 / 3e-6, 0);
+  });
+
+  it("recommends the API when the traffic is too spiky for any base to pay", () => {
+    // peak-to-mean 3 at 3B: 9 nodes for the peak ($18,500); a base of B nodes leaves (1 − B/9)² to the API:
+    //   B = 1: (8/9)² = 79.0% → $7,111.11 + $2,500 = $9,611.11, the cheapest base, still above $9,000 on the API
+    const d = decide(input(3 * B, { peakToMean: 3 }));
+    expect(d.recommendation).toBe("api");
+    expect(d.hybrid!.baseNodes).toBe(1);
+    expect(d.hybrid!.monthlyUsd).toBeCloseTo(9611.11, 2);
+    expect(d.reasons[1]!.text).toMatch(/spiky enough that the API wins: .* steady traffic would cost \$6,500\.00 .* the best hybrid, 1 GPU node with 79% of the output tokens sent to the API, costs \$9,611\.11, against \$9,000\.00 on the API/);
   });
 
   it("a tie at the break-even goes to the API (the guide's default when nothing pushes)", () => {
@@ -207,9 +224,13 @@ describe("the spiky-traffic threshold", () => {
     // $8,500 exactly: 4 nodes would tie, which goes to the API → 3 nodes → 1
     expect(maxSelfHostPeakToMean(SELF, 8500, 3 * B)).toBeCloseTo(1, 9);
     expect(maxSelfHostPeakToMean(SELF, 2000, 3 * B)).toBeUndefined();
-    // just above and below the threshold flips the decision between self-host and hybrid
-    expect(decide(input(3 * B, { peakToMean: 4 / 3 })).recommendation).toBe("self-host");
-    expect(decide(input(3 * B, { peakToMean: 1.34 })).recommendation).toBe("hybrid");
+    // at the threshold self-hosting the peak (4 nodes, $8,500) beats the API, and a 3-node base beats both:
+    // k = 1 above the trough 2 − 4/3: (4/3 − 1)² / (4 × 1/3) = 1/12 of $9,000 = $750 + $6,500 = $7,250
+    const at = decide(input(3 * B, { peakToMean: 4 / 3 }));
+    expect(at.recommendation).toBe("hybrid");
+    expect(at.hybrid!.monthlyUsd).toBeCloseTo(7250, 6);
+    // steady traffic at a node step: 3 nodes exactly, nothing to gain from a smaller base
+    expect(decide(input(3 * B)).recommendation).toBe("self-host");
   });
 
   it("rejects impossible inputs", () => {

@@ -5,6 +5,7 @@ import type { Source } from "../catalog/source";
 import {
   breakEvenMonthlyOutputTokens, type HostedApiCostModel, type SelfHostedCostModel,
 } from "../cost/curve";
+import { bestHybrid, HYBRID_ASSUMPTION, type HybridPoint } from "../cost/hybrid";
 import { costAt, costSeries, type CostPoint } from "./series";
 
 export type Recommendation = "api" | "self-host" | "hybrid";
@@ -43,9 +44,9 @@ export const DECISION_TABLE: readonly DecisionRule[] = [
     id: "volume-and-steadiness",
     question: "Is the volume high and steady (both, not just one)?",
     effect:
-      "API while self-hosting costs at least as much even with steady traffic (below the break-even); self-host " +
-      "when it still costs less provisioned for the peak; hybrid in between (high but spiky): self-host the " +
-      "steady base, burst the peaks to the API",
+      "the cheapest of three, each priced at your volume and peak-to-mean: the API; self-hosting provisioned for the " +
+      "peak; hybrid, a base of GPU nodes with the peaks sent to the API (the base that costs least; the share " +
+      "sent to the API from a stated traffic model). Ties go to the API, then self-hosting",
     source: GUIDE,
   },
   {
@@ -135,6 +136,8 @@ export interface Decision {
   readonly maxSelfHostPeakToMean?: number;
   /** Both costs at the given volume; `steady` is self-hosting the same volume with steady traffic. */
   readonly atVolume: CostPoint & { readonly steadySelfHostedUsd: number; readonly steadyNodes: number };
+  /** The cheapest hybrid at this volume (a base below the peak's nodes), priced; absent when the peak fits one node. */
+  readonly hybrid?: HybridPoint & { readonly assumption: string };
   /** Cost versus volume from 0 to at least twice the given volume and the break-evens. */
   readonly series: readonly CostPoint[];
 }
@@ -216,16 +219,28 @@ export function decide(input: DecisionInput): Decision {
   }
 
   // 2. Volume and steadiness, both: high enough that steady self-hosting wins, steady enough that peak capacity still does.
+  const hybrid = bestHybrid(models.selfHosted, models.hostedApi, V, input.peakToMean);
   const figures = {
     monthlyOutputTokens: V, apiUsd: point.apiUsd, selfHostedUsd: point.selfHostedUsd, nodes: point.nodes,
+    hybridUsd: hybrid?.monthlyUsd ?? null, hybridBaseNodes: hybrid?.baseNodes ?? null, hybridOverflowShare: hybrid?.overflowShare ?? null,
     steadySelfHostedUsd: steadyPoint.selfHostedUsd, steadyNodes: steadyPoint.nodes, peakToMean: input.peakToMean,
     breakEvenMonthlyOutputTokens: breakEven ?? null, steadyBreakEvenMonthlyOutputTokens: steadyBreakEven ?? null,
     maxSelfHostPeakToMean: pMax ?? null,
   };
-  const byCost: Recommendation =
-    steadyPoint.selfHostedUsd >= point.apiUsd ? "api" : point.selfHostedUsd < point.apiUsd ? "self-host" : "hybrid";
+  // The cheapest of the three; a tie goes to the simpler answer (API, then self-hosting).
+  const priced: Array<[Recommendation, number]> = [["api", point.apiUsd], ["self-host", point.selfHostedUsd], ...(hybrid ? [["hybrid", hybrid.monthlyUsd] as [Recommendation, number]] : [])];
+  const byCost = priced.reduce((best, option) => (option[1] < best[1] ? option : best))[0];
+  const pct = (x: number) => `${(x * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
+  const hybridText = hybrid
+    ? `the best hybrid, ${nodes(hybrid.baseNodes)} with ${pct(hybrid.overflowShare)} of the output tokens sent to the API, costs ${money(hybrid.monthlyUsd)}`
+    : undefined;
   let volumeText: string;
-  if (byCost === "api") {
+  if (byCost === "api" && steadyPoint.selfHostedUsd < point.apiUsd) {
+    volumeText =
+      `spiky enough that the API wins: ${atVolume} steady traffic would cost ${money(steadyPoint.selfHostedUsd)} self-hosted, but at peak-to-mean ` +
+      `${num(input.peakToMean)} capacity for the peak costs ${money(point.selfHostedUsd)} (${nodes(point.nodes)})` +
+      `${hybridText ? ` and ${hybridText}` : ""}, against ${money(point.apiUsd)} on the API`;
+  } else if (byCost === "api") {
     volumeText =
       steadyBreakEven === undefined
         ? `the API costs less at every volume: one GPU node costs ${money(input.selfHosted.gpuNodeMonthlyUsd)} a month, more than the API charges ` +
@@ -241,14 +256,15 @@ export function decide(input: DecisionInput): Decision {
     volumeText =
       `high and steady enough: ${atVolume} self-hosting costs ${money(point.selfHostedUsd)} (${nodes(point.nodes)} for peak-to-mean ` +
       `${num(input.peakToMean)}), the API ${money(point.apiUsd)}, ${money(point.apiUsd - point.selfHostedUsd)} a month less; ` +
-      `it keeps winning up to peak-to-mean ${pMax === Infinity ? "any" : num(pMax ?? input.peakToMean)}`;
+      `it keeps winning up to peak-to-mean ${pMax === Infinity ? "any" : num(pMax ?? input.peakToMean)}${hybridText ? `; ${hybridText}` : ""}`;
   } else {
+    const h = hybrid!;
     volumeText =
-      `high but spiky: ${atVolume} steady traffic would cost ${money(steadyPoint.selfHostedUsd)} self-hosted (${nodes(steadyPoint.nodes)}) ` +
-      `against ${money(point.apiUsd)} on the API, but peak-to-mean ${num(input.peakToMean)} is above ${num(pMax ?? 1)}, the most at which capacity ` +
-      `for the peak still costs less (at ${num(input.peakToMean)} it takes ${nodes(point.nodes)}, ${money(point.selfHostedUsd)}): self-host a steady base ` +
-      `of at most ${nodes(steadyPoint.nodes)} (what the mean fills) and burst the rest to the API`;
+      `high but spiky: ${atVolume} a base of ${nodes(h.baseNodes)} with ${pct(h.overflowShare)} of the output tokens (the peaks) sent to the API costs ` +
+      `${money(h.monthlyUsd)} (${money(h.apiMonthlyUsd)} of it the API), against ${money(point.apiUsd)} on the API and ${money(point.selfHostedUsd)} ` +
+      `self-hosting for the peak (${nodes(point.nodes)}); if traffic were only at its peak or idle, ${pct(h.worstCaseShare)} would overflow: ${money(h.worstCaseMonthlyUsd)}`;
   }
+  if (byCost !== "hybrid" && hybridText && byCost !== "self-host" && steadyPoint.selfHostedUsd >= point.apiUsd) volumeText += `; ${hybridText}`;
   if (locked) {
     reasons.push({ rule: "volume-and-steadiness", outcome: "no change", recommendation: rec, text: `data residency decides; for the record: ${volumeText}`, figures });
   } else {
@@ -355,6 +371,7 @@ export function decide(input: DecisionInput): Decision {
     ...(steadyBreakEven !== undefined ? { steadyBreakEvenMonthlyOutputTokens: steadyBreakEven } : {}),
     ...(pMax !== undefined ? { maxSelfHostPeakToMean: pMax } : {}),
     atVolume: { ...point, steadySelfHostedUsd: steadyPoint.selfHostedUsd, steadyNodes: steadyPoint.nodes },
+    ...(hybrid ? { hybrid: { ...hybrid, assumption: HYBRID_ASSUMPTION } } : {}),
     series: costSeries(models.selfHosted, models.hostedApi, [V, breakEven ?? 0, steadyBreakEven ?? 0]),
   };
 }
