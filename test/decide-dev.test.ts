@@ -1,7 +1,11 @@
 import { describe, expect, it, vi } from "vitest";
 import { apiMonthlyUsd, selfHostedMonthlyUsd } from "../infra/cost/curve";
 import { DECISION_TABLE } from "../infra/decide/rules";
+import { estimateCost } from "../infra/cost/estimate";
+import { resolveStack } from "../infra/resolve";
 import { runDecide } from "../scripts/commands/decide";
+import { configOverrides } from "../scripts/lib/hybrid-config";
+import { applyOverrides, readStackFile } from "../scripts/lib/stack-file";
 import { NOW } from "./helpers";
 import { ROOT } from "./support/program";
 
@@ -141,5 +145,39 @@ describe("hostwise decide against the dev stack (g6.xlarge, one NVIDIA L4)", () 
     // One real evaluation of the program served all three.
     expect(new Set(evaluations).size).toBe(1);
     expect(evaluations).toHaveLength(3);
+  });
+
+  it("prints the pulumi config lines that deploy the hybrid it recommends, and they give the stack the same hybrid", async () => {
+    // 1.5B output + 3B input tokens at peak-to-mean 2 against Fireworks Llama 3.3 70B ($0.90 / $0.90: $2.70 per 1M
+    // output tokens): a 3-node base (test/hybrid.test.ts works the figures by hand) with 36.5% to the API
+    const res = await run("--monthly-input-tokens", "3B", "--monthly-output-tokens", "1.5B", "--peak-to-mean", "2", "--api", "fireworks/llama-3.3-70b", "--json");
+    expect(res.code).toBe(0);
+    const m = JSON.parse(res.out);
+    expect(m.decision.recommendation).toBe("hybrid");
+    expect(m.deploy).toMatchObject({ baseNodes: 3, baseReplicas: 3, fallbackApi: "fireworks/llama-3.3-70b" });
+    // the peak: 1.5B × 2 / 2,628,000 s = 1,141.55 output tokens/s = 4.459 requests/s of 256 output tokens
+    expect(m.deploy.configLines).toEqual([
+      "# hybrid: 3 g6.xlarge node(s) (3 replica(s)) always on, the peaks to fireworks/llama-3.3-70b",
+      "pulumi config set --stack dev hostwise:instanceType g6.xlarge",
+      "pulumi config set --stack dev hostwise:tensorParallelSize 1",
+      "pulumi config set --stack dev hostwise:minReplicas 3",
+      "pulumi config set --stack dev hostwise:maxReplicas 3",
+      "pulumi config set --stack dev hostwise:fallbackApi fireworks/llama-3.3-70b",
+      "pulumi config set --stack dev --secret hostwise:fallbackApiKey   # no value: pulumi prompts for it, so the key stays out of your shell history",
+      "# the workload decide priced, so the stack's cost estimate prices the same hybrid:",
+      "pulumi config set --stack dev hostwise:peakRequestsPerSecond 4.459189",
+      "pulumi config set --stack dev hostwise:expectedUtilization 0.5",
+    ]);
+    const text = await run("--monthly-input-tokens", "3B", "--monthly-output-tokens", "1.5B", "--peak-to-mean", "2", "--api", "fireworks/llama-3.3-70b");
+    expect(text.out).toMatch(/Recommendation: hybrid[^\n]*\n\nDeploy it: 3 replica\(s\) on 3 GPU node\(s\) always on, 36\.5% of the output tokens to fireworks\/llama-3\.3-70b/);
+
+    // applied to the dev stack (the key as a secret placeholder), the lines give that base and price the same overflow
+    const raw = applyOverrides(readStackFile(ROOT, "dev"), [...configOverrides(m.deploy.configLines), "fallbackApiKey=[secret]"]);
+    const { spec, plan } = resolveStack(raw, { stack: "dev", now: NOW });
+    expect(plan.replicas).toEqual({ min: 3, peak: 3, max: 3 });
+    expect(spec.entry.fallback!.api).toBe("fireworks/llama-3.3-70b");
+    const hybrid = estimateCost(spec, plan, [], NOW).hybrid!;
+    expect(hybrid.overflowShare).toBeCloseTo(m.decision.hybrid.overflowShare, 4);
+    expect(hybrid.apiMonthlyUsd).toBeCloseTo(m.decision.hybrid.apiMonthlyUsd, 0);
   });
 });

@@ -7,6 +7,7 @@ import {
 import { pricesAssumption, pricingSummary, type PricingSummary } from "../../infra/cost/estimate";
 import { compareOptions, type OptionComparison } from "../../infra/cost/purchase-comparison";
 import { tokens } from "../lib/cost-render";
+import { hybridDeployment, type HybridDeployment } from "../lib/hybrid-config";
 import { stackCost, type StackCost } from "../lib/stack-cost";
 import { renderTable, usd } from "../lib/table";
 import { findConfigKey } from "../../infra/config/schema";
@@ -268,6 +269,8 @@ export interface DecideModel {
   readonly capacity: Capacity;
   /** The same plan under each purchase option with a rate: the GPU node's cost and the break-even move. */
   readonly purchaseOptions: OptionComparison;
+  /** When the answer is hybrid (now or once a deployment is live): the base and the lines that deploy it. */
+  readonly deploy?: HybridDeployment;
   readonly rules: typeof DECISION_TABLE;
   readonly thresholds: typeof DECISION_THRESHOLDS;
   readonly assumptions: readonly string[];
@@ -335,7 +338,19 @@ export function decideModel(o: DecideOptions, sc: StackCost): DecideModel {
       : "people cost not counted in the self-hosted figures: set engineerHoursPerMonth and engineerHourlyUsd (--config) to count it",
     `hosted API ${api.id}: $${api.inputUsdPerMTok} in / $${api.outputUsdPerMTok} out per 1M tokens (price from ${api.priceFrom}${api.source ? `; catalog: ${api.source.ref}, ${api.source.date}` : ""})`,
     "the spiky-traffic threshold is derived, not a fixed number: traffic is too spiky to self-host all of it once capacity for the peak costs more than the API",
+    ...(decision.hybrid ? [`hybrid: ${decision.hybrid.assumption}`] : []),
   ];
+  const hybridAnswer = decision.recommendation === "hybrid" || decision.later === "hybrid";
+  const deploy = hybridAnswer && decision.hybrid
+    ? hybridDeployment({
+        spec: sc.spec,
+        plan: sc.plan,
+        hybrid: decision.hybrid,
+        api: { id: api.id, inputUsdPerMTok: api.inputUsdPerMTok, outputUsdPerMTok: api.outputUsdPerMTok, fromCatalog: api.priceFrom === "catalog" },
+        monthlyOutputTokens: o.monthlyOutputTokens,
+        peakToMean: o.peakToMean,
+      })
+    : undefined;
   return {
     stack: { name: sc.spec.stack, region: sc.spec.placement.region, instanceType: sc.plan.instanceType, gpu: `${sc.plan.gpu.perNode} × ${sc.plan.gpu.name}`, pricing },
     hostedApi: api,
@@ -344,6 +359,7 @@ export function decideModel(o: DecideOptions, sc: StackCost): DecideModel {
     decision,
     capacity: capacityOf(decision, sc),
     purchaseOptions,
+    ...(deploy && { deploy }),
     rules: DECISION_TABLE,
     thresholds: DECISION_THRESHOLDS,
     assumptions,
@@ -418,6 +434,16 @@ function atVolumeLines(m: DecideModel): string[] {
   ];
 }
 
+/** The hybrid base and the lines that deploy it. */
+function deployLines(h: HybridDeployment): string[] {
+  const pct = (x: number) => `${(x * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
+  return [
+    `Deploy it: ${h.baseReplicas} replica(s) on ${h.baseNodes} GPU node(s) always on, ${pct(h.overflowShare)} of the output tokens to ${h.fallbackApi} ` +
+      `(${pct(h.worstCaseShare)} if traffic were only at its peak or idle): ${usd(h.monthlyUsd)} a month`,
+    ...h.configLines.map((l) => `  ${l}`),
+  ];
+}
+
 function spikyLine(d: Decision): string {
   const p = d.maxSelfHostPeakToMean;
   if (p === undefined) return "none: self-hosting does not beat the API at this volume even with steady traffic";
@@ -447,6 +473,7 @@ export function renderDecideText(m: DecideModel): string {
     `Prices       ${m.stack.pricing.region} rates from ${m.stack.pricing.catalog} · GPU nodes ${m.stack.pricing.gpuPurchase} · system nodes ${m.stack.pricing.systemPurchase}`,
     "",
     `Recommendation: ${headline(d, m.hostedApi.id)}`,
+    ...(m.deploy ? ["", ...deployLines(m.deploy)] : []),
     ...(m.capacity.text ? ["", `Capacity: ${m.capacity.text}`] : []),
     "",
     "Reasons, in the articles' order",
@@ -504,6 +531,7 @@ export function renderDecideMarkdown(m: DecideModel): string {
     "",
     `**Recommendation: ${mdText(headline(d, m.hostedApi.id))}**`,
     "",
+    ...(m.deploy ? [mdText(deployLines(m.deploy)[0]!, 1_000), "", "```bash", ...m.deploy.configLines.map((l) => terminalText(l)), "```", ""] : []),
     ...(m.capacity.text ? ["> [!WARNING]", `> Capacity: ${mdText(m.capacity.text, 1_000)}`, ""] : []),
     ...d.reasons.map((r, i) => `${i + 1}. **${RULE_NAMES[r.rule]}** (${r.outcome}): ${mdText(r.text, 2_000)}`),
     "",
