@@ -72,7 +72,7 @@ describe("volume and steadiness", () => {
     expect(d.hybrid!.monthlyUsd).toBeCloseTo(8500, 6);
     // worst case (traffic at its peak or idle): 1 − (2/3) / 2 = 2/3 of $9,000 = $6,000 + $4,500 = $10,500
     expect(d.hybrid!.worstCaseMonthlyUsd).toBeCloseTo(10500, 6);
-    expect(d.reasons[1]!.text).toMatch(/high but spiky: .* a base of 2 GPU nodes with 44\.4% of the output tokens \(the peaks\) sent to the API costs \$8,500\.00 \(\$4,000\.00 of it the API\), against \$9,000\.00 on the API and \$12,500\.00 self-hosting for the peak \(6 GPU nodes\); .* 66\.7% would overflow: \$10,500\.00/);
+    expect(d.reasons[1]!.text).toMatch(/cheapest as a hybrid: .* a base of 2 GPU nodes with 44\.4% of the output tokens \(the peaks\) sent to the API costs \$8,500\.00 \(\$4,000\.00 of it the API\), against \$9,000\.00 on the API and \$12,500\.00 self-hosting for the peak \(6 GPU nodes\); .* 66\.7% would overflow: \$10,500\.00/);
     // At peak-to-mean 2 a node carries 500M on average, which the API sells for $1,500 < $2,000: never breaks even.
     expect(d.breakEvenMonthlyOutputTokens).toBeUndefined();
     expect(d.steadyBreakEvenMonthlyOutputTokens).toBeCloseTo(2500 / 3e-6, 0);

@@ -10,6 +10,13 @@ export const HYBRID_ASSUMPTION =
   "above 2 the rate runs from 0 to the peak during 2/P of the time and the rest is idle); the base serves up to its capacity and the API " +
   "everything above it, queueing ignored; requests sent to the API while the base is cold or restarting are not in the figure";
 
+/** A share as a percentage that stays readable when small: 36.5%, 0.035%. */
+export function sharePercent(x: number): string {
+  const pct = x * 100;
+  if (pct === 0) return "0%";
+  return `${pct < 1 ? Number(pct.toPrecision(2)) : pct.toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
+}
+
 /**
  * Share of the output tokens above the base's capacity, with peak-to-mean `p` ≥ 1 and `k` = the base's
  * monthly capacity over the mean monthly demand (see HYBRID_ASSUMPTION).

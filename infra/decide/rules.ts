@@ -5,7 +5,7 @@ import type { Source } from "../catalog/source";
 import {
   breakEvenMonthlyOutputTokens, type HostedApiCostModel, type SelfHostedCostModel,
 } from "../cost/curve";
-import { bestHybrid, HYBRID_ASSUMPTION, type HybridPoint } from "../cost/hybrid";
+import { bestHybrid, HYBRID_ASSUMPTION, sharePercent, type HybridPoint } from "../cost/hybrid";
 import { costAt, costSeries, type CostPoint } from "./series";
 
 export type Recommendation = "api" | "self-host" | "hybrid";
@@ -230,7 +230,7 @@ export function decide(input: DecisionInput): Decision {
   // The cheapest of the three; a tie goes to the simpler answer (API, then self-hosting).
   const priced: Array<[Recommendation, number]> = [["api", point.apiUsd], ["self-host", point.selfHostedUsd], ...(hybrid ? [["hybrid", hybrid.monthlyUsd] as [Recommendation, number]] : [])];
   const byCost = priced.reduce((best, option) => (option[1] < best[1] ? option : best))[0];
-  const pct = (x: number) => `${(x * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
+  const pct = sharePercent;
   const hybridText = hybrid
     ? `the best hybrid, ${nodes(hybrid.baseNodes)} with ${pct(hybrid.overflowShare)} of the output tokens sent to the API, costs ${money(hybrid.monthlyUsd)}`
     : undefined;
@@ -260,7 +260,7 @@ export function decide(input: DecisionInput): Decision {
   } else {
     const h = hybrid!;
     volumeText =
-      `high but spiky: ${atVolume} a base of ${nodes(h.baseNodes)} with ${pct(h.overflowShare)} of the output tokens (the peaks) sent to the API costs ` +
+      `cheapest as a hybrid: ${atVolume} a base of ${nodes(h.baseNodes)} with ${pct(h.overflowShare)} of the output tokens (the peaks) sent to the API costs ` +
       `${money(h.monthlyUsd)} (${money(h.apiMonthlyUsd)} of it the API), against ${money(point.apiUsd)} on the API and ${money(point.selfHostedUsd)} ` +
       `self-hosting for the peak (${nodes(point.nodes)}); if traffic were only at its peak or idle, ${pct(h.worstCaseShare)} would overflow: ${money(h.worstCaseMonthlyUsd)}`;
   }

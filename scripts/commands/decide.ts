@@ -7,6 +7,7 @@ import {
 import { pricesAssumption, pricingSummary, type PricingSummary } from "../../infra/cost/estimate";
 import { compareOptions, type OptionComparison } from "../../infra/cost/purchase-comparison";
 import { tokens } from "../lib/cost-render";
+import { sharePercent } from "../../infra/cost/hybrid";
 import { hybridDeployment, type HybridDeployment } from "../lib/hybrid-config";
 import { stackCost, type StackCost } from "../lib/stack-cost";
 import { renderTable, usd } from "../lib/table";
@@ -289,11 +290,13 @@ export interface Capacity {
 }
 
 function capacityOf(d: Decision, sc: StackCost): Capacity {
-  const neededNodes = d.recommendation === "hybrid" ? d.atVolume.steadyNodes : d.atVolume.nodes;
+  // A hybrid needs its base only, and the lines that deploy it set maxReplicas to that base.
+  const hybrid = d.recommendation === "hybrid" ? d.hybrid : undefined;
+  const neededNodes = hybrid ? hybrid.baseNodes : d.atVolume.nodes;
   const { replicasPerNode } = sc.plan;
   const maxNodes = sc.plan.nodes.max;
   const maxReplicas = sc.plan.replicas.max;
-  if (neededNodes <= maxNodes) return { neededNodes, maxNodes, maxReplicas, replicasPerNode, withinLimit: true };
+  if (neededNodes <= maxNodes || hybrid) return { neededNodes, maxNodes, maxReplicas, replicasPerNode, withinLimit: neededNodes <= maxNodes };
   const replicas = neededNodes * replicasPerNode;
   const why = sc.spec.scaling.maxReplicas === undefined ? "maxReplicas unset: sized for the stack's peak traffic" : `maxReplicas ${maxReplicas}`;
   return {
@@ -436,7 +439,7 @@ function atVolumeLines(m: DecideModel): string[] {
 
 /** The hybrid base and the lines that deploy it. */
 function deployLines(h: HybridDeployment): string[] {
-  const pct = (x: number) => `${(x * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
+  const pct = sharePercent;
   return [
     `Deploy it: ${h.baseReplicas} replica(s) on ${h.baseNodes} GPU node(s) always on, ${pct(h.overflowShare)} of the output tokens to ${h.fallbackApi} ` +
       `(${pct(h.worstCaseShare)} if traffic were only at its peak or idle): ${usd(h.monthlyUsd)} a month`,

@@ -1,4 +1,5 @@
 import type { CostEstimate } from "../../infra/cost/estimate";
+import { sharePercent } from "../../infra/cost/hybrid";
 import type { PricedResource } from "../../infra/cost/pricebook";
 import type { Registered } from "./evaluate-program";
 import { shortType } from "./inventory";
@@ -77,7 +78,7 @@ export function renderUnitEconomics(e: CostEstimate): string[] {
 
 /** The hybrid in one sentence: the API's share of the traffic, its cost, the total, and the worst case. */
 export function hybridLine(h: NonNullable<CostEstimate["hybrid"]>): string {
-  const pct = (x: number) => `${(x * 100).toLocaleString("en-US", { maximumFractionDigits: 1 })}%`;
+  const pct = sharePercent;
   return (
     `hybrid: ${pct(h.overflowShare)} of the traffic's ${tokens(h.monthlyOutputTokens)} output tokens a month overflow the ${h.baseNodes}-node base to ${h.fallbackApi} ` +
     `(${usd(h.apiMonthlyUsd)} a month): ${usd(h.monthlyUsd)} a month with the stack; worst case (traffic at peak or idle) ${pct(h.worstCaseShare)}, ${usd(h.worstCaseApiMonthlyUsd)}`
