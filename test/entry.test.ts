@@ -9,13 +9,15 @@ import {
   bedrockInvokePolicy, gatewayDeployment, gatewayEgress, interceptorRoute, responderConfig, RETRY_AFTER_SECONDS, vllmBaseUrl,
 } from "../infra/k8s/entry-objects";
 import { routeRequest, ROUTING_TABLE, type RequestSituation } from "../infra/k8s/entry-routing";
-import { ENTRY_METRICS, ENTRY_QUERIES } from "../infra/k8s/entry-metrics";
+import { BACKEND_LABEL, BACKENDS, ENTRYPOINT_METRICS } from "../infra/k8s/entrypoint-metrics";
 import { vllmScaledObject } from "../infra/k8s/inference-objects";
 import { entryNeverHangs, entryReachableOnlyByClients, gatewayKeepsSecrets, goDurationSeconds, scaleFromZero } from "../infra/policy/entry-rules";
 import type { StackResourceView } from "../infra/resource-view";
 import { resolveStack } from "../infra/resolve";
 import { planSizing } from "../infra/sizing/choose";
 import { scaleToZeroTimers } from "../infra/sizing/scale-to-zero";
+import { bucketQueries } from "../scripts/report/queries";
+import { DAY } from "../scripts/report/window";
 import { BASE, issuesFor, NOW, specFor } from "./helpers";
 import { crdViolations } from "./support/crd-schema";
 
@@ -159,10 +161,19 @@ describe("routing decisions", () => {
     expect(interceptorRoute(plain, planSizing(plain)).spec.target).toEqual({ service: "vllm", port: 8000 });
   });
 
-  it("names the metrics `hostwise report` reads, in one place", () => {
-    expect(ENTRY_METRICS.interceptorRequests.name).toBe("interceptor_request_count_total");
-    expect(ENTRY_QUERIES.unavailable("30d")).toBe('sum(increase(interceptor_request_count_total{route_name="vllm",route_namespace="inference",code="503"}[30d]))');
-    expect(ENTRY_QUERIES.fallbackOutputTokens("1h")).toContain('model_id="fallback"');
+  it("emits what `hostwise report` prices the overflow from: the gateway's deployment ids are the report's backends", () => {
+    const spec = specFor(hybrid);
+    const config = gatewayConfig({ spec, fallback: spec.entry.fallback!, vllmBaseUrl: vllmBaseUrl(), timeoutSeconds: 530 });
+    expect(config.litellm_settings.callbacks).toContain("prometheus");
+    expect(config.model_list.map((m) => m.model_info.id).sort()).toEqual([BACKENDS.hostedApi, BACKENDS.selfHosted].sort());
+    expect(BACKEND_LABEL).toBe("model_id"); // LiteLLM labels deployment and token series with the deployment's model_info.id
+    const overflow = bucketQueries({ stack: "dev", servedModelName: "m" }, DAY).filter((q) => q.name.startsWith("overflow"));
+    expect(overflow.map((q) => q.promql)).toEqual([
+      `sum by (model_id) (increase(${ENTRYPOINT_METRICS.requests}[1d]))`,
+      "sum by (model_id) (increase(litellm_input_tokens_metric_total[1d]))",
+      "sum by (model_id) (increase(litellm_output_tokens_metric_total[1d]))",
+    ]);
+    expect(ENTRYPOINT_METRICS.requests).toBe("litellm_deployment_success_responses_total");
   });
 });
 

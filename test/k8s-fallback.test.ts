@@ -2,6 +2,7 @@ import { parse } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { estimateCost } from "../infra/cost/estimate";
 import { resolveStack } from "../infra/resolve";
+import { reportPrices } from "../scripts/report/price";
 import { applyOverrides, readStackFile } from "../scripts/lib/stack-file";
 import { expectPoliciesPass } from "./support/aws-assertions";
 import { expectKubernetesObjectsValid, expectTeardownOrder } from "./support/k8s-assertions";
@@ -89,6 +90,8 @@ describe("a stack with a fallback API", () => {
     expect(h.apiMonthlyUsd).toBeCloseTo(h.overflowShare * (h.monthlyOutputTokens / 1e6) * 2.7, 6);
     expect(h.monthlyUsd).toBeCloseTo(cost.monthlyUsd.expected + h.apiMonthlyUsd, 6);
     expect(cost.assumptions.some((a) => a.startsWith("hybrid: peak-to-mean 2.00"))).toBe(true);
+    // `hostwise report` prices what the gateway sent to the hosted API at the fallback's prices
+    expect(reportPrices({ spec, plan, resources: [], cost }).fallbackApi).toEqual({ id: "fireworks/llama-3.3-70b", inputUsdPerMTok: 0.9, outputUsdPerMTok: 0.9 });
   });
 
   it("creates the gateway's objects before the route points at them", () => {

@@ -59,8 +59,14 @@ describe("priceMonth", () => {
     expect(p.modeledCapacityShare).toBeCloseTo(10e6 / (30 * 1e6), 9);
     // API: 20M × $0.5 + 10M × $1.5 = $25; overflow: 2M × $0.5 + 1M × $1.5 = $2.50
     expect(p.hostedApi.sameTokensUsd).toBeCloseTo(25, 9);
+    expect(p.overflow).toMatchObject({ api: "x/y" });
     expect(p.overflow?.usd).toBeCloseTo(2.5, 9);
     expect(p.gpuNodeHoursFloored).toBe(false);
+    // a stack with a fallback API: its overflow is the fallback's, at its prices (2M × $1 + 1M × $3 = $5)
+    const hybrid = priceMonth(m, { ...PRICES, fallbackApi: { id: "f/g", inputUsdPerMTok: 1, outputUsdPerMTok: 3 } });
+    expect(hybrid.overflow).toMatchObject({ api: "f/g" });
+    expect(hybrid.overflow?.usd).toBeCloseTo(5, 9);
+    expect(hybrid.hostedApi.sameTokensUsd).toBeCloseTo(25, 9); // the comparison stays with hostedApi
   });
 
   it("floors GPU node-hours at replica-hours ÷ replicas per node when DCGM reported fewer, and says so", () => {

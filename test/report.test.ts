@@ -14,6 +14,7 @@ import { PROXY } from "./support/fake-kubectl";
 import { ROOT } from "./support/program";
 import { remoteWrite, STALE, startPrometheus, type PrometheusServer, type Series } from "./support/prometheus";
 import { exposition, type VllmMetrics } from "./support/vllm-metrics";
+import { BACKENDS } from "../infra/k8s/entrypoint-metrics";
 
 // `hostwise report` against a real Prometheus (Debian's package, started by test/support/prometheus.ts): a
 // month of controlled history written through its remote-write receiver, and a live scrape of the fake vLLM's
@@ -314,9 +315,9 @@ async function runLiveScenario(): Promise<void> {
     {
       generationTokens: 200,
       ttft: { buckets: { "0.1": 0, "0.25": 50, "0.5": 90, "1": 100 }, count: 100, sum: 30 },
-      entrypoint: { "hosted-api": { requests: 0, promptTokens: 0, completionTokens: 0 }, vllm: { requests: 0, promptTokens: 0, completionTokens: 0 } },
+      entrypoint: { [BACKENDS.hostedApi]: { requests: 0, promptTokens: 0, completionTokens: 0 }, [BACKENDS.selfHosted]: { requests: 0, promptTokens: 0, completionTokens: 0 } },
     },
-    { generationTokens: 30, entrypoint: { "hosted-api": { requests: 40, promptTokens: 2_000_000, completionTokens: 1_000_000 }, vllm: { requests: 60, promptTokens: 100, completionTokens: 50 } } },
+    { generationTokens: 30, entrypoint: { [BACKENDS.hostedApi]: { requests: 40, promptTokens: 2_000_000, completionTokens: 1_000_000 }, [BACKENDS.selfHosted]: { requests: 60, promptTokens: 100, completionTokens: 50 } } },
     { generationTokens: 80 },
   ];
   let state = live;

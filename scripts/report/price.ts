@@ -6,6 +6,12 @@ import { HOURS_PER_MONTH } from "../../infra/catalog/aws-prices";
 import type { StackCost } from "../lib/stack-cost";
 import type { Measured, Overflow } from "./collect";
 
+export interface ApiPrices {
+  readonly id: string;
+  readonly inputUsdPerMTok: number;
+  readonly outputUsdPerMTok: number;
+}
+
 export interface ReportPrices {
   readonly instanceType: string;
   readonly region: string;
@@ -18,7 +24,9 @@ export interface ReportPrices {
   /** Everything else the stack runs (control plane, system nodes, NAT, load balancer, volumes), per hour. */
   readonly fixedHourlyUsd: number;
   readonly people?: { readonly hoursPerMonth: number; readonly hourlyUsd: number };
-  readonly hostedApi: { readonly id: string; readonly inputUsdPerMTok: number; readonly outputUsdPerMTok: number };
+  readonly hostedApi: ApiPrices;
+  /** The fallback API the entry point overflows to (hostwise:fallbackApi), when the stack has one: what its overflow costs. */
+  readonly fallbackApi?: ApiPrices;
   /** Replicas one GPU node holds: replica-hours / this is the fewest node-hours they can have used. */
   readonly replicasPerNode: number;
   /** Output tokens one GPU node produces in an hour at the modeled capacity. */
@@ -41,6 +49,9 @@ export function reportPrices(stack: StackCost): ReportPrices {
     fixedHourlyUsd: self.fixedMonthlyUsd / HOURS_PER_MONTH,
     ...(stack.spec.usage.people ? { people: stack.spec.usage.people } : {}),
     hostedApi: { id: stack.cost.hostedApi.id, inputUsdPerMTok: stack.cost.hostedApi.inputUsdPerMTok, outputUsdPerMTok: stack.cost.hostedApi.outputUsdPerMTok },
+    ...(stack.cost.hybrid
+      ? { fallbackApi: { id: stack.cost.hybrid.fallbackApi, inputUsdPerMTok: stack.cost.hybrid.inputUsdPerMTok, outputUsdPerMTok: stack.cost.hybrid.outputUsdPerMTok } }
+      : {}),
     replicasPerNode: stack.plan.replicasPerNode,
     modeledOutputTokensPerNodeHour: self.outputTokensPerNodeMonth / HOURS_PER_MONTH,
   };
@@ -81,11 +92,11 @@ export interface PricedMonth {
     /** What the prompt and generated tokens of the window cost at the API's list prices. */
     readonly sameTokensUsd: number | null;
   };
-  /** What the entry point sent to the hosted API cost; null without overflow metrics. */
-  readonly overflow: (Overflow & { readonly usd: number }) | null;
+  /** What the entry point sent to the fallback API (`api`) cost; null without overflow metrics. */
+  readonly overflow: (Overflow & { readonly api: string; readonly usd: number }) | null;
 }
 
-const apiUsd = (api: ReportPrices["hostedApi"], input: number, output: number) => (input * api.inputUsdPerMTok + output * api.outputUsdPerMTok) / 1e6;
+const apiUsd = (api: ApiPrices, input: number, output: number) => (input * api.inputUsdPerMTok + output * api.outputUsdPerMTok) / 1e6;
 
 export function priceMonth(m: Measured, prices: ReportPrices): PricedMonth {
   const perPerson = prices.people ? (prices.people.hoursPerMonth * prices.people.hourlyUsd) / HOURS_PER_MONTH : undefined;
@@ -114,6 +125,7 @@ export function priceMonth(m: Measured, prices: ReportPrices): PricedMonth {
   const input = m.totals.promptTokens;
   const perMillion = (usd: number | null, tokens: number | null) => (usd === null || tokens === null || tokens <= 0 ? null : (usd / tokens) * 1e6);
   const overflow = m.totals.overflow;
+  const overflowApi = prices.fallbackApi ?? prices.hostedApi;
   return {
     prices,
     buckets,
@@ -129,6 +141,6 @@ export function priceMonth(m: Measured, prices: ReportPrices): PricedMonth {
     usdPerMillionTokens: perMillion(totalUsd, output === null || input === null ? null : output + input),
     modeledCapacityShare: output === null || !gpuNodeHours ? null : output / (gpuNodeHours * prices.modeledOutputTokensPerNodeHour),
     hostedApi: { ...prices.hostedApi, sameTokensUsd: input === null || output === null ? null : apiUsd(prices.hostedApi, input, output) },
-    overflow: overflow ? { ...overflow, usd: apiUsd(prices.hostedApi, overflow.promptTokens, overflow.completionTokens) } : null,
+    overflow: overflow ? { ...overflow, api: overflowApi.id, usd: apiUsd(overflowApi, overflow.promptTokens, overflow.completionTokens) } : null,
   };
 }

@@ -172,9 +172,9 @@ function verdictVsApi(p: PricedMonth): string {
 }
 
 function overflowLine(p: PricedMonth): string {
-  if (!p.overflow) return "no overflow metrics (the stack's entry point exports none: see the README's metric contract)";
+  if (!p.overflow) return "no overflow metrics (only a stack with a fallback API has a gateway that counts them)";
   const o = p.overflow;
-  return `${tokens(o.requests)} requests, ${tokens(o.promptTokens)} prompt + ${tokens(o.completionTokens)} completion tokens sent to ${p.hostedApi.id}: ${usd(o.usd)}`;
+  return `${tokens(o.requests)} requests, ${tokens(o.promptTokens)} prompt + ${tokens(o.completionTokens)} completion tokens sent to ${o.api}: ${usd(o.usd)}`;
 }
 
 function charts(m: Measured, p: PricedMonth): string[] {
