@@ -5,7 +5,6 @@
 // through a TypeScript loader costs well over a second.
 "use strict";
 const { readdirSync, statSync } = require("node:fs");
-const Module = require("node:module");
 const { join } = require("node:path");
 
 const root = join(__dirname, "..");
@@ -43,42 +42,7 @@ if (!bundleIsFresh()) {
     logLevel: "error",
   });
 }
-/**
- * @pulumi/pulumi loads TypeScript (to serialize functions) and npm's Arborist (to find a serialized function's
- * packages) when it is imported, about 0.4 s of the CLI's start. The CLI never serializes a function, so both
- * are stood in for by a proxy that loads the real module on first use (the Automation API still gets it).
- */
-function deferUntilUsed(request) {
-  let filename;
-  try {
-    filename = require.resolve(request, { paths: [require.resolve("@pulumi/pulumi")] });
-  } catch {
-    return; // not installed where Pulumi looks: nothing to defer
-  }
-  let real;
-  const load = () => {
-    if (real === undefined) {
-      delete require.cache[filename];
-      real = require(filename);
-    }
-    return real;
-  };
-  const stub = new Module(filename);
-  stub.filename = filename;
-  stub.loaded = true;
-  stub.exports = new Proxy({}, {
-    get: (_target, key) => (key === "__esModule" ? true : Reflect.get(load(), key)),
-    has: (_target, key) => key in load(),
-    ownKeys: () => Reflect.ownKeys(load()),
-    getOwnPropertyDescriptor: (_target, key) => {
-      const d = Reflect.getOwnPropertyDescriptor(load(), key);
-      return d && { ...d, configurable: true };
-    },
-  });
-  require.cache[filename] = stub;
-}
-deferUntilUsed("typescript");
-deferUntilUsed("@npmcli/arborist");
+require("./lib/defer-pulumi-imports").deferPulumiImports();
 
 process.env.HOSTWISE_ROOT = root; // bundled code cannot find charts/ and stack files from __dirname
 require(outfile)
