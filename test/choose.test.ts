@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { BUILT_IN_CATALOG, RegionPrices } from "../infra/catalog/aws-prices";
+import { BUILT_IN_CATALOG, HOURS_PER_MONTH, RegionPrices } from "../infra/catalog/aws-prices";
 import { ConfigError } from "../infra/config/errors";
-import { HOURS_PER_MONTH, planSizing, quantizationAlternatives } from "../infra/sizing/choose";
+import { planSizing, quantizationAlternatives } from "../infra/sizing/choose";
 import { specFor } from "./helpers";
 
 const EIGHT_BY_80GB = ["p4de.24xlarge", "p5.48xlarge"];

@@ -5,6 +5,10 @@ import type { Source } from "./source";
 // format). A stack reads them through RegionPrices, which holds one region's entry and nothing else: no price
 // can come from another region.
 
+/**
+ * Hours in a month for every monthly figure: 365 × 24 / 12 = 730, the month AWS's pricing pages and the AWS
+ * Pricing Calculator use to turn hourly rates into monthly ones.
+ */
 export const HOURS_PER_MONTH = 730;
 
 /** The format tag every price file carries. */

@@ -1,7 +1,10 @@
 // Monthly cost against monthly token volume: a hosted API is linear; a self-hosted stack is flat, then steps
 // up a GPU node at a time. Pure arithmetic shared by the cost estimate and `hostwise decide`.
 
-export const SECONDS_PER_MONTH = 730 * 3600;
+import { HOURS_PER_MONTH } from "../catalog/aws-prices";
+
+/** The month the prices are in (HOURS_PER_MONTH), in seconds: turns tokens per second into tokens a month. */
+export const SECONDS_PER_MONTH = HOURS_PER_MONTH * 3600;
 
 export interface SelfHostedCostModel {
   /** Everything but the GPU nodes, per month (control plane, system nodes, NAT, volumes …). */
@@ -35,6 +38,11 @@ export function nodesFor(model: SelfHostedCostModel, monthlyOutputTokens: number
 
 export function selfHostedMonthlyUsd(model: SelfHostedCostModel, monthlyOutputTokens: number): number {
   return model.fixedMonthlyUsd + nodesFor(model, monthlyOutputTokens) * model.gpuNodeMonthlyUsd + model.peopleMonthlyUsd;
+}
+
+/** What 1M tokens cost when `usd` pays for `tokens` over the same time: the one $ per 1M tokens definition. */
+export function usdPerMillionTokens(usd: number, tokens: number): number {
+  return (usd / tokens) * 1e6;
 }
 
 /** USD per output token on the API, its input tokens included. */

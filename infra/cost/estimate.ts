@@ -4,7 +4,7 @@ import type { PricingSpec, StackSpec } from "../config/spec";
 import type { ResourceView } from "../resource-view";
 import type { SizingPlan } from "../sizing/choose";
 import {
-  apiMonthlyUsd, breakEvenMonthlyOutputTokens, SECONDS_PER_MONTH, type HostedApiCostModel, type SelfHostedCostModel,
+  apiMonthlyUsd, breakEvenMonthlyOutputTokens, SECONDS_PER_MONTH, usdPerMillionTokens, type HostedApiCostModel, type SelfHostedCostModel,
 } from "./curve";
 import { HYBRID_ASSUMPTION, hybridAt } from "./hybrid";
 import { priceResources, sumScaled, type PriceContext, type PricedResource, type Scaled } from "./pricebook";
@@ -158,7 +158,7 @@ export function estimateCost(spec: StackSpec, plan: SizingPlan, resources: reado
     tokens: {
       monthlyOutputTokens,
       monthlyInputTokens: monthlyOutputTokens * inputPerOutputToken,
-      usdPerMillionOutputTokens: monthlyOutputTokens > 0 ? (monthlyUsd.expected / monthlyOutputTokens) * 1e6 : Infinity,
+      usdPerMillionOutputTokens: monthlyOutputTokens > 0 ? usdPerMillionTokens(monthlyUsd.expected, monthlyOutputTokens) : Infinity,
     },
     hostedApi: { id: spec.hostedApi.id, inputUsdPerMTok: api.inputUsdPerMTok, outputUsdPerMTok: api.outputUsdPerMTok, monthlyUsd: apiMonthlyUsd(api, monthlyOutputTokens) },
     ...(breakEven !== undefined ? { breakEvenMonthlyOutputTokens: breakEven } : {}),

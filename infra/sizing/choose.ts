@@ -5,6 +5,7 @@ import { INSTANCE_TYPES, type InstanceType } from "../catalog/instances";
 import { absentReason, instanceRate, type InstanceRate, type RateResult } from "../catalog/purchase-options";
 import type { ModelArchitecture } from "../catalog/models";
 import { ConfigError, type ConfigIssue } from "../config/errors";
+import { usdPerMillionTokens } from "../cost/curve";
 import { qualified } from "../config/read";
 import type { ModelSpec, PricingSpec, Quantization, ServingSpec, StackSpec } from "../config/spec";
 import { checkHardware, instanceBandwidthGBps, tensorParallelOptions, type HardwareFit } from "./candidates";
@@ -22,8 +23,6 @@ import {
   type ReplicaShape,
 } from "./throughput";
 import { vllmArgs } from "./vllm-args";
-
-export { HOURS_PER_MONTH } from "../catalog/aws-prices";
 
 /** One (instance type, TP) option, evaluated for the stack's model, serving settings and traffic. */
 export interface Candidate {
@@ -394,7 +393,7 @@ export function planSizing(spec: StackSpec): SizingPlan {
       rate: chosen.rate,
       hourlyUsd,
       monthlyUsd: { min: hourlyUsd.min * HOURS_PER_MONTH, peak: hourlyUsd.peak * HOURS_PER_MONTH, max: hourlyUsd.max * HOURS_PER_MONTH },
-      usdPerMillionOutputTokensAtCapacity: (hourlyUsd.peak / 3600 / fleetTokensPerSecond) * 1e6,
+      usdPerMillionOutputTokensAtCapacity: usdPerMillionTokens(hourlyUsd.peak, fleetTokensPerSecond * 3600),
     },
     alternatives,
     excluded,
@@ -462,7 +461,7 @@ export function quantizationAlternatives(spec: StackSpec): QuantizationAlternati
       nodes: best.nodes,
       hourlyUsd: best.hourlyUsd,
       fleetOutputTokensPerSecond: fleet,
-      usdPerMillionOutputTokensAtCapacity: (best.hourlyUsd / 3600 / fleet) * 1e6,
+      usdPerMillionOutputTokensAtCapacity: usdPerMillionTokens(best.hourlyUsd, fleet * 3600),
       note,
     };
   });

@@ -1,6 +1,7 @@
 // Renderers over a canary run: the JSON report, the Markdown report, the terminal summary, and the cost
 // verdict they share. Pure: every price comes from the caller.
 
+import { usdPerMillionTokens } from "../../infra/cost/curve";
 import { mdCode, mdText } from "../lib/markdown";
 import { redactUrl } from "../lib/redact";
 import { renderTable, round, usd } from "../lib/table";
@@ -25,7 +26,7 @@ export const MODELED_TOLERANCE = 0.25;
 
 /** GPU dollars per 1M output tokens with the GPUs kept this busy around the clock; undefined without throughput. */
 export function usdPerMillionOutputTokens(hourlyUsd: number, outputTokensPerSecond: number): number | undefined {
-  return outputTokensPerSecond > 0 ? (hourlyUsd / 3600 / outputTokensPerSecond) * 1e6 : undefined;
+  return outputTokensPerSecond > 0 ? usdPerMillionTokens(hourlyUsd, outputTokensPerSecond * 3600) : undefined;
 }
 
 /** Why a level cannot be the one the verdict uses, or undefined when it can. */

@@ -1,5 +1,6 @@
 import { spawn, spawnSync } from "node:child_process";
-import { SECONDS_PER_MONTH } from "../../infra/cost/curve";
+import { HOURS_PER_MONTH } from "../../infra/catalog/aws-prices";
+import { SECONDS_PER_MONTH, usdPerMillionTokens } from "../../infra/cost/curve";
 import { findHostedApi } from "../../infra/catalog/hosted-apis";
 import { INFERENCE_NAMESPACE, VLLM_NAME } from "../../infra/k8s/inference-objects";
 import { writeKubeconfig } from "../lib/kubeconfig-file";
@@ -70,9 +71,9 @@ export function stackTargetFromOutputs(stack: string, outputs: Record<string, an
  */
 export function costOfRunningReplicas(t: StackTarget, readyReplicas: number): Required<Pick<CostInputs, "hourlyUsd" | "modeledUsdPerMillionOutputTokens">> {
   const nodes = Math.ceil(readyReplicas / t.replicasPerNode);
-  const hourlyUsd = (t.fixedMonthlyUsd + nodes * t.gpuNodeMonthlyUsd) / 730;
+  const hourlyUsd = (t.fixedMonthlyUsd + nodes * t.gpuNodeMonthlyUsd) / HOURS_PER_MONTH;
   const tokensPerSecond = (nodes * t.outputTokensPerNodeMonth) / SECONDS_PER_MONTH;
-  return { hourlyUsd, modeledUsdPerMillionOutputTokens: (hourlyUsd / 3600 / tokensPerSecond) * 1e6 };
+  return { hourlyUsd, modeledUsdPerMillionOutputTokens: usdPerMillionTokens(hourlyUsd, tokensPerSecond * 3600) };
 }
 
 export interface StackConnection {

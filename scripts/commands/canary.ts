@@ -1,5 +1,6 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { HOURS_PER_MONTH } from "../../infra/catalog/aws-prices";
 import type { NumberRange } from "../../infra/config/numbers";
 import { loadPromptFile, syntheticPrompts, type PromptSource } from "../canary/prompts";
 import { findHostedApi } from "../../infra/catalog/hosted-apis";
@@ -513,7 +514,7 @@ async function runOnStack(options: CanaryOptions, stack: string, io: CanaryIo, d
       `hostwise canary: stack ${stack}, ${connection.readyReplicas} ready replica(s) through ${redactUrl(connection.url)} (the entry point)` +
         (cold ? `; at zero: the first request wakes it, the cold path is measured (up to ${options.wakeTimeoutSeconds ?? DEFAULT_WAKE_TIMEOUT_SECONDS} s)` : ""),
     );
-    const nodeHourlyUsd = target.gpuNodeMonthlyUsd / 730;
+    const nodeHourlyUsd = target.gpuNodeMonthlyUsd / HOURS_PER_MONTH;
     const stackRun: StackRun = {
       ...(target.fallback ? {} : { defaultBackend: "vllm" as const }),
       ...(cold && {

@@ -1,3 +1,4 @@
+import { HOURS_PER_MONTH } from "../../infra/catalog/aws-prices";
 import type { Expiry, StackSpec } from "../../infra/config/spec";
 import { quantizationAlternatives, type QuantizationAlternative, type SizingPlan } from "../../infra/sizing/choose";
 import type { OperatingPoint } from "../../infra/sizing/throughput";
@@ -226,7 +227,7 @@ function renderPlan(spec: StackSpec, plan: PlanReport, p: Preview, o: PlanOption
     ...(spec.pricing.gpu.option === "spot" ? [`Spot         ${SPOT_BEHAVIOUR}`] : []),
     `GPU cost     ${usd(c.hourlyUsdPerNode)}/h per node: ${c.rate.basis}`,
     `  per hour   min ${usd(c.hourlyUsd.min)} · peak ${usd(c.hourlyUsd.peak)} · max ${usd(c.hourlyUsd.max)}`,
-    `  per month  min ${usd(c.monthlyUsd.min)} · peak ${usd(c.monthlyUsd.peak)} · max ${usd(c.monthlyUsd.max)} (730 h)`,
+    `  per month  min ${usd(c.monthlyUsd.min)} · peak ${usd(c.monthlyUsd.peak)} · max ${usd(c.monthlyUsd.max)} (${HOURS_PER_MONTH} h)`,
     `  ${usd(c.usdPerMillionOutputTokensAtCapacity)} per 1M output tokens with the peak fleet busy at capacity; ` +
       `hosted ${spec.hostedApi.id}: ${usd(spec.hostedApi.outputUsdPerMTok)} per 1M output tokens${spec.hostedApi.overridden ? " (price from config)" : ""}`,
     "",

@@ -3,6 +3,7 @@
 // `cost` output use), so the report prices GPU nodes at the stack's instance type, region and purchase option.
 
 import { HOURS_PER_MONTH } from "../../infra/catalog/aws-prices";
+import { usdPerMillionTokens } from "../../infra/cost/curve";
 import type { StackCost } from "../lib/stack-cost";
 import type { Measured, Overflow } from "./collect";
 
@@ -123,7 +124,7 @@ export function priceMonth(m: Measured, prices: ReportPrices): PricedMonth {
   const gpuNodeHours = sum((b) => b.gpuNodeHours);
   const output = m.totals.generationTokens;
   const input = m.totals.promptTokens;
-  const perMillion = (usd: number | null, tokens: number | null) => (usd === null || tokens === null || tokens <= 0 ? null : (usd / tokens) * 1e6);
+  const perMillion = (usd: number | null, tokens: number | null) => (usd === null || tokens === null || tokens <= 0 ? null : usdPerMillionTokens(usd, tokens));
   const overflow = m.totals.overflow;
   const overflowApi = prices.fallbackApi ?? prices.hostedApi;
   return {
