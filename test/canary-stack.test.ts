@@ -101,10 +101,11 @@ describe("canary --stack", () => {
   it("prices the running replicas from the stack's cost curves", () => {
     const t = stackTargetFromOutputs("dev", OUTPUTS);
     // 3 ready replicas at 2 per node → 2 nodes: ($292 + 2 × $730) / 730 h = $2.40/h;
-    // 2 nodes × 2,628,000,000 tokens/month / 2,628,000 s = 2,000 tokens/s → $2.40 / 3,600 / 2,000 × 1e6 = $0.3333
+    // 3 replicas × 2,628,000,000 / 2 tokens/month / 2,628,000 s = 1,500 tokens/s (the second node's free GPU
+    // produces nothing) → $2.40 / 3,600 / 1,500 × 1e6 = $0.4444
     const c = costOfRunningReplicas(t, 3);
     expect(c.hourlyUsd).toBeCloseTo(2.4, 10);
-    expect(c.modeledUsdPerMillionOutputTokens).toBeCloseTo(0.33333, 4);
+    expect(c.modeledUsdPerMillionOutputTokens).toBeCloseTo(0.44444, 4);
     expect(() => stackTargetFromOutputs("dev", { ...OUTPUTS, apiKey: undefined })).toThrow(UsageError);
     // a stack deployed before the entry point: its endpoint output has no Service to forward to
     expect(() => stackTargetFromOutputs("dev", { ...OUTPUTS, inferenceEndpoint: { url: "http://vllm.inference.svc.cluster.local:8000/v1", servedModelName: MODEL } }))

@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { apiMonthlyUsd, breakEvenMonthlyOutputTokens, nodesFor, selfHostedMonthlyUsd, type HostedApiCostModel, type SelfHostedCostModel } from "../infra/cost/curve";
 import { BUILT_IN_CATALOG, RegionPrices } from "../infra/catalog/aws-prices";
 import { ON_DEMAND } from "../infra/catalog/purchase-options";
+import { estimateCost } from "../infra/cost/estimate";
 import { priceResources, type PriceContext } from "../infra/cost/pricebook";
+import { planSizing } from "../infra/sizing/choose";
+import { specFor } from "./helpers";
 
 const CTX: PriceContext = {
   prices: RegionPrices.of(BUILT_IN_CATALOG, "us-east-1")!,
@@ -135,5 +138,39 @@ describe("cost curves", () => {
     expect(v).toBeCloseTo(3500 / 1.2e-6, -3);
     expect(apiMonthlyUsd(api, v)).toBeCloseTo(selfHostedMonthlyUsd(cheapNodes, v), 6);
     expect(apiMonthlyUsd(api, v * 0.99)).toBeLessThan(selfHostedMonthlyUsd(cheapNodes, v * 0.99));
+  });
+});
+
+describe("a stack's cost curve", () => {
+  /** The stack priced with its GPU node group (root volumes 50 GiB) as the only resource. */
+  function curve(config: Record<string, unknown>) {
+    const spec = specFor({ instanceType: "g5.12xlarge", tensorParallelSize: 1, ...config });
+    const plan = planSizing(spec);
+    const gpu = { instanceTypes: ["g5.12xlarge"], scalingConfig: { minSize: plan.nodes.min, desiredSize: plan.nodes.min, maxSize: plan.nodes.max }, diskSize: 50 };
+    return { plan, cost: estimateCost(spec, plan, [{ type: "aws:eks/nodeGroup:NodeGroup", name: "test-gpu", props: gpu }], new Date("2026-11-23T12:00:00Z")) };
+  }
+
+  it("counts a GPU node's month as every replica it holds, also when the peak fleet leaves part of a node idle", () => {
+    // 6 requests/s of Llama-3.1-8B need 5 one-GPU replicas on 4-GPU g5.12xlarge nodes: 2 nodes, 3 GPUs of the second idle
+    const { plan, cost } = curve({ peakRequestsPerSecond: 6 });
+    expect([plan.replicasPerNode, plan.replicas.peak, plan.nodes.peak]).toEqual([4, 5, 2]);
+    const replicaMonth = plan.throughput.capacity.outputTokensPerSecond * 730 * 3600;
+    // a node carries 4 replicas' month (not the 5 replicas' fleet spread over 2 nodes, 2.5 each)
+    expect(cost.curves.selfHosted.outputTokensPerNodeMonth).toBeCloseTo(4 * replicaMonth, 0);
+    expect(plan.throughput.fleetCapacityOutputTokensPerSecond).toBeCloseTo(5 * plan.throughput.capacity.outputTokensPerSecond, 9);
+    // $5.672/h × 730 + 50 GiB × $0.08 = $4,144.56 a node
+    expect(cost.curves.selfHosted.gpuNodeMonthlyUsd).toBeCloseTo(4144.56, 6);
+  });
+
+  it("counts a fallback stack's base in replicas: maxReplicas 3 on a 4-GPU node overflows above 3 replicas, not 4", () => {
+    const { plan, cost } = curve({ peakRequestsPerSecond: 8, maxReplicas: 3, fallbackApi: "fireworks/llama-3.3-70b", fallbackApiKey: "fw-test-key" });
+    expect([plan.replicas.max, plan.nodes.max]).toEqual([3, 1]);
+    const h = cost.hybrid!;
+    // mean 8 requests/s × 256 output tokens × 0.5 utilization = 1,024 tokens/s: 2,691,072,000 a month at peak-to-mean 2
+    expect(h.monthlyOutputTokens).toBeCloseTo(1024 * 730 * 3600, 0);
+    // k = 3 replicas' month over the mean; the share above it is (2 − k)² / (4 × (2 − 1)) for 0 ≤ k ≤ 2
+    const k = (3 * plan.throughput.capacity.outputTokensPerSecond * 730 * 3600) / h.monthlyOutputTokens;
+    expect(k).toBeLessThan(2);
+    expect(h.overflowShare).toBeCloseTo((2 - k) ** 2 / 4, 12);
   });
 });

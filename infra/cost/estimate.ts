@@ -66,6 +66,11 @@ export interface CostEstimate {
 
 const GPU_NODE_GROUP = (stack: string) => `${stack}-gpu`;
 
+/** Output tokens one replica produces in a month at capacity. */
+function replicaMonthlyOutputTokens(plan: SizingPlan): number {
+  return plan.throughput.capacity.outputTokensPerSecond * SECONDS_PER_MONTH;
+}
+
 /**
  * Expected GPU nodes: the stack runs at peak for an expectedUtilization share of the month and at its
  * minimum otherwise (a monthly average, so it may be fractional).
@@ -128,7 +133,8 @@ export function estimateCost(spec: StackSpec, plan: SizingPlan, resources: reado
   const self: SelfHostedCostModel = {
     fixedMonthlyUsd: monthlyUsd.expected - (gpuGroup?.monthlyUsd.expected ?? 0),
     gpuNodeMonthlyUsd,
-    outputTokensPerNodeMonth: (plan.throughput.fleetCapacityOutputTokensPerSecond / plan.nodes.peak) * SECONDS_PER_MONTH,
+    // A full node: every replica it holds at capacity (the peak fleet may leave part of its last node idle).
+    outputTokensPerNodeMonth: plan.replicasPerNode * replicaMonthlyOutputTokens(plan),
     minNodes: plan.nodes.min,
     peopleMonthlyUsd: people?.monthlyUsd ?? 0,
     peakToMean: 1,
@@ -172,7 +178,8 @@ export function estimateCost(spec: StackSpec, plan: SizingPlan, resources: reado
 /**
  * The overflow of a fallback stack: the traffic's peak (the stack's peakRequestsPerSecond × meanOutputTokens,
  * or its fleet at capacity when it gives no traffic) at peak-to-mean 1 / expectedUtilization, against the
- * capacity of its max replicas. Stacks whose max replicas serve the peak overflow only while cold.
+ * capacity of its max replicas (the autoscaler's cap, whatever room their nodes have left). Stacks whose max
+ * replicas serve the peak overflow only while cold.
  */
 function hybridEstimate(spec: StackSpec, plan: SizingPlan, self: SelfHostedCostModel, expectedMonthlyUsd: number, inputPerOutputToken: number): HybridEstimate | undefined {
   const fallback = spec.entry.fallback;
@@ -183,8 +190,10 @@ function hybridEstimate(spec: StackSpec, plan: SizingPlan, self: SelfHostedCostM
   const monthlyOutputTokens = peakTokensPerSecond * u * SECONDS_PER_MONTH;
   const peakToMean = 1 / u;
   const api: HostedApiCostModel = { inputUsdPerMTok: fallback.inputUsdPerMTok, outputUsdPerMTok: fallback.outputUsdPerMTok, inputPerOutputToken };
-  // Only the API's share is added: the base's nodes are in the stack's priced resources already.
-  const point = hybridAt({ ...self, fixedMonthlyUsd: 0, gpuNodeMonthlyUsd: 0, peopleMonthlyUsd: 0 }, api, monthlyOutputTokens, peakToMean, plan.nodes.max);
+  // Only the API's share is added: the base's nodes are in the stack's priced resources already. The base is
+  // counted in replicas, each carrying a replica's month.
+  const base: SelfHostedCostModel = { ...self, fixedMonthlyUsd: 0, gpuNodeMonthlyUsd: 0, peopleMonthlyUsd: 0, outputTokensPerNodeMonth: replicaMonthlyOutputTokens(plan) };
+  const point = hybridAt(base, api, monthlyOutputTokens, peakToMean, plan.replicas.max);
   return {
     fallbackApi: fallback.api,
     inputUsdPerMTok: fallback.inputUsdPerMTok,

@@ -67,12 +67,13 @@ export function stackTargetFromOutputs(stack: string, outputs: Record<string, an
 
 /**
  * What the replicas now running cost per hour (the stack's fixed cost plus the GPU nodes they occupy), and
- * the modeled $ per 1M output tokens of those nodes at capacity, on the same hourly basis.
+ * the modeled $ per 1M output tokens of those replicas at capacity, on the same hourly basis (a node's month
+ * at capacity is all the replicas it holds: replicasPerNode of them).
  */
 export function costOfRunningReplicas(t: StackTarget, readyReplicas: number): Required<Pick<CostInputs, "hourlyUsd" | "modeledUsdPerMillionOutputTokens">> {
   const nodes = Math.ceil(readyReplicas / t.replicasPerNode);
   const hourlyUsd = (t.fixedMonthlyUsd + nodes * t.gpuNodeMonthlyUsd) / HOURS_PER_MONTH;
-  const tokensPerSecond = (nodes * t.outputTokensPerNodeMonth) / SECONDS_PER_MONTH;
+  const tokensPerSecond = (readyReplicas * t.outputTokensPerNodeMonth) / t.replicasPerNode / SECONDS_PER_MONTH;
   return { hourlyUsd, modeledUsdPerMillionOutputTokens: usdPerMillionTokens(hourlyUsd, tokensPerSecond * 3600) };
 }
 
