@@ -36,8 +36,8 @@ export function pointInputs(p: CalibrationPoint): PerfInputs {
     maxModelLen: p.vllm.maxModelLen,
     maxNumSeqs: p.vllm.maxNumSeqs,
     maxNumBatchedTokens: p.vllm.maxNumBatchedTokens,
-    promptTokens: p.workload.promptTokens,
-    outputTokens: p.workload.outputTokens,
+    meanPromptTokens: p.workload.promptTokens,
+    meanOutputTokens: p.workload.outputTokens,
     outputLengthCv: p.workload.outputLengthCv,
   };
 }

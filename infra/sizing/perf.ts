@@ -1,28 +1,13 @@
-import type { GpuSpec } from "../catalog/gpus";
-import type { ModelArchitecture } from "../catalog/models";
-import type { KvCacheDtype, Quantization } from "../config/spec";
 import { memoryBudget, type MemoryBudget } from "./memory";
 import { kvTokensPerRunningRequest, operatingPoint, type ReplicaShape, type StepBound } from "./throughput";
 
-/** One replica on one GPU type with vLLM's engine settings, serving one request shape. */
-export interface PerfInputs {
-  readonly arch: ModelArchitecture;
-  readonly quantization: Quantization;
-  readonly kvCacheDtype: KvCacheDtype;
-  readonly tensorParallelSize: number;
-  readonly gpu: GpuSpec;
-  /** Per GPU, as fitted in the instance. */
-  readonly memoryBandwidthGBps: number;
+/** One replica on one GPU type serving one request shape, with the rest of vLLM's engine settings. */
+export interface PerfInputs extends ReplicaShape {
   /** Usable memory per GPU, MiB. */
   readonly gpuMemoryMiB: number;
   readonly gpuMemoryUtilization: number;
   readonly maxModelLen: number;
   readonly maxNumSeqs: number;
-  readonly maxNumBatchedTokens: number;
-  readonly promptTokens: number;
-  readonly outputTokens: number;
-  /** Spread of output lengths (0 fixed-length, 1 chat traffic): see kvTokensPerRunningRequest. */
-  readonly outputLengthCv: number;
 }
 
 export type PerfBound = StepBound | "KV capacity" | "max-num-seqs";
@@ -49,21 +34,6 @@ export interface PerfReport {
   readonly levels: readonly PerfLevel[];
 }
 
-export function replicaShape(p: PerfInputs): ReplicaShape {
-  return {
-    arch: p.arch,
-    quantization: p.quantization,
-    kvCacheDtype: p.kvCacheDtype,
-    tensorParallelSize: p.tensorParallelSize,
-    gpu: p.gpu,
-    memoryBandwidthGBps: p.memoryBandwidthGBps,
-    maxNumBatchedTokens: p.maxNumBatchedTokens,
-    meanPromptTokens: p.promptTokens,
-    meanOutputTokens: p.outputTokens,
-    outputLengthCv: p.outputLengthCv,
-  };
-}
-
 /** The memory budget vLLM starts with: its KV pool must hold at least one max-model-len sequence. */
 export function perfMemory(p: PerfInputs): MemoryBudget {
   return memoryBudget({
@@ -85,12 +55,11 @@ export function perfMemory(p: PerfInputs): MemoryBudget {
  */
 export function perfReport(p: PerfInputs, concurrencies: readonly number[]): PerfReport {
   const memory = perfMemory(p);
-  const shape = replicaShape(p);
-  const maxRunningByKv = Math.floor(memory.kvCapacityTokens / kvTokensPerRunningRequest(shape));
+  const maxRunningByKv = Math.floor(memory.kvCapacityTokens / kvTokensPerRunningRequest(p));
   const levels = concurrencies.map((concurrency): PerfLevel => {
     const byKv = Math.max(1, maxRunningByKv);
     const running = Math.min(concurrency, p.maxNumSeqs, byKv);
-    const point = operatingPoint(shape, running);
+    const point = operatingPoint(p, running);
     const endToEnd = running / point.requestsPerSecond;
     const slotWait = Math.max(0, concurrency / point.requestsPerSecond - endToEnd);
     const boundBy: PerfBound =

@@ -160,8 +160,8 @@ export function stepTime(r: ReplicaShape, load: StepLoad): Step {
   const tokens = load.decodeTokens + load.prefillTokens;
   const memorySeconds = stepMemorySeconds(k, r, load.decodeTokens, tokens);
   const computeSeconds = stepComputeSeconds(k, load.decodeTokens, load.prefillTokens, load.prefillsCompleted);
-  const interconnectSeconds = r.tensorParallelSize > 1 ? k.allReduceFixedSeconds + tokens * k.allReduceSecondsPerToken : 0;
-  const overlapped = Math.max(memorySeconds, computeSeconds) + k.nonOverlappedShare * Math.min(memorySeconds, computeSeconds);
+  const interconnectSeconds = stepInterconnectSeconds(k, tokens);
+  const overlapped = overlappedSeconds(k, memorySeconds, computeSeconds);
   const boundBy: StepBound =
     interconnectSeconds > overlapped ? "interconnect" : memorySeconds >= computeSeconds ? "memory bandwidth" : "compute";
   return { seconds: overlapped + interconnectSeconds, memorySeconds, computeSeconds, interconnectSeconds, boundBy };
@@ -181,14 +181,23 @@ function stepComputeSeconds(k: StepRates, decodeTokens: number, prefillTokens: n
   );
 }
 
+/** The two all-reduces per layer (both rates are 0 at TP 1). */
+function stepInterconnectSeconds(k: StepRates, tokens: number): number {
+  return k.allReduceFixedSeconds + tokens * k.allReduceSecondsPerToken;
+}
+
+/** Memory and compute overlapping imperfectly (STEP_OVERLAP). */
+function overlappedSeconds(k: StepRates, memory: number, compute: number): number {
+  return Math.max(memory, compute) + k.nonOverlappedShare * Math.min(memory, compute);
+}
+
 /** stepTime(...).seconds without building the breakdown: the fixed point below evaluates thousands of steps per plan. */
 function stepSeconds(r: ReplicaShape, decodeTokens: number, prefillTokens: number, prefillsCompleted: number): number {
   const k = stepRates(r);
   const tokens = decodeTokens + prefillTokens;
   const memory = stepMemorySeconds(k, r, decodeTokens, tokens);
   const compute = stepComputeSeconds(k, decodeTokens, prefillTokens, prefillsCompleted);
-  const interconnect = r.tensorParallelSize > 1 ? k.allReduceFixedSeconds + tokens * k.allReduceSecondsPerToken : 0;
-  return Math.max(memory, compute) + k.nonOverlappedShare * Math.min(memory, compute) + interconnect;
+  return overlappedSeconds(k, memory, compute) + stepInterconnectSeconds(k, tokens);
 }
 
 /**

@@ -244,8 +244,8 @@ export function computePerf(o: PerfOptions): PerfResult {
     maxModelLen: o.maxModelLen,
     maxNumSeqs: o.maxNumSeqs ?? defaultMaxNumSeqs(fit.gpu, mem),
     maxNumBatchedTokens: fit.maxNumBatchedTokens,
-    promptTokens: o.promptTokens,
-    outputTokens: o.outputTokens,
+    meanPromptTokens: o.promptTokens,
+    meanOutputTokens: o.outputTokens,
     outputLengthCv: o.outputLengthCv,
   };
   return { inputs, fit, report: perfReport(inputs, o.concurrency) };
@@ -267,7 +267,7 @@ export function perfJson(o: PerfOptions, r: PerfResult) {
       maxNumBatchedTokens: i.maxNumBatchedTokens,
       gpuMemoryUtilization: i.gpuMemoryUtilization,
     },
-    requests: { promptTokens: i.promptTokens, outputTokens: i.outputTokens, outputLengthCv: i.outputLengthCv },
+    requests: { promptTokens: i.meanPromptTokens, outputTokens: i.meanOutputTokens, outputLengthCv: i.outputLengthCv },
     memory: r.report.memory,
     kvCapacityTokens: r.report.memory.kvCapacityTokens,
     maxRunningByKv: r.report.maxRunningByKv,
@@ -284,7 +284,7 @@ export function renderPerf(o: PerfOptions, r: PerfResult): string {
     "",
     `Engine      dtype ${r.fit.dtype} · quantization ${i.quantization} · KV cache ${i.kvCacheDtype} · max-model-len ${i.maxModelLen} · ` +
       `max-num-seqs ${i.maxNumSeqs} · max-num-batched-tokens ${i.maxNumBatchedTokens} · gpu-memory-utilization ${i.gpuMemoryUtilization}`,
-    `Requests    ${i.promptTokens} prompt + ${i.outputTokens} output tokens, output-length spread ${i.outputLengthCv}`,
+    `Requests    ${i.meanPromptTokens} prompt + ${i.meanOutputTokens} output tokens, output-length spread ${i.outputLengthCv}`,
     "",
     "Memory per GPU (GiB)",
     `  usable ${round(m.usableGiB)} = weights ${round(m.weightsGiB)} + runtime overhead ${round(m.overheadGiB)} + KV pool ${round(kvPool)}`,
