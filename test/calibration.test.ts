@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { CALIBRATION_GPUS, CALIBRATION_POINTS, CALIBRATION_SOURCES, CALIBRATED_ARCHITECTURES } from "../infra/catalog/calibration";
-import { CALIBRATION_CRITERIA, deviation, runCalibration, summarize } from "../infra/sizing/calibration";
+import { CALIBRATION_CRITERIA, deviation, modelPoint, runCalibration, summarize } from "../infra/sizing/calibration";
 
 // The sizing engine against published vLLM measurements (infra/catalog/calibration.ts); `npm run calibrate` prints
 // the same table. Acceptance (issue #11): median ratio 0.9-1.1, at least 80 % within ±25 %, none outside ±50 %.
@@ -51,6 +51,31 @@ describe("the calibration set", () => {
 
   it("tells the plan which GPU architectures it covers: Ampere, Ada and Hopper, not Turing", () => {
     expect([...CALIBRATED_ARCHITECTURES].sort()).toEqual(["Ada", "Ampere", "Hopper"]);
+  });
+});
+
+describe("two points worked out by hand", () => {
+  const point = (id: string) => CALIBRATION_POINTS.find((p) => p.id === id)!;
+
+  it("Llama-3.1-8B on one H100 at batch 1, 1,024-token prompts: 154.3 tokens/s modeled, 154.2 measured", () => {
+    // measured: the blog's fit ITL = 6.44 ms + 4.37e-5 ms × 1,024 = 6.4847 ms → 1000 / 6.4847 = 154.21 tokens/s
+    const p = point("vllm-fp8kv-h100-c1-1k");
+    expect(p.measured).toBeCloseTo(154.208, 3);
+    // modeled: one decode step at a mean context of 1,024 + 128 / 2 tokens, 6.4794 ms (test/throughput.test.ts works
+    // it out: 15.009 GB of weights at 0.7 × 3,350 GB/s + the KV at 0.9 × 3,350 GB/s + 0.0315 ms of compute)
+    expect(modelPoint(p)).toBeCloseTo(1000 / 6.4794, 1);
+  });
+
+  it("Qwen2-7B's KV pool on an A100 80GB PCIe at gpu-memory-utilization 0.5: 466,651 tokens modeled, 464,848 in vLLM's log", () => {
+    // budget: 81,251 MiB × 0.5 = 42,598,924,288 B
+    // weights: 7.62e9 parameters × 2 B (BF16, embeddings too) = 15,240,000,000 B (vLLM's log: 14.2488 GiB = 15.30e9 B)
+    // reserve: 0.54 GiB + 2,048 batched tokens × 0.5 B × 18,959.7 intermediate = 579,820,585 + 19,414,699 = 599,235,284 B
+    //   (intermediate: (6,529,988,864 body parameters / 28 layers − 29,360,128 attention) / (3 × 3,584))
+    // KV per token: 2 × 28 layers × 4 KV heads × 128 × 2 B = 57,344 B
+    // (42,598,924,288 − 15,240,000,000 − 599,235,284) / 57,344 = 466,651.9 → 466,651 tokens (24.92 GiB; vLLM: 24.83 GiB)
+    const p = point("dennislee-qwen2-7b-a100-kv-0.5");
+    expect(p.measured).toBe(464848);
+    expect(modelPoint(p)).toBe(466651);
   });
 });
 

@@ -1,4 +1,5 @@
-import { GPUS, type GpuSpec } from "./gpus";
+import { DEFAULT_GPU_MEMORY_UTILIZATION, VLLM_SCHEDULER_DEFAULTS } from "./efficiency";
+import { GPUS, memoryBandwidthGBps, type GpuSpec } from "./gpus";
 import { findModel, type ModelArchitecture } from "./models";
 import type { KvCacheDtype, Quantization } from "../config/spec";
 
@@ -137,6 +138,11 @@ interface CalibrationGpu {
   readonly label: string;
 }
 
+/** Bandwidth: the catalog's for the part's memory size, unless the measured card differs from the AWS part. */
+function measuredOn(spec: GpuSpec, memoryMiB: number, label: string, bandwidthGBps = memoryBandwidthGBps(spec, memoryMiB)): CalibrationGpu {
+  return { spec, memoryMiB, bandwidthGBps, label };
+}
+
 const gpu = (id: string): GpuSpec => GPUS[id]!;
 
 /** H100 NVL (PCIe card, 94 GB HBM3): NVIDIA H100 datasheet, NVL column. Not an AWS part; calibration only. */
@@ -150,20 +156,23 @@ const H100_NVL: GpuSpec = {
   source: { ref: "NVIDIA H100 Tensor Core GPU datasheet (H100 NVL: 3.9 TB/s, 1,671 BF16 / 3,341 FP8 TFLOPS with sparsity)", date: "2026-11-23" },
 };
 
+/** A100 80GB PCIe: 1,935 GB/s (NVIDIA A100 Tensor Core GPU datasheet, PCIe column), below the SXM part's 2,039. */
+const A100_80GB_PCIE_BANDWIDTH_GBPS = 1935;
+
 /**
  * Memory is the total vLLM sees (nvidia-smi / torch): H100 SXM 81,559 MiB, A100 SXM 80GB 81,920, A100 80GB
  * PCIe 81,251 (dennislee's runs: 0.25 of the total = 24.83 − 5.01 GiB → 79.3 GiB), A100 40GB 40,960,
  * L40S 46,068, L4 23,034, A10G 22,835 (ai-on-eks: 0.9 × total = 20.07 GiB budget).
  */
 export const CALIBRATION_GPUS = {
-  h100: { spec: gpu("h100"), memoryMiB: 81559, bandwidthGBps: 3350, label: "H100 SXM 80GB" },
-  h100nvl: { spec: H100_NVL, memoryMiB: 95830, bandwidthGBps: 3938, label: "H100 NVL 94GB" },
-  a100_80: { spec: gpu("a100"), memoryMiB: 81920, bandwidthGBps: 2039, label: "A100 SXM 80GB" },
-  a100_80_pcie: { spec: gpu("a100"), memoryMiB: 81251, bandwidthGBps: 1935, label: "A100 80GB PCIe" },
-  a100_40: { spec: gpu("a100"), memoryMiB: 40960, bandwidthGBps: 1555, label: "A100 SXM 40GB" },
-  l40s: { spec: gpu("l40s"), memoryMiB: 46068, bandwidthGBps: 864, label: "L40S 48GB" },
-  l4: { spec: gpu("l4"), memoryMiB: 23034, bandwidthGBps: 300, label: "L4 24GB" },
-  a10g: { spec: gpu("a10g"), memoryMiB: 22835, bandwidthGBps: 600, label: "A10G 24GB" },
+  h100: measuredOn(gpu("h100"), 81559, "H100 SXM 80GB"),
+  h100nvl: measuredOn(H100_NVL, 95830, "H100 NVL 94GB"),
+  a100_80: measuredOn(gpu("a100"), 81920, "A100 SXM 80GB"),
+  a100_80_pcie: measuredOn(gpu("a100"), 81251, "A100 80GB PCIe", A100_80GB_PCIE_BANDWIDTH_GBPS),
+  a100_40: measuredOn(gpu("a100"), 40960, "A100 SXM 40GB"),
+  l40s: measuredOn(gpu("l40s"), 46068, "L40S 48GB"),
+  l4: measuredOn(gpu("l4"), 23034, "L4 24GB"),
+  a10g: measuredOn(gpu("a10g"), 22835, "A10G 24GB"),
 } satisfies Record<string, CalibrationGpu>;
 
 export type CalibrationMetric = "perStreamTokensPerSecond" | "outputTokensPerSecond" | "ttftMs" | "kvCapacityTokens";
@@ -198,11 +207,29 @@ export interface CalibrationPoint {
   readonly heldOut?: boolean;
 }
 
-const H100_DEFAULTS = { maxNumSeqs: 1024, maxNumBatchedTokens: 8192, gpuMemoryUtilization: 0.9 } as const;
-const OTHER_DEFAULTS = { maxNumSeqs: 256, maxNumBatchedTokens: 2048, gpuMemoryUtilization: 0.9 } as const;
+/** `vllm serve` defaults on the H100 (and other 70+ GiB GPUs but the A100), and on every other GPU. */
+const H100_DEFAULTS = { ...VLLM_SCHEDULER_DEFAULTS.large, gpuMemoryUtilization: DEFAULT_GPU_MEMORY_UTILIZATION } as const;
+const OTHER_DEFAULTS = { ...VLLM_SCHEDULER_DEFAULTS.other, gpuMemoryUtilization: DEFAULT_GPU_MEMORY_UTILIZATION } as const;
 
 /** ShareGPT (vLLM bench, Qwen3 tokenizer, chat endpoint): 1,000 prompts = 217,393 prompt and ~201,500 output tokens. */
 const SHAREGPT_QWEN3 = { promptTokens: 217.4, outputTokens: 201.4, outputLengthCv: 1 } as const;
+
+/** What the points of one run share: source, model, GPUs, weights and engine. */
+type Run = Pick<CalibrationPoint, "source" | "model" | "gpu" | "tensorParallelSize" | "quantization" | "engine">;
+
+const VLLM_BLOG_RUN: Run = {
+  source: "vllm-blog-fp8-kv", model: "meta-llama/Llama-3.1-8B-Instruct", gpu: "h100", tensorParallelSize: 1, quantization: "none", engine: "vLLM 0.19.1",
+};
+const DENNISLEE_RUN: Run & Pick<CalibrationPoint, "kvCacheDtype"> = {
+  source: "dennislee-a100", model: "Qwen/Qwen2-7B-Instruct", gpu: "a100_80_pcie", tensorParallelSize: 1, quantization: "none", kvCacheDtype: "auto", engine: "vLLM 0.10.1.1",
+};
+/** dennislee's engine: vLLM's defaults but max-model-len 16,384, at the run's gpu-memory-utilization. */
+const dennisleeEngine = (gpuMemoryUtilization: number) => ({ ...OTHER_DEFAULTS, gpuMemoryUtilization, maxModelLen: 16384 });
+const AI_ON_EKS_RUN: Run & Pick<CalibrationPoint, "kvCacheDtype" | "vllm" | "workload"> = {
+  source: "ai-on-eks-a10g", model: "meta-llama/Llama-3.1-8B-Instruct", gpu: "a10g", tensorParallelSize: 1, quantization: "none", kvCacheDtype: "auto",
+  engine: "vLLM 0.7.0", vllm: { maxNumSeqs: 4, maxNumBatchedTokens: 8192, gpuMemoryUtilization: 0.9, maxModelLen: 8192 },
+  workload: { promptTokens: 10, outputTokens: 349, outputLengthCv: 0, concurrency: 1 },
+};
 
 export const CALIBRATION_POINTS: readonly CalibrationPoint[] = [
   // --- vLLM blog, 1×H100, Llama-3.1-8B BF16 weights (vLLM 0.19.1, FlashAttention 3) ---------------------------------
@@ -211,9 +238,7 @@ export const CALIBRATION_POINTS: readonly CalibrationPoint[] = [
     ["vllm-fp8kv-h100-c1-32k", 32768, "auto", 6.44, 4.37e-5],
     ["vllm-fp8kv-h100-c1-64k-fp8kv", 65536, "fp8", 6.58, 2.37e-5],
   ] as const).map(([id, prompt, kv, intercept, slope]): CalibrationPoint => ({
-    id, source: "vllm-blog-fp8-kv", model: "meta-llama/Llama-3.1-8B-Instruct", gpu: "h100", tensorParallelSize: 1,
-    quantization: "none", kvCacheDtype: kv, engine: "vLLM 0.19.1",
-    vllm: { ...H100_DEFAULTS, maxModelLen: 131072 },
+    id, ...VLLM_BLOG_RUN, kvCacheDtype: kv, vllm: { ...H100_DEFAULTS, maxModelLen: 131072 },
     workload: { promptTokens: prompt, outputTokens: 128, outputLengthCv: 0, concurrency: 1 },
     metric: "perStreamTokensPerSecond",
     measured: 1000 / (intercept + slope * prompt),
@@ -228,9 +253,7 @@ export const CALIBRATION_POINTS: readonly CalibrationPoint[] = [
     ["vllm-fp8kv-h100-c8-20k-ttft", "auto", "ttftMs", 763.6, "median TTFT as reported"],
     ["vllm-fp8kv-h100-c8-20k-output-fp8kv", "fp8", "outputTokensPerSecond", 517.5, "output tokens/s as reported"],
   ] as const).map(([id, kv, metric, measured, how]): CalibrationPoint => ({
-    id, source: "vllm-blog-fp8-kv", model: "meta-llama/Llama-3.1-8B-Instruct", gpu: "h100", tensorParallelSize: 1,
-    quantization: "none", kvCacheDtype: kv, engine: "vLLM 0.19.1",
-    vllm: { ...H100_DEFAULTS, maxModelLen: 131072 },
+    id, ...VLLM_BLOG_RUN, kvCacheDtype: kv, vllm: { ...H100_DEFAULTS, maxModelLen: 131072 },
     workload: { promptTokens: 20000, outputTokens: 2000, outputLengthCv: 0.09, concurrency: 8 },
     metric, measured, statistic: metric === "outputTokensPerSecond" ? "run total" : "median",
     conditions: `150 requests at concurrency 8, ~20k prompt and ~2k output tokens (±15 %), ${kv === "fp8" ? "FP8" : "BF16"} KV cache (Table 4); ${how}`,
@@ -337,8 +360,7 @@ export const CALIBRATION_POINTS: readonly CalibrationPoint[] = [
     ["dennislee-qwen2-7b-a100-c50-output", 50, "outputTokensPerSecond", 2356.12, "50 prompts at once; output tokens/s"],
     ["dennislee-qwen2-7b-a100-c75-tpot", 75, "perStreamTokensPerSecond", 1000 / 22.21, "75 prompts at once; mean TPOT 22.21 ms"],
   ] as const).map(([id, c, metric, measured, how]): CalibrationPoint => ({
-    id, source: "dennislee-a100", model: "Qwen/Qwen2-7B-Instruct", gpu: "a100_80_pcie", tensorParallelSize: 1, quantization: "none", kvCacheDtype: "auto",
-    engine: "vLLM 0.10.1.1", vllm: { ...OTHER_DEFAULTS, gpuMemoryUtilization: 0.5, maxModelLen: 16384 },
+    id, ...DENNISLEE_RUN, vllm: dennisleeEngine(0.5),
     workload: { promptTokens: 1024, outputTokens: 1024, outputLengthCv: 0, concurrency: c },
     metric, measured, statistic: metric === "outputTokensPerSecond" ? "run total" : "mean",
     conditions:
@@ -347,14 +369,12 @@ export const CALIBRATION_POINTS: readonly CalibrationPoint[] = [
     heldOut: id.endsWith("c10-output"),
   })),
   {
-    id: "dennislee-qwen2-7b-a100-kv-0.5", source: "dennislee-a100", model: "Qwen/Qwen2-7B-Instruct", gpu: "a100_80_pcie", tensorParallelSize: 1,
-    quantization: "none", kvCacheDtype: "auto", engine: "vLLM 0.10.1.1", vllm: { ...OTHER_DEFAULTS, gpuMemoryUtilization: 0.5, maxModelLen: 16384 },
+    id: "dennislee-qwen2-7b-a100-kv-0.5", ...DENNISLEE_RUN, vllm: dennisleeEngine(0.5),
     workload: { promptTokens: 1024, outputTokens: 1024, outputLengthCv: 0, concurrency: 1 }, metric: "kvCapacityTokens", measured: 464848, statistic: "startup log",
     conditions: "log/vllm-7B-1gpuA10080GB-0.5GRAM.log: 'Model loading took 14.2488 GiB', 'Available KV cache memory: 24.83 GiB', 'GPU KV cache size: 464,848 tokens' (V1 engine, max_num_batched_tokens 2048)",
   },
   {
-    id: "dennislee-qwen2-7b-a100-kv-0.25", source: "dennislee-a100", model: "Qwen/Qwen2-7B-Instruct", gpu: "a100_80_pcie", tensorParallelSize: 1,
-    quantization: "none", kvCacheDtype: "auto", engine: "vLLM 0.10.1.1", vllm: { ...OTHER_DEFAULTS, gpuMemoryUtilization: 0.25, maxModelLen: 16384 },
+    id: "dennislee-qwen2-7b-a100-kv-0.25", ...DENNISLEE_RUN, vllm: dennisleeEngine(0.25),
     workload: { promptTokens: 1024, outputTokens: 1024, outputLengthCv: 0, concurrency: 1 }, metric: "kvCapacityTokens", measured: 93872, statistic: "startup log",
     conditions: "log/vllm-7B-1gpuA10080GB-0.25GRAM.log: 'Available KV cache memory: 5.01 GiB', 'GPU KV cache size: 93,872 tokens'",
     heldOut: true,
@@ -435,19 +455,13 @@ export const CALIBRATION_POINTS: readonly CalibrationPoint[] = [
 
   // --- AI on EKS, one A10G (g5.4xlarge), DeepSeek-R1-Distill-Llama-8B BF16 (vLLM 0.7.0, V0 engine) -----------------------
   {
-    id: "ai-on-eks-a10g-c1", source: "ai-on-eks-a10g", model: "meta-llama/Llama-3.1-8B-Instruct", gpu: "a10g", tensorParallelSize: 1,
-    quantization: "none", kvCacheDtype: "auto", engine: "vLLM 0.7.0",
-    vllm: { maxNumSeqs: 4, maxNumBatchedTokens: 8192, gpuMemoryUtilization: 0.9, maxModelLen: 8192 },
-    workload: { promptTokens: 10, outputTokens: 349, outputLengthCv: 0, concurrency: 1 }, metric: "perStreamTokensPerSecond", measured: 29, statistic: "approximate (vLLM log, 10 s window)",
+    id: "ai-on-eks-a10g-c1", ...AI_ON_EKS_RUN, metric: "perStreamTokensPerSecond", measured: 29, statistic: "approximate (vLLM log, 10 s window)",
     conditions:
       "DeepSeek-R1-Distill-Llama-8B (Llama-3.1-8B architecture) on one A10G, one chat request at a time; 'token generation throughput stabilizes at ~29 tokens/sec' " +
       "(vLLM's 10-second 'Avg generation throughput' log line while one request decodes)",
   },
   {
-    id: "ai-on-eks-a10g-kv", source: "ai-on-eks-a10g", model: "meta-llama/Llama-3.1-8B-Instruct", gpu: "a10g", tensorParallelSize: 1,
-    quantization: "none", kvCacheDtype: "auto", engine: "vLLM 0.7.0",
-    vllm: { maxNumSeqs: 4, maxNumBatchedTokens: 8192, gpuMemoryUtilization: 0.9, maxModelLen: 8192 },
-    workload: { promptTokens: 10, outputTokens: 349, outputLengthCv: 0, concurrency: 1 }, metric: "kvCapacityTokens", measured: (4.17 * 1024 ** 3) / 131072, statistic: "startup log",
+    id: "ai-on-eks-a10g-kv", ...AI_ON_EKS_RUN, metric: "kvCapacityTokens", measured: (4.17 * 1024 ** 3) / 131072, statistic: "startup log",
     conditions: "memory split 'weights 14.99 GiB, activation 0.85 GiB, KV cache 4.17 GiB' at gpu_memory_utilization 0.9; KV tokens = 4.17 GiB / 128 KiB per token",
     excluded:
       "vLLM 0.7 V0 engine: its profile run (no torch.compile, chunked prefill off, 8,192 tokens through the MLP at once) reserves 0.85 GiB of activations; " +
