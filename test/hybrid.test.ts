@@ -3,9 +3,9 @@ import { describe, expect, it } from "vitest";
 import type { HostedApiCostModel, SelfHostedCostModel } from "../infra/cost/curve";
 import { bestHybrid, hybridAt, overflowShare, worstCaseShare } from "../infra/cost/hybrid";
 
-// The hybrid cost model against hand arithmetic. The curves are the dev stack's (npm run plan -- --json:
-// cost.curves.selfHosted): a g6.xlarge node $0.8048 × 730 h + 30 GiB × $0.08 = $589.904 a month, 396,067,094
-// output tokens per node-month at capacity, $269.76 a month for the rest of the stack.
+// The hybrid cost model against hand arithmetic, on fixed curves shaped like the dev stack's before #11's
+// calibration (its plan now reads 451.5M tokens a node-month): a g6.xlarge node $0.8048 × 730 h + 30 GiB × $0.08
+// = $589.904 a month, 396,067,094 output tokens per node-month at capacity, $269.76 a month for the rest.
 const self: SelfHostedCostModel = {
   fixedMonthlyUsd: 269.76, gpuNodeMonthlyUsd: 589.904, outputTokensPerNodeMonth: 396_067_094.4709457, minNodes: 0, peopleMonthlyUsd: 0, peakToMean: 1,
 };
