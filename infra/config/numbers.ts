@@ -21,7 +21,7 @@ export type ParsedNumber = { readonly ok: true; readonly value: number } | { rea
 const figure = (n: number) => n.toLocaleString("en-US", { maximumFractionDigits: 6 });
 
 /** "a whole number from 0 to 1,000", "a number above 0 and at most 1". */
-export function describeRange(r: NumberRange): string {
+function describeRange(r: NumberRange): string {
   const kind = r.integer ? "a whole number" : "a number";
   return r.minExclusive ? `${kind} above ${figure(r.min)} and at most ${figure(r.max)}` : `${kind} from ${figure(r.min)} to ${figure(r.max)}`;
 }

@@ -109,7 +109,7 @@ function readPurchase(r: ConfigReader, raw: RawConfig, role: "gpu" | "system"): 
       `set the option the discount belongs to (${setHint(key("PurchaseOption"), role === "gpu" ? "spot" : "compute-savings-plan")}), or give your negotiated On-Demand prices with hostwise:instancePrices`);
   }
   if (isCommitment(option) && (term === undefined || payment === undefined)) return undefined;
-  if (discountPercent !== undefined && (discountPercent >= 100 || option === "on-demand")) return undefined;
+  if (discountPercent !== undefined && option === "on-demand") return undefined;
   return { role, option, ...(term && { term }), ...(payment && { payment }), ...(discountPercent !== undefined && { discountPercent }) };
 }
 

@@ -75,7 +75,7 @@ function replicaMonthlyOutputTokens(plan: SizingPlan): number {
  * Expected GPU nodes: the stack runs at peak for an expectedUtilization share of the month and at its
  * minimum otherwise (a monthly average, so it may be fractional).
  */
-export function expectedGpuNodes(plan: SizingPlan, utilization: number): number {
+function expectedGpuNodes(plan: SizingPlan, utilization: number): number {
   return plan.nodes.min + utilization * (plan.nodes.peak - plan.nodes.min);
 }
 
@@ -91,7 +91,7 @@ export function pricesAssumption(p: PricingSummary): string {
   return `prices: ${p.region} rates from ${p.catalog}, every line at ${p.region} rates (a line without one is listed as not priced); GPU nodes ${p.gpuPurchase}, system nodes ${p.systemPurchase}`;
 }
 
-export function priceContext(spec: StackSpec, plan: SizingPlan, resources: readonly ResourceView[], now: Date): PriceContext {
+function priceContext(spec: StackSpec, plan: SizingPlan, resources: readonly ResourceView[], now: Date): PriceContext {
   const launchTemplateDiskGiB: Record<string, number> = {};
   const launchTemplateGp3: Record<string, { throughputMiBps?: number; iops?: number }> = {};
   for (const r of resources.filter((x) => x.type === "aws:ec2/launchTemplate:LaunchTemplate")) {

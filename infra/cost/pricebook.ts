@@ -88,7 +88,7 @@ function rate(ctx: PriceContext, line: ServiceLine): Price | { readonly missing:
  * under the system one. The group's capacity type wins over the option: SPOT capacity is priced at spot, and
  * on-demand capacity never at spot.
  */
-export function nodeRate(type: string, capacityType: unknown, ctx: PriceContext): InstanceRate {
+function nodeRate(type: string, capacityType: unknown, ctx: PriceContext): InstanceRate {
   const chosen = findInstanceType(type) ? ctx.gpu : ctx.system;
   const spotCapacity = capacityType === "SPOT";
   const purchase: Purchase =
@@ -100,7 +100,7 @@ export function nodeRate(type: string, capacityType: unknown, ctx: PriceContext)
 
 /** Nodes in one node group: whole, and far above the per-group quota EKS grants. */
 const NODE_COUNT: NumberRange = { min: 0, max: 10_000, integer: true };
-/** GiB of one EBS volume (gp3 volumes stop at 16 TiB). */
+/** GiB of one EBS volume: 64 TiB, the largest volume EBS creates (io2 Block Express). */
 const VOLUME_GIB: NumberRange = { min: 0, max: 65_536 };
 
 /** A declared quantity, checked: a negative, fractional or absurd one is refused (QuantityError), never priced. */
@@ -227,7 +227,7 @@ export const PRICE_BOOK: Readonly<Record<string, Entry>> = {
 };
 
 /** Types that cost nothing by themselves (their cost, if any, is priced on another resource). */
-export const FREE_TYPES = new Set([
+const FREE_TYPES = new Set([
   "aws:ec2/vpc:Vpc",
   "aws:ec2/subnet:Subnet",
   "aws:ec2/routeTable:RouteTable",

@@ -154,7 +154,7 @@ const nodes = (n: number) => `${n} GPU node${n === 1 ? "" : "s"}`;
 const label: Record<Recommendation, string> = { api: "the API", "self-host": "self-hosting", hybrid: "hybrid" };
 
 /** The cost curves at the decision's traffic shape and input/output ratio. */
-export function decisionModels(input: DecisionInput): { selfHosted: SelfHostedCostModel; steady: SelfHostedCostModel; hostedApi: HostedApiCostModel } {
+function decisionModels(input: DecisionInput): { selfHosted: SelfHostedCostModel; steady: SelfHostedCostModel; hostedApi: HostedApiCostModel } {
   return {
     selfHosted: { ...input.selfHosted, peakToMean: input.peakToMean },
     steady: { ...input.selfHosted, peakToMean: DECISION_THRESHOLDS.steadyPeakToMean },

@@ -22,7 +22,7 @@ export interface CalibrationResult {
 }
 
 /** The engine's inputs for the conditions a point was measured under. */
-export function pointInputs(p: CalibrationPoint): PerfInputs {
+function pointInputs(p: CalibrationPoint): PerfInputs {
   const gpu = CALIBRATION_GPUS[p.gpu];
   return {
     arch: calibrationModel(p.model),

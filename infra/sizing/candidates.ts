@@ -41,7 +41,7 @@ export function quantizationNeedsFloat16(quantization: Quantization): boolean {
 }
 
 /** The dtype vLLM runs with: `auto` is bfloat16 where the GPU has it (float16 for awq/gptq and on T4). */
-export function resolveDtype(requested: Dtype, gpu: GpuSpec, quantization: Quantization): Exclude<Dtype, "auto"> {
+function resolveDtype(requested: Dtype, gpu: GpuSpec, quantization: Quantization): Exclude<Dtype, "auto"> {
   if (requested !== "auto") return requested;
   return gpu.supportsBf16 && !quantizationNeedsFloat16(quantization) ? "bfloat16" : "float16";
 }

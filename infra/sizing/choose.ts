@@ -136,12 +136,12 @@ export interface SizingPlan {
 }
 
 /** Hourly rate of a GPU instance for this stack, in its region under its GPU purchase option, or why it has none. */
-export function hourlyPrice(instance: InstanceType, pricing: PricingSpec): RateResult {
+function hourlyPrice(instance: InstanceType, pricing: PricingSpec): RateResult {
   return instanceRate(pricing.prices, instance.instanceType, pricing.gpu, pricing.instancePrices[instance.instanceType]);
 }
 
 /** Why an instance type is never a candidate, or undefined when it is one. */
-export function exclusionReason(instance: InstanceType, pricing: PricingSpec): string | undefined {
+function exclusionReason(instance: InstanceType, pricing: PricingSpec): string | undefined {
   if (!GPUS[instance.gpuName]) return `no confirmed specs for the ${instance.gpuName} GPU`;
   const result = hourlyPrice(instance, pricing);
   if ("rate" in result) return undefined;
@@ -175,7 +175,7 @@ function replicaShape(spec: StackSpec, instance: InstanceType, fit: HardwareFit,
 }
 
 /** Evaluates one (instance type, TP) for the stack: hardware fit, then per-replica capacity and replica count. */
-export function evaluateCandidate(spec: StackSpec, instance: InstanceType, tp: number): Candidate {
+function evaluateCandidate(spec: StackSpec, instance: InstanceType, tp: number): Candidate {
   const price = hourlyPrice(instance, spec.pricing);
   if (!("rate" in price)) throw new Error(`${instance.instanceType} has no price: filter with exclusionReason() first`);
   const fit = checkHardware(spec.model.architecture, spec.serving, instance, tp);
@@ -266,14 +266,18 @@ function closeness(c: Candidate): [number, number] {
   return [3, 0];
 }
 
-function noFeasiblePlan(spec: StackSpec, candidates: readonly Candidate[]): ConfigError {
-  const pinned = spec.placement.instanceType;
-  const closest = [...candidates].sort((a, b) => {
+/** Rejected candidates, closest first. */
+function byCloseness(candidates: readonly Candidate[]): Candidate[] {
+  return [...candidates].sort((a, b) => {
     const [ta, da] = closeness(a);
     const [tb, db] = closeness(b);
     return ta - tb || da - db;
   });
-  const reasons = [...new Set(closest.map((c) => `${c.instanceType} at TP ${c.tensorParallelSize}: ${c.rejections.join("; ")}`))];
+}
+
+function noFeasiblePlan(spec: StackSpec, candidates: readonly Candidate[]): ConfigError {
+  const pinned = spec.placement.instanceType;
+  const reasons = [...new Set(byCloseness(candidates).map((c) => `${c.instanceType} at TP ${c.tensorParallelSize}: ${c.rejections.join("; ")}`))];
   const shown = reasons.slice(0, 3).join(" | ") + (reasons.length > 3 ? ` | and ${reasons.length - 3} more` : "");
   const issue: ConfigIssue = pinned
     ? {
@@ -442,11 +446,7 @@ export function quantizationAlternatives(spec: StackSpec): QuantizationAlternati
     const { best, candidates } = cheapestFeasible(variant);
     const note = "changes the served weights" as const;
     if (!best || best.hourlyUsd === undefined || best.replicas === undefined) {
-      const closest = [...candidates].sort((a, b) => {
-        const [ta, da] = closeness(a);
-        const [tb, db] = closeness(b);
-        return ta - tb || da - db;
-      })[0];
+      const closest = byCloseness(candidates)[0];
       const why = closest ? `${closest.instanceType} at TP ${closest.tensorParallelSize}: ${closest.rejections.join("; ")}` : "no instance type to evaluate";
       return { quantization, label, feasible: false, why, note };
     }

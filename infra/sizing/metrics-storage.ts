@@ -8,6 +8,7 @@ import {
 } from "../catalog/metrics-series";
 import type { StackSpec } from "../config/spec";
 import type { SizingPlan } from "./choose";
+import { GiB } from "./memory";
 
 export interface MetricsStorage {
   readonly retentionDays: number;
@@ -29,8 +30,6 @@ export interface MetricsStorage {
   /** Prometheus' --storage.tsdb.retention.size (its units are powers of two: 1MB = 1 MiB). */
   readonly retentionSize: string;
 }
-
-const GIB = 1024 ** 3;
 
 /** vLLM's token-count histograms use build_1_2_5_buckets(max_model_len): 1, 2, 5, 10, 20, 50 … up to it. */
 export function oneTwoFiveBuckets(max: number): number {
@@ -64,7 +63,7 @@ export function metricsStorage(spec: StackSpec, plan: SizingPlan, scrapeInterval
   const samplesPerDay = total * (86_400 / scrapeIntervalSeconds);
   const retentionDays = spec.cluster.metricsRetentionDays;
   const blockBytes = samplesPerDay * retentionDays * PROMETHEUS_STORAGE.bytesPerSample;
-  const volumeGiB = Math.ceil((blockBytes * PROMETHEUS_STORAGE.headroom) / GIB + PROMETHEUS_STORAGE.walGiB);
+  const volumeGiB = Math.ceil((blockBytes * PROMETHEUS_STORAGE.headroom) / GiB + PROMETHEUS_STORAGE.walGiB);
   return {
     retentionDays,
     scrapeIntervalSeconds,
