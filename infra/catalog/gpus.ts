@@ -74,7 +74,7 @@ export const GPUS: Readonly<Record<string, GpuSpec>> = {
   },
   a100: {
     id: "a100", name: "NVIDIA A100 SXM", architecture: "Ampere", computeCapability: "8.0",
-    // p4d carries the 40 GB part (1,555 GB/s), p4de the 80 GB part (2,039 GB/s): see bandwidthByMemory.
+    // p4d carries the 40 GB part (1,555 GB/s), p4de the 80 GB part (2,039 GB/s): see memoryBandwidthGBps.
     memoryBandwidthGBps: 1555, denseTflops16: 312, supportsBf16: true, supportsFp8: false, interconnect: NVLINK_A100,
     source: { ...DATASHEETS, note: "40 GB HBM2 1,555 GB/s; 80 GB HBM2e 2,039 GB/s" },
   },

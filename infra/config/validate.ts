@@ -8,10 +8,9 @@ import { ConfigError } from "./errors";
 import { checkDeployerRoute, readCluster, readInference, readNetwork, readNodes } from "./infra-readers";
 import { checkInstanceRate, readPricing } from "./pricing-readers";
 import { ConfigReader, qualified, setHint, type RawConfig } from "./read";
-import { parseNumber } from "./numbers";
-import { AWS_PROVIDER_KEYS, CONFIG_KEYS, CONFIG_NAMESPACE, ENGINE_NAMESPACE, EXPIRY_BOUNDS, INSTANCE_PRICE_RANGE, PROFILE_KEY, REGION_KEY } from "./schema";
+import { AWS_PROVIDER_KEYS, CONFIG_KEYS, CONFIG_NAMESPACE, ENGINE_NAMESPACE, EXPIRY_BOUNDS, PROFILE_KEY, REGION_KEY } from "./schema";
 import type {
-  Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, NodesSpec, PlacementSpec, PricingSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec, UsageSpec,
+  Dtype, Expiry, HostedApiSpec, KvCacheDtype, ModelSpec, PlacementSpec, PricingSpec, Quantization, ScalingSpec, ServingSpec, StackSpec, TrafficSpec, UsageSpec,
 } from "./spec";
 import { checkImagesWithoutEgress } from "./images";
 import { readEntry } from "./entry-reader";

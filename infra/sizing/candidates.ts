@@ -60,7 +60,7 @@ export function checkHardware(
   maxNumBatchedTokens?: number,
 ): HardwareFit {
   const gpu = GPUS[instance.gpuName];
-  if (!gpu) throw new Error(`no GPU spec for ${instance.gpuName}: filter instances with gpuSpecFor() first`);
+  if (!gpu) throw new Error(`no GPU spec for ${instance.gpuName}: filter instances by GPUS[instance.gpuName] first`);
   const batchedTokens = maxNumBatchedTokens ?? defaultMaxNumBatchedTokens(gpu, instance.gpuMemoryMiBPerGpu);
   const rejections: HardwareRejection[] = [];
   const dtype = resolveDtype(serving.dtype, gpu, serving.quantization);
