@@ -88,6 +88,17 @@ describe("volume and steadiness", () => {
     expect(d.reasons[1]!.text).toMatch(/spiky enough that the API wins: .* steady traffic would cost \$6,500\.00 .* the best hybrid, 1 GPU node with 79% of the output tokens sent to the API, costs \$9,611\.11, against \$9,000\.00 on the API/);
   });
 
+  it("names the best hybrid when the API wins even against steady self-hosting", () => {
+    // 1.2B at peak-to-mean 2: the API $3,600; steady self-hosting 2 nodes $4,500 (just past the 1-node step at 1B).
+    // Bases below the peak's 3 nodes: B = 1: k = 1/1.2, (2 − 0.8333)² / 4 = 34.03% → $1,225 + $2,500 = $3,725;
+    // B = 2: k = 2/1.2, (2 − 1.6667)² / 4 = 2.78% → $100 + $4,500 = $4,600. The best, $3,725, still loses to the API.
+    const d = decide(input(1.2 * B, { peakToMean: 2 }));
+    expect(d.recommendation).toBe("api");
+    expect(d.hybrid!.baseNodes).toBe(1);
+    expect(d.hybrid!.monthlyUsd).toBeCloseTo(3725, 6);
+    expect(d.reasons[1]!.text).toMatch(/the API costs \$3,600\.00, self-hosting \$4,500\.00 even with steady traffic: above the steady break-even .* mostly idle; the best hybrid, 1 GPU node with 34% of the output tokens sent to the API, costs \$3,725\.00$/);
+  });
+
   it("a tie at the break-even goes to the API (the guide's default when nothing pushes)", () => {
     const be = 2500 / 3e-6; // one node: $2,500 = $3 per 1M × volume
     const d = decide(input(be));

@@ -230,9 +230,8 @@ export function decide(input: DecisionInput): Decision {
   // The cheapest of the three; a tie goes to the simpler answer (API, then self-hosting).
   const priced: Array<[Recommendation, number]> = [["api", point.apiUsd], ["self-host", point.selfHostedUsd], ...(hybrid ? [["hybrid", hybrid.monthlyUsd] as [Recommendation, number]] : [])];
   const byCost = priced.reduce((best, option) => (option[1] < best[1] ? option : best))[0];
-  const pct = sharePercent;
   const hybridText = hybrid
-    ? `the best hybrid, ${nodes(hybrid.baseNodes)} with ${pct(hybrid.overflowShare)} of the output tokens sent to the API, costs ${money(hybrid.monthlyUsd)}`
+    ? `the best hybrid, ${nodes(hybrid.baseNodes)} with ${sharePercent(hybrid.overflowShare)} of the output tokens sent to the API, costs ${money(hybrid.monthlyUsd)}`
     : undefined;
   let volumeText: string;
   if (byCost === "api" && steadyPoint.selfHostedUsd < point.apiUsd) {
@@ -252,6 +251,7 @@ export function decide(input: DecisionInput): Decision {
             `steady traffic; self-hosting breaks even from ${volume(steadyBreakEven)} output tokens a month of steady traffic`
           : `${atVolume} the API costs ${money(point.apiUsd)}, self-hosting ${money(steadyPoint.selfHostedUsd)} even with steady ` +
             `traffic: above the steady break-even (${volume(steadyBreakEven)}) but just past a GPU-node step, where the new node is mostly idle`;
+    if (hybridText) volumeText += `; ${hybridText}`;
   } else if (byCost === "self-host") {
     volumeText =
       `high and steady enough: ${atVolume} self-hosting costs ${money(point.selfHostedUsd)} (${nodes(point.nodes)} for peak-to-mean ` +
@@ -260,11 +260,10 @@ export function decide(input: DecisionInput): Decision {
   } else {
     const h = hybrid!;
     volumeText =
-      `cheapest as a hybrid: ${atVolume} a base of ${nodes(h.baseNodes)} with ${pct(h.overflowShare)} of the output tokens (the peaks) sent to the API costs ` +
+      `cheapest as a hybrid: ${atVolume} a base of ${nodes(h.baseNodes)} with ${sharePercent(h.overflowShare)} of the output tokens (the peaks) sent to the API costs ` +
       `${money(h.monthlyUsd)} (${money(h.apiMonthlyUsd)} of it the API), against ${money(point.apiUsd)} on the API and ${money(point.selfHostedUsd)} ` +
-      `self-hosting for the peak (${nodes(point.nodes)}); if traffic were only at its peak or idle, ${pct(h.worstCaseShare)} would overflow: ${money(h.worstCaseMonthlyUsd)}`;
+      `self-hosting for the peak (${nodes(point.nodes)}); if traffic were only at its peak or idle, ${sharePercent(h.worstCaseShare)} would overflow: ${money(h.worstCaseMonthlyUsd)}`;
   }
-  if (byCost !== "hybrid" && hybridText && byCost !== "self-host" && steadyPoint.selfHostedUsd >= point.apiUsd) volumeText += `; ${hybridText}`;
   if (locked) {
     reasons.push({ rule: "volume-and-steadiness", outcome: "no change", recommendation: rec, text: `data residency decides; for the record: ${volumeText}`, figures });
   } else {
