@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import {
-  coldStartAwaited, disruptionBudgetAllowsDrains, durationSeconds, egressNoneIsReal, gpuNodeDiskFits, helmReleasesAtomic, inferenceNetworkPolicy,
+  coldStartAwaited, disruptionBudgetAllowsDrains, egressNoneIsReal, gpuNodeDiskFits, helmReleasesAtomic, inferenceNetworkPolicy,
   internetFacingTls, loadBalancerTargets, noServiceBeforeWebhook, rolloutHasRoom, scrapeAsFreshAsScaling, vllmFlags,
 } from "../infra/policy/deploy-rules";
+import { durationSeconds } from "../infra/policy/rule-kit";
 import type { StackResourceView } from "../infra/resource-view";
 
 // Each deploy rule on a small hand-built program: what passes, and each violation it must catch. The shipped

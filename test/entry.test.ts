@@ -11,7 +11,8 @@ import {
 import { routeRequest, ROUTING_TABLE, type RequestSituation } from "../infra/k8s/entry-routing";
 import { BACKEND_LABEL, BACKENDS, ENTRYPOINT_METRICS } from "../infra/k8s/entrypoint-metrics";
 import { vllmScaledObject } from "../infra/k8s/inference-objects";
-import { entryNeverHangs, entryReachableOnlyByClients, gatewayKeepsSecrets, goDurationSeconds, scaleFromZero } from "../infra/policy/entry-rules";
+import { entryNeverHangs, entryReachableOnlyByClients, gatewayKeepsSecrets, scaleFromZero } from "../infra/policy/entry-rules";
+import { durationSeconds } from "../infra/policy/rule-kit";
 import type { StackResourceView } from "../infra/resource-view";
 import { resolveStack } from "../infra/resolve";
 import { planSizing } from "../infra/sizing/choose";
@@ -145,7 +146,7 @@ describe("routing decisions", () => {
     const plan = planSizing(spec);
     const route = interceptorRoute(spec, plan);
     // rows 2–3: the interceptor holds for coldHoldSeconds, then hands the request to the responder, which says 503 + Retry-After
-    expect(goDurationSeconds(route.spec.timeouts.readiness)).toBe(spec.entry.coldHoldSeconds);
+    expect(durationSeconds(route.spec.timeouts.readiness)).toBe(spec.entry.coldHoldSeconds);
     expect(route.spec.coldStart.fallback.service.name).toBe("unavailable");
     expect(responderConfig(spec)).toContain(`add_header Retry-After ${RETRY_AFTER_SECONDS} always;`);
     expect(responderConfig(spec)).toMatch(/return 503 '/);

@@ -3,59 +3,22 @@ import { NODE_DISK, VLLM_IMAGE } from "../catalog/node-disk";
 import { CHAT_TEMPLATES } from "../catalog/chat-templates";
 import { localStorageStrategy } from "../aws/node-user-data";
 import { CHART_FACTS, effectiveImages } from "../k8s/chart-facts";
-import type { ResourceView, StackResourceView } from "../resource-view";
 import { ENTRY_RULES, ENTRY_STACK_RULES } from "./entry-rules";
 import { dependenciesOf } from "./graph";
+import {
+  annotations, durationSeconds, list, namespaceOf, ofType, podSpec, scaledObjectFor, scaleTargetOf, selects, T, type ResourceView, type Rule, type StackResourceView, type StackRule,
+} from "./rule-kit";
 
 // Guardrails that turn "passes its mocks" into "deploys": each encodes something EKS, Helm, a chart or vLLM
 // does with what the program registers (sources in the README and infra/k8s/chart-facts.ts). Pure functions
 // over resource views, like rules.ts; spread into RULES and STACK_RULES there.
 
-interface Rule {
-  readonly name: string;
-  readonly description: string;
-  check(resource: ResourceView): string[];
-}
-interface StackRule {
-  readonly name: string;
-  readonly description: string;
-  check(resources: readonly StackResourceView[]): string[];
-}
-
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const SERVICE = "kubernetes:core/v1:Service";
-const RELEASE = "kubernetes:helm.sh/v3:Release";
-const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
-const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
-const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
-const NAMESPACE = "kubernetes:core/v1:Namespace";
-const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
-const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
-const VPC_ENDPOINT = "aws:ec2/vpcEndpoint:VpcEndpoint";
-
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
-const ofType = (rs: readonly StackResourceView[], type: string) => rs.filter((r) => r.type === type);
-const annotations = (r: ResourceView): Record<string, string> => r.props.metadata?.annotations ?? {};
-const podSpec = (d: ResourceView): Record<string, any> => d.props.spec?.template?.spec ?? {};
+const isGpuDeployment = (d: ResourceView) => gpuRequest(d) > 0;
 const gpuRequest = (d: ResourceView): number =>
   list(podSpec(d).containers).reduce((n, c) => n + Number(c.resources?.limits?.["nvidia.com/gpu"] ?? c.resources?.requests?.["nvidia.com/gpu"] ?? 0), 0);
 const isVllm = (d: ResourceView): boolean => list(podSpec(d).containers).some((c) => list(c.command).includes("vllm") || /vllm/.test(String(c.image ?? "")));
 const lbScheme = (s: ResourceView): string | undefined =>
   s.props.spec?.type === "LoadBalancer" ? annotations(s)["service.beta.kubernetes.io/aws-load-balancer-scheme"] ?? "internal" : undefined;
-
-/** "20m", "1h30m", "2400s" (Pulumi's timeout strings, and the policy pack's seconds) → seconds. */
-export function durationSeconds(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) return undefined;
-  return parts.reduce((s, [, n, unit]) => s + Number(n) * { h: 3600, m: 60, s: 1 }[unit as "h" | "m" | "s"], 0);
-}
-
-/** The ScaledObject scaling a Deployment (same namespace, scaleTargetRef name). */
-function scaledObjectFor(resources: readonly StackResourceView[], d: ResourceView): StackResourceView | undefined {
-  return ofType(resources, SCALED_OBJECT).find((s) =>
-    s.props.spec?.scaleTargetRef?.name === d.props.metadata?.name && s.props.metadata?.namespace === d.props.metadata?.namespace);
-}
 
 // ---- Helm releases ------------------------------------------------------------------------------------------
 
@@ -63,7 +26,7 @@ export const helmReleasesAtomic: Rule = {
   name: "helm-release-atomic",
   description: "Helm releases are atomic with cleanup on fail (no half-made release after a failed install) and wait as long as their chart needs.",
   check: (r) => {
-    if (r.type !== RELEASE) return [];
+    if (r.type !== T.release) return [];
     const out: string[] = [];
     if (r.props.atomic !== true) out.push("atomic is not set: a failed install leaves a release in state failed that blocks the next `pulumi up`");
     if (r.props.cleanupOnFail !== true) out.push("cleanupOnFail is not set: a failed upgrade leaves the objects it created behind");
@@ -79,12 +42,12 @@ export const noServiceBeforeWebhook: StackRule = {
   description: "No Service is created while an admission webhook that would reject it (failurePolicy Fail) is still starting: the webhook is off, or everything else waits for its release.",
   check: (resources) => {
     const out: string[] = [];
-    for (const release of ofType(resources, RELEASE)) {
+    for (const release of ofType(resources, T.release)) {
       const facts = CHART_FACTS[String(release.props.chart)];
       for (const webhook of facts?.rejectingWebhooks ?? []) {
         if (!webhook.rejects(release.props.values ?? {})) continue;
         const exposed = resources.filter((r) =>
-          r.key !== release.key && (r.type === RELEASE || (webhook.resources.includes("services") && r.type === SERVICE)));
+          r.key !== release.key && (r.type === T.release || (webhook.resources.includes("services") && r.type === T.service)));
         for (const r of exposed) {
           if (!dependenciesOf(resources, r.key).has(release.key)) {
             out.push(`${r.key} can be created before ${release.key} serves its ${webhook.name} webhook, which rejects ${webhook.resources.join(", ")} until then`);
@@ -100,8 +63,8 @@ export const scrapeAsFreshAsScaling: StackRule = {
   name: "metrics-as-fresh-as-scaling",
   description: "Prometheus scrapes at least as often as KEDA polls the queries it scales on.",
   check: (resources) => {
-    const prometheus = ofType(resources, RELEASE).find((r) => r.props.chart === "prometheus");
-    const scaledObjects = ofType(resources, SCALED_OBJECT).filter((s) => list(s.props.spec?.triggers).some((t) => t.type === "prometheus"));
+    const prometheus = ofType(resources, T.release).find((r) => r.props.chart === "prometheus");
+    const scaledObjects = ofType(resources, T.scaledObject).filter((s) => list(s.props.spec?.triggers).some((t) => t.type === "prometheus"));
     if (!prometheus || scaledObjects.length === 0) return [];
     const interval = durationSeconds(String(prometheus.props.values?.server?.global?.scrape_interval ?? "1m")) ?? 60;
     return scaledObjects
@@ -116,7 +79,7 @@ export const vllmFlags: Rule = {
   name: "vllm-flags",
   description: "vLLM gets no secret in argv, AWQ/GPTQ checkpoints keep their Marlin kernels, and checkpoints without a chat template get one.",
   check: (r) => {
-    if (r.type !== DEPLOYMENT || !isVllm(r)) return [];
+    if (r.type !== T.deployment || !isVllm(r)) return [];
     const out: string[] = [];
     for (const c of list(podSpec(r).containers)) {
       const args = list(c.args).map(String);
@@ -136,7 +99,7 @@ export const coldStartAwaited: StackRule = {
   description: "A GPU Deployment's startup probe covers its in-container cold start; `pulumi up` either skips its await or waits a whole cold start (create) and a rollout of every replica (update); its autoscaler and disruption budget never wait for it.",
   check: (resources) => {
     const out: string[] = [];
-    for (const d of ofType(resources, DEPLOYMENT).filter((x) => gpuRequest(x) > 0)) {
+    for (const d of ofType(resources, T.deployment).filter(isGpuDeployment)) {
       const a = annotations(d);
       const total = Number(a["hostwise.dev/cold-start-seconds"]);
       const startup = Number(a["hostwise.dev/startup-seconds"]);
@@ -157,7 +120,7 @@ export const coldStartAwaited: StackRule = {
         if (create < total) out.push(`${d.key}: \`pulumi up\` waits ${create} s for it to become ready, a cold start takes up to ${total} s`);
         if (update < total * replicas) out.push(`${d.key}: a rollout of ${replicas} replicas, one at a time, takes up to ${total * replicas} s; \`pulumi up\` waits ${update} s`);
       }
-      for (const dependent of [scaledObject, ...ofType(resources, PDB).filter((p) => p.props.metadata?.namespace === d.props.metadata?.namespace)]) {
+      for (const dependent of [scaledObject, ...ofType(resources, T.disruptionBudget).filter((p) => namespaceOf(p) === namespaceOf(d))]) {
         if (dependent && dependenciesOf(resources, dependent.key).has(d.key)) out.push(`${dependent.key} waits for ${d.key} to become ready: it must exist while the first replica starts`);
       }
     }
@@ -169,7 +132,7 @@ export const coldStartAwaited: StackRule = {
 
 /** GPU node groups in the program with the GPUs per node and their max size. */
 function gpuNodeGroups(resources: readonly StackResourceView[]) {
-  return ofType(resources, NODE_GROUP).flatMap((g) => {
+  return ofType(resources, T.nodeGroup).flatMap((g) => {
     const instance = findInstanceType(String(list(g.props.instanceTypes)[0] ?? ""));
     return instance && instance.gpuCount > 0 ? [{ group: g, instance, maxSize: Number(g.props.scalingConfig?.maxSize ?? 0) }] : [];
   });
@@ -181,7 +144,7 @@ export const rolloutHasRoom: StackRule = {
   check: (resources) => {
     const out: string[] = [];
     const groups = gpuNodeGroups(resources);
-    for (const d of ofType(resources, DEPLOYMENT).filter((x) => gpuRequest(x) > 0)) {
+    for (const d of ofType(resources, T.deployment).filter(isGpuDeployment)) {
       const surge = Number(d.props.spec?.strategy?.rollingUpdate?.maxSurge ?? 0);
       const maxReplicas = Number(scaledObjectFor(resources, d)?.props.spec?.maxReplicaCount ?? 0);
       if (surge < 1 || groups.length === 0) continue;
@@ -199,13 +162,13 @@ export const disruptionBudgetAllowsDrains: StackRule = {
   description: "A Deployment that never scales to zero has a PodDisruptionBudget, and no budget can block every node drain (minAvailable below the fewest replicas, maxUnavailable above 0).",
   check: (resources) => {
     const out: string[] = [];
-    for (const so of ofType(resources, SCALED_OBJECT)) {
+    for (const so of ofType(resources, T.scaledObject)) {
       const min = Number(so.props.spec?.minReplicaCount ?? 1);
-      const target = ofType(resources, DEPLOYMENT).find((d) => d.props.metadata?.name === so.props.spec?.scaleTargetRef?.name && d.props.metadata?.namespace === so.props.metadata?.namespace);
+      const target = scaleTargetOf(resources, so);
       if (!target) continue;
       const labels = target.props.spec?.selector?.matchLabels ?? {};
-      const budgets = ofType(resources, PDB).filter((p) =>
-        p.props.metadata?.namespace === so.props.metadata?.namespace &&
+      const budgets = ofType(resources, T.disruptionBudget).filter((p) =>
+        namespaceOf(p) === namespaceOf(so) &&
         Object.entries(p.props.spec?.selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v));
       if (min >= 1 && budgets.length === 0) out.push(`${target.key} keeps ${min} replica(s) but no PodDisruptionBudget protects them from node drains`);
       for (const p of budgets) {
@@ -227,9 +190,9 @@ export const gpuNodeDiskFits: StackRule = {
   description: "A GPU node's disk where containerd and the kubelet live (local NVMe with nodeadm RAID0, else the root volume) holds the vLLM image while it is pulled (compressed and unpacked), the add-on images, and every replica's model cache.",
   check: (resources) => {
     const out: string[] = [];
-    const vllm = ofType(resources, DEPLOYMENT).filter((d) => gpuRequest(d) > 0);
+    const vllm = ofType(resources, T.deployment).filter(isGpuDeployment);
     for (const { group, instance } of gpuNodeGroups(resources)) {
-      const template = ofType(resources, LAUNCH_TEMPLATE).find((t) => group.dependencies.includes(t.key));
+      const template = ofType(resources, T.launchTemplate).find((t) => group.dependencies.includes(t.key));
       if (!template) continue;
       for (const d of vllm) {
         const cacheGiB = list(podSpec(d).volumes).filter((v) => v.emptyDir && v.emptyDir.medium !== "Memory")
@@ -260,7 +223,7 @@ function withoutEgress(resources: readonly StackResourceView[]): { region: strin
   const hasVpc = resources.some((r) => r.type === "aws:ec2/vpc:Vpc");
   const egress = resources.some((r) => r.type === "aws:ec2/natGateway:NatGateway" || r.type === "aws:ec2/internetGateway:InternetGateway");
   if (!hasVpc || egress) return undefined;
-  const service = String(ofType(resources, VPC_ENDPOINT)[0]?.props.serviceName ?? "");
+  const service = String(ofType(resources, T.vpcEndpoint)[0]?.props.serviceName ?? "");
   return { region: /^com\.amazonaws\.([a-z0-9-]+)\./.exec(service)?.[1] ?? "" };
 }
 
@@ -272,13 +235,13 @@ export const egressNoneIsReal: StackRule = {
     if (!none) return [];
     const out: string[] = [];
     const ecr = new RegExp(`^\\d{12}\\.dkr\\.ecr\\.${none.region}\\.amazonaws\\.com/`);
-    for (const release of ofType(resources, RELEASE)) {
+    for (const release of ofType(resources, T.release)) {
       if (!CHART_FACTS[String(release.props.chart)]) continue;
       for (const image of effectiveImages(String(release.props.chart), release.props.values ?? {})) {
         if (!ecr.test(image)) out.push(`${release.key} pulls ${image}, unreachable without egress (not in ${none.region}'s ECR)`);
       }
     }
-    for (const d of ofType(resources, DEPLOYMENT)) {
+    for (const d of ofType(resources, T.deployment)) {
       for (const c of [...list(podSpec(d).initContainers), ...list(podSpec(d).containers)]) {
         if (!ecr.test(String(c.image))) out.push(`${d.key} runs ${c.image}, unreachable without egress (not in ${none.region}'s ECR)`);
       }
@@ -288,11 +251,11 @@ export const egressNoneIsReal: StackRule = {
         if (!list(c?.env).some((e) => e.name === "HF_HUB_OFFLINE" && e.value === "1")) out.push(`${d.key} does not set HF_HUB_OFFLINE=1: vLLM would try Hugging Face and wait for timeouts`);
       }
     }
-    const endpoints = new Set(ofType(resources, VPC_ENDPOINT).map((e) => String(e.props.serviceName).replace(`com.amazonaws.${none.region}.`, "")));
+    const endpoints = new Set(ofType(resources, T.vpcEndpoint).map((e) => String(e.props.serviceName).replace(`com.amazonaws.${none.region}.`, "")));
     const needed = new Map<string, string>(NODE_AWS_APIS.map((api) => [api, "every node"]));
     if (resources.some((r) => r.type === "aws:eks/podIdentityAssociation:PodIdentityAssociation")) needed.set("eks-auth", "EKS Pod Identity");
-    if (ofType(resources, DEPLOYMENT).some((d) => String(list(list(podSpec(d).containers)[0]?.args)[0] ?? "").startsWith("s3://"))) needed.set("s3", "vLLM's weights");
-    for (const release of ofType(resources, RELEASE)) {
+    if (ofType(resources, T.deployment).some((d) => String(list(list(podSpec(d).containers)[0]?.args)[0] ?? "").startsWith("s3://"))) needed.set("s3", "vLLM's weights");
+    for (const release of ofType(resources, T.release)) {
       for (const api of CHART_FACTS[String(release.props.chart)]?.awsApis ?? []) needed.set(api, `the ${release.props.chart} chart`);
     }
     for (const [api, who] of needed) if (!endpoints.has(api)) out.push(`no VPC endpoint for ${api}, which ${who} calls: it fails without egress`);
@@ -309,7 +272,7 @@ export const internetFacingTls: Rule = {
   name: "internet-facing-tls",
   description: "An internet-facing load balancer terminates TLS (an ACM certificate on every port, TLS 1.2+): the bearer key never crosses the internet in clear.",
   check: (r) => {
-    if (r.type !== SERVICE || lbScheme(r) !== "internet-facing") return [];
+    if (r.type !== T.service || lbScheme(r) !== "internet-facing") return [];
     const a = annotations(r);
     const cert = a["service.beta.kubernetes.io/aws-load-balancer-ssl-cert"];
     if (!cert) return ["internet-facing load balancer without an ACM certificate (service.beta.kubernetes.io/aws-load-balancer-ssl-cert): plain HTTP"];
@@ -325,36 +288,34 @@ export const internetFacingTls: Rule = {
 };
 
 const PRIVATE_EXCEPT = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "169.254.0.0/16"];
-const matches = (selector: Record<string, any> | undefined, labels: Record<string, string>) =>
-  Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
 
 export const inferenceNetworkPolicy: StackRule = {
   name: "inference-network-policy",
   description: "vLLM's namespace denies all traffic by default; its pods are reached only by the entry point (pods named by selector) and Prometheus; pods there reach only DNS, public addresses on 443 (weights, the fallback API), the Pod Identity agent, and — the gateway — vLLM's pods.",
   check: (resources) => {
     const out: string[] = [];
-    for (const d of ofType(resources, DEPLOYMENT).filter(isVllm)) {
-      const ns = d.props.metadata?.namespace;
+    for (const d of ofType(resources, T.deployment).filter(isVllm)) {
+      const ns = namespaceOf(d);
       const vllmLabels: Record<string, string> = d.props.spec?.template?.metadata?.labels ?? d.props.spec?.selector?.matchLabels ?? {};
-      const policies = ofType(resources, NETWORK_POLICY).filter((p) => p.props.metadata?.namespace === ns);
+      const policies = ofType(resources, T.networkPolicy).filter((p) => namespaceOf(p) === ns);
       const types = (p: StackResourceView) => list(p.props.spec?.policyTypes);
       const denyAll = policies.some((p) => Object.keys(p.props.spec?.podSelector ?? {}).length === 0 &&
         types(p).includes("Ingress") && types(p).includes("Egress") && list(p.props.spec?.ingress).length === 0 && list(p.props.spec?.egress).length === 0);
       if (!denyAll) out.push(`namespace ${ns}: no NetworkPolicy denies all ingress and egress by default`);
       for (const rule of policies.flatMap((p) => list(p.props.spec?.egress).map((e) => ({ p, e })))) {
         const ports = list(rule.e.ports).map((x) => `${x.protocol ?? "TCP"}/${x.port}`);
-        const forVllm = matches(rule.p.props.spec?.podSelector, vllmLabels);
+        const forVllm = selects(rule.p.props.spec?.podSelector, vllmLabels);
         for (const to of list(rule.e.to).length > 0 ? list(rule.e.to) : [{}]) {
           if (ports.every((p) => p.endsWith("/53")) && to.podSelector?.matchLabels?.["k8s-app"] === "kube-dns") continue;
           if (ports.length === 1 && ports[0] === "TCP/80" && to.ipBlock?.cidr === "169.254.170.23/32") continue;
           const except = list(to.ipBlock?.except);
           if (ports.length === 1 && ports[0] === "TCP/443" && to.ipBlock && PRIVATE_EXCEPT.every((c) => except.includes(c))) continue;
           // The gateway calls vLLM: pods of this namespace selected by vLLM's labels, on vLLM's port only.
-          if (!forVllm && !to.namespaceSelector && !to.ipBlock && matches(to.podSelector, vllmLabels) && ports.length === 1 && ports[0] === "TCP/8000") continue;
+          if (!forVllm && !to.namespaceSelector && !to.ipBlock && selects(to.podSelector, vllmLabels) && ports.length === 1 && ports[0] === "TCP/8000") continue;
           out.push(`${rule.p.key} lets pods reach ${JSON.stringify(to)} on ${ports.join(", ") || "every port"}: beyond DNS, public 443, the Pod Identity agent and the gateway's calls to vLLM`);
         }
       }
-      for (const policy of policies.filter((p) => Object.keys(p.props.spec?.podSelector?.matchLabels ?? {}).length > 0 && matches(p.props.spec?.podSelector, vllmLabels))) {
+      for (const policy of policies.filter((p) => Object.keys(p.props.spec?.podSelector?.matchLabels ?? {}).length > 0 && selects(p.props.spec?.podSelector, vllmLabels))) {
         for (const from of list(policy.props.spec?.ingress).flatMap((i) => list(i.from))) {
           const monitoring = from.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "monitoring" && !from.podSelector;
           if (monitoring || (from.podSelector && Object.keys(from.podSelector.matchLabels ?? {}).length > 0 && !from.ipBlock)) continue;
@@ -373,9 +334,9 @@ export const loadBalancerTargets: StackRule = {
     const out: string[] = [];
     const vpcCidrs = ofType(resources, "aws:ec2/vpc:Vpc").map((v) => String(v.props.cidrBlock));
     const subnetCidrs = ofType(resources, "aws:ec2/subnet:Subnet").map((s) => String(s.props.cidrBlock));
-    const targeted = new Set(ofType(resources, SERVICE).filter((s) => lbScheme(s)).map((s) => String(s.props.metadata?.namespace)));
+    const targeted = new Set(ofType(resources, T.service).filter((s) => lbScheme(s)).map((s) => String(namespaceOf(s))));
     for (const ns of targeted) {
-      for (const policy of ofType(resources, NETWORK_POLICY).filter((p) => p.props.metadata?.namespace === ns)) {
+      for (const policy of ofType(resources, T.networkPolicy).filter((p) => namespaceOf(p) === ns)) {
         for (const from of list(policy.props.spec?.ingress).flatMap((i) => list(i.from))) {
           const cidr = from.ipBlock?.cidr;
           if (!cidr) continue;
@@ -383,7 +344,7 @@ export const loadBalancerTargets: StackRule = {
           else if (!subnetCidrs.includes(cidr)) out.push(`${policy.key} admits ${cidr}, which is not a subnet the load balancer sits in`);
         }
       }
-      const namespace = ofType(resources, NAMESPACE).find((n) => n.props.metadata?.name === ns);
+      const namespace = ofType(resources, T.namespace).find((n) => n.props.metadata?.name === ns);
       if (namespace?.props.metadata?.labels?.["elbv2.k8s.aws/pod-readiness-gate-inject"] !== "enabled") {
         out.push(`namespace ${ns} has an NLB targeting its pods but no elbv2.k8s.aws/pod-readiness-gate-inject label: rollouts outrun target registration`);
       }

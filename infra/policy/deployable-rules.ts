@@ -2,36 +2,18 @@ import { addonVersion, VERSION_BOUND_ADDONS } from "../catalog/eks-addons";
 import { findInstanceType } from "../catalog/instances";
 import { ACCELERATOR_LABEL, sameGpuShape } from "../aws/gpu-nodes";
 import { nameViolations } from "../aws/names";
-import type { ResourceView, StackResourceView } from "../resource-view";
 import { dependenciesOf } from "./graph";
-import type { Rule, StackRule } from "./rules";
+import { isGpuNodeGroup, list, parseJson, T, type Rule, type StackRule } from "./rule-kit";
 
 // Rules that keep the program deployable on a real account (#9): what EKS, the controllers and AWS's APIs do
 // with it on the first `pulumi up`, on updates and on `pulumi destroy`. Spread into RULES / STACK_RULES.
-
-const CLUSTER = "aws:eks/cluster:Cluster";
-const NODE_GROUP = "aws:eks/nodeGroup:NodeGroup";
-const ADDON = "aws:eks/addon:Addon";
-const K8S_PROVIDER = "pulumi:providers:kubernetes";
-
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
-const isGpuNodeGroup = (r: ResourceView) =>
-  r.type === NODE_GROUP && (String(r.props.amiType ?? "").includes("NVIDIA") || list(r.props.instanceTypes).some((t) => (findInstanceType(t)?.gpuCount ?? 0) > 0));
-const parseJson = (v: unknown): any => {
-  if (typeof v !== "string") return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return undefined;
-  }
-};
 
 export const deployerRoute: StackRule = {
   name: "eks-deployer-route",
   description:
     "The machine running `pulumi up` reaches the cluster API: a public endpoint with an allowlist, or (for a VPC the stack does not create) port 443 admitted to the cluster security group.",
   check: (resources) =>
-    resources.filter((r) => r.type === CLUSTER).flatMap((cluster) => {
+    resources.filter((r) => r.type === T.cluster).flatMap((cluster) => {
       const vpc = cluster.props.vpcConfig ?? {};
       if (vpc.endpointPublicAccess === true && list(vpc.publicAccessCidrs).length > 0) return [];
       const deps = dependenciesOf(resources, cluster.key);
@@ -97,7 +79,7 @@ export const desiredSizeSent: StackRule = {
   description:
     "No node group ignores scalingConfig.desiredSize (the provider then sends a stale value that resets cluster-autoscaler or fails when min rises), and min ≤ desired ≤ max.",
   check: (resources) =>
-    resources.filter((r) => r.type === NODE_GROUP).flatMap((r) => {
+    resources.filter((r) => r.type === T.nodeGroup).flatMap((r) => {
       const out: string[] = [];
       if (list(r.opts?.ignoreChanges).some((p: string) => p.startsWith("scalingConfig"))) {
         out.push(`${r.key}: ignores scalingConfig.desiredSize; raising min above the stored desired size is rejected by EKS`);
@@ -113,17 +95,17 @@ export const desiredSizeSent: StackRule = {
 export const supportTypeExplicit: Rule = {
   name: "eks-support-type",
   description: "EKS clusters set upgradePolicy.supportType, so the tier EKS bills is the one the cost estimate prices (EKS defaults to EXTENDED).",
-  check: (r) => (r.type === CLUSTER && !["STANDARD", "EXTENDED"].includes(r.props.upgradePolicy?.supportType) ? ["upgradePolicy.supportType is not set"] : []),
+  check: (r) => (r.type === T.cluster && !["STANDARD", "EXTENDED"].includes(r.props.upgradePolicy?.supportType) ? ["upgradePolicy.supportType is not set"] : []),
 };
 
 export const addonVersionsPinned: StackRule = {
   name: "eks-addon-versions",
   description: "kube-proxy and CoreDNS run the versions infra/catalog/eks-addons.ts pins for the cluster's Kubernetes version.",
   check: (resources) => {
-    const version = resources.find((r) => r.type === CLUSTER)?.props.version;
+    const version = resources.find((r) => r.type === T.cluster)?.props.version;
     if (typeof version !== "string") return [];
     return resources
-      .filter((r) => r.type === ADDON && (VERSION_BOUND_ADDONS as readonly string[]).includes(r.props.addonName))
+      .filter((r) => r.type === T.addon && (VERSION_BOUND_ADDONS as readonly string[]).includes(r.props.addonName))
       .flatMap((r) => {
         const pinned = addonVersion(version, r.props.addonName);
         return r.props.addonVersion === pinned ? [] : [`${r.key}: ${r.props.addonName} runs ${r.props.addonVersion ?? "EKS's default"}, not ${pinned ?? "a catalogued version"} for Kubernetes ${version}`];
@@ -135,10 +117,10 @@ export const waitForNetworkingAddons: StackRule = {
   name: "wait-for-networking-addons",
   description: "Node groups and the Kubernetes provider wait for the vpc-cni and eks-pod-identity-agent add-ons: nodes join with pod networking, and pods get AWS credentials from the start.",
   check: (resources) => {
-    const needed = resources.filter((r) => r.type === ADDON && ["vpc-cni", "eks-pod-identity-agent"].includes(r.props.addonName));
+    const needed = resources.filter((r) => r.type === T.addon && ["vpc-cni", "eks-pod-identity-agent"].includes(r.props.addonName));
     if (needed.length === 0) return [];
     return resources
-      .filter((r) => r.type === NODE_GROUP || r.type === K8S_PROVIDER)
+      .filter((r) => r.type === T.nodeGroup || r.type === T.k8sProvider)
       .flatMap((r) => {
         const deps = dependenciesOf(resources, r.key);
         return needed.filter((a) => !deps.has(a.key)).map((a) => `${r.key} does not wait for the ${a.props.addonName} add-on`);

@@ -1,64 +1,31 @@
 import { parse } from "yaml";
-import type { ResourceView, StackResourceView } from "../resource-view";
 import { dependenciesOf } from "./graph";
+import { annotations, durationSeconds, list, namespaceOf as ns, ofType, scaleTargetOf, T, type ResourceView, type Rule, type StackRule } from "./rule-kit";
 
 // Guardrails for the entry point (infra/k8s/entry-objects.ts): what KEDA, the KEDA HTTP add-on and LiteLLM
 // do with the objects, turned into checks over the evaluated program. Spread into deploy-rules' lists.
 
-interface Rule {
-  readonly name: string;
-  readonly description: string;
-  check(resource: ResourceView): string[];
-}
-interface StackRule {
-  readonly name: string;
-  readonly description: string;
-  check(resources: readonly StackResourceView[]): string[];
-}
-
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const SERVICE = "kubernetes:core/v1:Service";
-const RELEASE = "kubernetes:helm.sh/v3:Release";
-const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
-const ROUTE = "kubernetes:http.keda.sh/v1beta1:InterceptorRoute";
-const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
-const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 /** A load balancer drops a connection idle this long: a held request must get its answer before. */
 const NLB_IDLE_SECONDS = 350;
 /** KEDA's defaults when the fields are unset (scaledobject-spec, KEDA 2.20). */
 const KEDA_DEFAULT_COOLDOWN = 300;
 const KEDA_DEFAULT_INITIAL_COOLDOWN = 0;
-
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
-const ofType = (rs: readonly StackResourceView[], type: string) => rs.filter((r) => r.type === type);
-const ns = (r: ResourceView) => r.props.metadata?.namespace;
-const annotation = (r: ResourceView, key: string) => Number(r.props.metadata?.annotations?.[key]);
-/** "60s", "2m", "1h30m" → seconds (Go durations as the CRD takes them). */
-export function goDurationSeconds(text: unknown): number | undefined {
-  if (typeof text !== "string") return undefined;
-  const parts = [...text.matchAll(/(\d+(?:\.\d+)?)(h|m|s)/g)];
-  if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) return undefined;
-  return parts.reduce((sum, [, n, unit]) => sum + Number(n) * { h: 3600, m: 60, s: 1 }[unit as "h" | "m" | "s"], 0);
-}
-
-/** The Deployment a ScaledObject scales. */
-const targetOf = (resources: readonly StackResourceView[], so: StackResourceView) =>
-  ofType(resources, DEPLOYMENT).find((d) => d.props.metadata?.name === so.props.spec?.scaleTargetRef?.name && ns(d) === ns(so));
+const annotation = (r: ResourceView, key: string) => Number(annotations(r)[key]);
 
 export const scaleFromZero: StackRule = {
   name: "scale-from-zero",
   description: "A deployment that scales to zero has a signal that exists at zero replicas (an external-push trigger on an InterceptorRoute it is created after), keeps its first replica through its cold start, and never drops a woken replica before it could serve.",
   check: (resources) => {
     const out: string[] = [];
-    for (const so of ofType(resources, SCALED_OBJECT).filter((s) => Number(s.props.spec?.minReplicaCount ?? 1) === 0)) {
+    for (const so of ofType(resources, T.scaledObject).filter((s) => Number(s.props.spec?.minReplicaCount ?? 1) === 0)) {
       const push = list(so.props.spec?.triggers).find((t) => t.type === "external-push" && t.metadata?.interceptorRoute);
-      const route = push && ofType(resources, ROUTE).find((r) => r.props.metadata?.name === push.metadata.interceptorRoute && ns(r) === ns(so));
+      const route = push && ofType(resources, T.interceptorRoute).find((r) => r.props.metadata?.name === push.metadata.interceptorRoute && ns(r) === ns(so));
       if (!route) {
         out.push(`${so.key} scales to zero but no trigger works at zero replicas: its Prometheus series vanish with the last pod, so no request can wake it (add an external-push trigger on an InterceptorRoute)`);
       } else if (!dependenciesOf(resources, so.key).has(route.key)) {
         out.push(`${so.key} can be created before ${route.key}: the add-on's scaler then answers an empty metric spec and KEDA falls back to CPU`);
       }
-      const target = targetOf(resources, so);
+      const target = scaleTargetOf(resources, so);
       const coldStart = target ? annotation(target, "hostwise.dev/cold-start-seconds") : NaN;
       if (!(coldStart > 0)) continue;
       const cooldown = Number(so.props.spec?.cooldownPeriod ?? KEDA_DEFAULT_COOLDOWN);
@@ -75,24 +42,24 @@ export const entryNeverHangs: StackRule = {
   description: "Every InterceptorRoute holds a request for a bounded time (within the load balancer's idle timeout) and then hands it to a responder Service in the program, and waits for response headers as long as the longest request; the add-on's interceptors drain as long and stay on plain HTTP to their upstreams.",
   check: (resources) => {
     const out: string[] = [];
-    const longest = Math.max(0, ...ofType(resources, DEPLOYMENT).map((d) => annotation(d, "hostwise.dev/longest-request-seconds")).filter((n) => n > 0));
-    for (const route of ofType(resources, ROUTE)) {
+    const longest = Math.max(0, ...ofType(resources, T.deployment).map((d) => annotation(d, "hostwise.dev/longest-request-seconds")).filter((n) => n > 0));
+    for (const route of ofType(resources, T.interceptorRoute)) {
       const spec = route.props.spec ?? {};
-      const hold = goDurationSeconds(spec.timeouts?.readiness);
+      const hold = durationSeconds(spec.timeouts?.readiness);
       if (!(hold! > 0)) out.push(`${route.key}: no readiness timeout: a request for a cold backend waits until the client gives up`);
       else if (hold! >= NLB_IDLE_SECONDS) out.push(`${route.key}: holds requests ${hold} s, past the load balancer's ${NLB_IDLE_SECONDS} s idle timeout`);
       const fallback = spec.coldStart?.fallback?.service?.name;
       if (!fallback) out.push(`${route.key}: no coldStart.fallback: after the hold the interceptor answers 504 in plain text, with no Retry-After`);
-      else if (!ofType(resources, SERVICE).some((s) => s.props.metadata?.name === fallback && ns(s) === ns(route))) out.push(`${route.key}: its cold-start fallback Service ${fallback} is not in the program`);
-      const header = goDurationSeconds(spec.timeouts?.responseHeader);
+      else if (!ofType(resources, T.service).some((s) => s.props.metadata?.name === fallback && ns(s) === ns(route))) out.push(`${route.key}: its cold-start fallback Service ${fallback} is not in the program`);
+      const header = durationSeconds(spec.timeouts?.responseHeader);
       if (longest > 0 && (header === undefined || (header > 0 && header < longest))) {
         out.push(`${route.key}: waits ${header ?? 300} s for response headers, and a non-streaming answer of the longest request (${longest} s) sends them only at its end`);
       }
     }
-    for (const release of ofType(resources, RELEASE).filter((r) => r.props.chart === "keda-add-ons-http")) {
+    for (const release of ofType(resources, T.release).filter((r) => r.props.chart === "keda-add-ons-http")) {
       const interceptor = release.props.values?.interceptor ?? {};
       if (interceptor.tls?.enabled === true) out.push(`${release.key}: interceptor TLS is on, so it calls every upstream over https, and vLLM, the gateway and the responder speak plain HTTP`);
-      const drain = goDurationSeconds(interceptor.drainTimeout ?? "30s") ?? 0;
+      const drain = durationSeconds(interceptor.drainTimeout ?? "30s") ?? 0;
       if (longest > 0 && drain > 0 && drain < longest) out.push(`${release.key}: interceptors drain ${drain} s when they stop, shorter than the longest request (${longest} s): streams are cut on every scale-in`);
       const grace = Number(interceptor.terminationGracePeriodSeconds ?? 45);
       if (grace < drain + 5) out.push(`${release.key}: terminationGracePeriodSeconds ${grace} is below the drain (${drain} s) plus the 5 s shutdown delay`);
@@ -105,10 +72,10 @@ export const entryReachableOnlyByClients: StackRule = {
   name: "entry-reachable-only-by-clients",
   description: "With an InterceptorRoute in the program, the interceptor pods are selected by an ingress NetworkPolicy: otherwise every pod in the cluster reaches vLLM through them.",
   check: (resources) => {
-    if (ofType(resources, ROUTE).length === 0) return [];
-    const release = ofType(resources, RELEASE).find((r) => r.props.chart === "keda-add-ons-http");
+    if (ofType(resources, T.interceptorRoute).length === 0) return [];
+    const release = ofType(resources, T.release).find((r) => r.props.chart === "keda-add-ons-http");
     if (!release) return ["an InterceptorRoute is in the program but no keda-add-ons-http release serves it"];
-    const guarded = ofType(resources, NETWORK_POLICY).some((p) =>
+    const guarded = ofType(resources, T.networkPolicy).some((p) =>
       ns(p) === release.props.namespace && list(p.props.spec?.policyTypes).includes("Ingress") &&
       p.props.spec?.podSelector?.matchLabels?.["app.kubernetes.io/component"] === "interceptor");
     return guarded ? [] : [`${release.key}: no NetworkPolicy limits who reaches the interceptor pods in ${release.props.namespace}`];
@@ -123,7 +90,7 @@ export const gatewayKeepsSecrets: Rule = {
   description: "The LiteLLM gateway reads keys only from Secrets: no literal key in its environment or its ConfigMap (keys are os.environ/ references), no debug logging that prints requests and keys.",
   check: (r) => {
     const out: string[] = [];
-    if (r.type === DEPLOYMENT) {
+    if (r.type === T.deployment) {
       for (const c of list(r.props.spec?.template?.spec?.containers).filter((x) => /litellm/.test(String(x.image ?? "")))) {
         for (const flag of list(c.args).map(String).filter((a) => LITELLM_DEBUG.includes(a))) out.push(`container ${c.name} runs with ${flag}: LiteLLM then logs requests and keys`);
         for (const e of list(c.env)) {
@@ -132,7 +99,7 @@ export const gatewayKeepsSecrets: Rule = {
         }
       }
     }
-    if (r.type === CONFIG_MAP) {
+    if (r.type === T.configMap) {
       for (const [file, text] of Object.entries<string>(r.props.data ?? {})) {
         if (!/\.ya?ml$/.test(file)) continue;
         let config: unknown;

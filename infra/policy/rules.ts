@@ -1,30 +1,12 @@
-import { findInstanceType } from "../catalog/instances";
 import { REQUIRED_TAG_KEYS } from "../aws/tags";
-import type { ResourceView, StackResourceView } from "../resource-view";
 import { DEPLOY_RULES, DEPLOY_STACK_RULES } from "./deploy-rules";
 import { DEPLOYABLE_RULES, DEPLOYABLE_STACK_RULES } from "./deployable-rules";
+import { isGpuNodeGroup, list, parseJson, T, type Rule, type StackRule } from "./rule-kit";
 
 // The kit's guardrails as pure functions over a resource's type and inputs: tests run them in-process over
 // what the program registers, and policies.ts wraps them for `pulumi preview --policy-pack infra/policy`.
 
-export type { ResourceView, StackResourceView } from "../resource-view";
-
-export interface Rule {
-  readonly name: string;
-  readonly description: string;
-  /** Violation messages; empty when the resource complies or the rule does not apply to it. */
-  check(resource: ResourceView): string[];
-}
-
-/**
- * A guardrail over the whole evaluated program: for constraints between resources (what waits for what, a
- * timeout against a budget another resource implies). Violation messages name the resource they are about.
- */
-export interface StackRule {
-  readonly name: string;
-  readonly description: string;
-  check(resources: readonly StackResourceView[]): string[];
-}
+export type { ResourceView, Rule, StackResourceView, StackRule } from "./rule-kit";
 
 /** AWS resource types that take no tags. */
 export const UNTAGGABLE_TYPES = new Set([
@@ -41,21 +23,12 @@ export const UNTAGGABLE_TYPES = new Set([
 ]);
 
 const OPEN_CIDRS = new Set(["0.0.0.0/0", "::/0"]);
-const list = (v: unknown): any[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
-const parseJson = (v: unknown): any => {
-  if (typeof v !== "string") return v;
-  try {
-    return JSON.parse(v);
-  } catch {
-    return undefined;
-  }
-};
 
 export const privateClusterEndpoint: Rule = {
   name: "eks-private-endpoint",
   description: "EKS API endpoints are private; a public endpoint needs a CIDR allowlist without 0.0.0.0/0.",
   check: (r) => {
-    if (r.type !== "aws:eks/cluster:Cluster") return [];
+    if (r.type !== T.cluster) return [];
     const vpc = r.props.vpcConfig ?? {};
     const out: string[] = [];
     if (vpc.endpointPrivateAccess !== true) out.push("the private API endpoint is off");
@@ -72,7 +45,7 @@ export const imdsV2Required: Rule = {
   name: "imdsv2-required",
   description: "Launch templates require IMDSv2 session tokens.",
   check: (r) =>
-    r.type === "aws:ec2/launchTemplate:LaunchTemplate" && r.props.metadataOptions?.httpTokens !== "required"
+    r.type === T.launchTemplate && r.props.metadataOptions?.httpTokens !== "required"
       ? ["metadataOptions.httpTokens is not \"required\" (IMDSv1 stays reachable)"]
       : [],
 };
@@ -82,13 +55,13 @@ export const encryptionAtRest: Rule = {
   description: "EBS volumes and Kubernetes secrets are encrypted at rest.",
   check: (r) => {
     switch (r.type) {
-      case "aws:ec2/launchTemplate:LaunchTemplate":
+      case T.launchTemplate:
         return list(r.props.blockDeviceMappings)
           .filter((b) => b.ebs && String(b.ebs.encrypted) !== "true")
           .map((b) => `volume ${b.deviceName ?? "?"} is not encrypted`);
       case "aws:ebs/volume:Volume":
         return r.props.encrypted === true ? [] : ["the EBS volume is not encrypted"];
-      case "aws:eks/cluster:Cluster":
+      case T.cluster:
         return list(r.props.encryptionConfig).some((c) => list(c.resources).includes("secrets") && c.provider?.keyArn)
           ? []
           : ["Kubernetes secrets are not envelope-encrypted with a KMS key"];
@@ -118,16 +91,11 @@ export const noOpenIngress: Rule = {
   },
 };
 
-/** A node group runs GPUs when its AMI is an NVIDIA one or its instance types carry GPUs. */
-function isGpuNodeGroup(props: Record<string, any>): boolean {
-  return String(props.amiType ?? "").includes("NVIDIA") || list(props.instanceTypes).some((t) => (findInstanceType(t)?.gpuCount ?? 0) > 0);
-}
-
 export const gpuNodesTainted: Rule = {
   name: "gpu-nodes-tainted",
   description: "GPU node groups carry the nvidia.com/gpu NoSchedule taint, so only GPU workloads land on them.",
   check: (r) => {
-    if (r.type !== "aws:eks/nodeGroup:NodeGroup" || !isGpuNodeGroup(r.props)) return [];
+    if (!isGpuNodeGroup(r)) return [];
     return list(r.props.taints).some((t) => t.key === "nvidia.com/gpu" && t.effect === "NO_SCHEDULE")
       ? []
       : ["GPU node group without the nvidia.com/gpu NoSchedule taint"];
@@ -182,7 +150,7 @@ export const prometheusBoundedStorage: Rule = {
   name: "prometheus-bounded-storage",
   description: "Prometheus has a retention time and a retention size within its volume: a full volume drops the oldest blocks instead of stopping ingestion.",
   check: (r) => {
-    if (r.type !== "kubernetes:helm.sh/v3:Release" || r.props.chart !== "prometheus") return [];
+    if (r.type !== T.release || r.props.chart !== "prometheus") return [];
     const server = r.props.values?.server ?? {};
     const out: string[] = [];
     if (!server.retention) out.push("server.retention is unset: the chart keeps 15 days, less than a month's report");
