@@ -65,7 +65,8 @@ const nodeGroups = new NodeGroups(name, {
   plan,
   nodes: spec.nodes,
   prices: spec.pricing.prices,
-  dependsOn: cluster.networkingAddons,
+  // Nodes join with pod networking and credentials, and the way out of their subnets outlives them.
+  dependsOn: [...cluster.networkingAddons, ...network.egress],
   tags,
 });
 const nodeAddons = cluster.installNodeAddons(name, [nodeGroups.system, nodeGroups.gpu], tags);

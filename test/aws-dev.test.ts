@@ -63,6 +63,14 @@ describe("dev stack on AWS", () => {
     expect(addons["aws-ebs-csi-driver"]!.inputs.podIdentityAssociations[0].serviceAccount).toBe("ebs-csi-controller-sa");
     // volumes of PersistentVolumeClaims carry the stack's tags (cost allocation, the smoke's leftover scan)
     expect(JSON.parse(addons["aws-ebs-csi-driver"]!.inputs.configurationValues).controller.extraVolumeTags).toMatchObject({ stack: "dev", "managed-by": "hostwise" });
+    // the subnets' way out (NAT routes, route table associations) outlives the nodes: destroy keeps it until the
+    // load balancer controller and the EBS CSI driver have deleted what they created through it
+    const egress = [...ofType(resources, "aws:ec2/route:Route"), ...ofType(resources, "aws:ec2/routeTableAssociation:RouteTableAssociation")];
+    expect(egress.length).toBe(7); // 2 private routes through NAT, the public route to the internet gateway, 2 private and 2 public associations
+    for (const group of ["aws:eks/nodeGroup:NodeGroup::dev-system", "aws:eks/nodeGroup:NodeGroup::dev-gpu"]) {
+      const deps = dependenciesOf(resources, group);
+      for (const e of egress) expect(deps.has(e.key), `${group} waits for ${e.key}`).toBe(true);
+    }
     // CoreDNS and the EBS CSI driver wait for the node groups
     expect(addons["coredns"]!.dependsOn).toEqual(expect.arrayContaining(["aws:eks/nodeGroup:NodeGroup::dev-system", "aws:eks/nodeGroup:NodeGroup::dev-gpu"]));
   });

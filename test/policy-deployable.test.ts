@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  acceleratorLabelled, addonVersionsPinned, awsNameLimits, controlPlaneLogGroupRetained, deployerRoute, desiredSizeSent, gpuMinimalUpdates, imdsOneHop, spotDiversified,
+  acceleratorLabelled, addonVersionsPinned, awsNameLimits, controlPlaneLogGroupRetained, deployerRoute, desiredSizeSent, egressOutlivesNodes, gpuMinimalUpdates, imdsOneHop, spotDiversified,
   supportTypeExplicit, waitForNetworkingAddons,
 } from "../infra/policy/deployable-rules";
 import { RULES, STACK_RULES, type ResourceView, type StackResourceView } from "../infra/policy/rules";
@@ -17,7 +17,7 @@ const GPU_GROUP = { amiType: "AL2023_x86_64_NVIDIA", instanceTypes: ["g6.xlarge"
 describe("deployability rules", () => {
   it("are all wrapped by the policy pack", () => {
     for (const r of [controlPlaneLogGroupRetained, gpuMinimalUpdates, supportTypeExplicit, imdsOneHop, spotDiversified, awsNameLimits]) expect(RULES).toContain(r);
-    for (const r of [deployerRoute, desiredSizeSent, addonVersionsPinned, waitForNetworkingAddons, acceleratorLabelled]) expect(STACK_RULES).toContain(r);
+    for (const r of [deployerRoute, desiredSizeSent, addonVersionsPinned, waitForNetworkingAddons, egressOutlivesNodes, acceleratorLabelled]) expect(STACK_RULES).toContain(r);
   });
 
   it("eks-deployer-route: a public allowlist, or 443 into the cluster security group of a VPC the stack does not create", () => {
@@ -31,6 +31,20 @@ describe("deployability rules", () => {
     const rule = res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule::dev-api-0", { fromPort: 443, toPort: 443 }, [CLUSTER]);
     expect(deployerRoute.check([brought, rule])).toEqual([]);
     expect(deployerRoute.check([brought])).toEqual([`${CLUSTER}: no route for the first pulumi up: the API endpoint is private and no rule admits port 443 to the cluster security group`]);
+  });
+
+  it("egress-outlives-nodes: node groups wait for every route, route table association and VPC endpoint", () => {
+    const route = res("aws:ec2/route:Route::dev-private-0-egress", { destinationCidrBlock: "0.0.0.0/0", natGatewayId: "nat" });
+    const association = res("aws:ec2/routeTableAssociation:RouteTableAssociation::dev-private-0");
+    const endpoint = res("aws:ec2/vpcEndpoint:VpcEndpoint::dev-sts");
+    const waiting = res("aws:eks/nodeGroup:NodeGroup::dev-gpu", {}, [route.key, association.key, endpoint.key]);
+    expect(egressOutlivesNodes.check([route, association, endpoint, waiting])).toEqual([]);
+    // destroy would delete the NAT route while the load balancer controller still deletes the NLB through it
+    expect(egressOutlivesNodes.check([route, association, endpoint, res("aws:eks/nodeGroup:NodeGroup::dev-gpu", {}, [association.key])])).toEqual([
+      expect.stringMatching(/^aws:eks\/nodeGroup:NodeGroup::dev-gpu does not wait for aws:ec2\/route:Route::dev-private-0-egress: pulumi destroy removes it first/),
+      expect.stringMatching(/does not wait for aws:ec2\/vpcEndpoint:VpcEndpoint::dev-sts/),
+    ]);
+    expect(egressOutlivesNodes.check([res("aws:eks/nodeGroup:NodeGroup::dev-gpu")])).toEqual([]); // a brought VPC: nothing to wait for
   });
 
   it("eks-log-group-retained: only where the options are known", () => {

@@ -25,6 +25,13 @@ export class Network extends pulumi.ComponentResource {
   readonly vpcCidr: string;
   readonly privateSubnetIds: pulumi.Output<string>[];
   readonly publicSubnetIds: pulumi.Output<string>[];
+  /**
+   * The subnets' way out (route table associations, routes through NAT and the internet gateway, VPC
+   * endpoints): node groups wait for it, so `pulumi destroy` removes it only after every node and everything
+   * running on them, while the load balancer controller and the EBS CSI driver still call AWS through it to
+   * delete the NLB and the volumes they created. Empty for a brought VPC.
+   */
+  readonly egress: pulumi.Resource[] = [];
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("hostwise:aws:Network", name, {}, opts);
@@ -67,14 +74,14 @@ export class Network extends pulumi.ComponentResource {
 
     const privateRouteTables = subnets.map((_, i) => {
       const table = new aws.ec2.RouteTable(`${name}-private-${i}`, { vpcId: vpc.id, tags: named(tags, `${name}-private-${i}`) }, parent);
-      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: privateSubnets[i]!.id, routeTableId: table.id }, parent);
+      this.egress.push(new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: privateSubnets[i]!.id, routeTableId: table.id }, parent));
       return table;
     });
 
     if (withNat) {
       const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: named(tags, `${name}-igw`) }, parent);
       const publicTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: named(tags, `${name}-public`) }, parent);
-      new aws.ec2.Route(`${name}-public-internet`, { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent);
+      this.egress.push(new aws.ec2.Route(`${name}-public-internet`, { routeTableId: publicTable.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: igw.id }, parent));
       const publicSubnets = subnets.map((s, i) => {
         const subnet = new aws.ec2.Subnet(`${name}-public-${i}`, {
           vpcId: vpc.id,
@@ -83,7 +90,7 @@ export class Network extends pulumi.ComponentResource {
           mapPublicIpOnLaunch: false, // nothing here needs an automatic public IP: NAT gateways get Elastic IPs
           tags: named(tags, `${name}-public-${i}`, { "kubernetes.io/role/elb": "1", tier: "public" }),
         }, parent);
-        new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicTable.id }, parent);
+        this.egress.push(new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicTable.id }, parent));
         return subnet;
       });
       this.publicSubnetIds = publicSubnets.map((s) => s.id);
@@ -99,11 +106,11 @@ export class Network extends pulumi.ComponentResource {
         }, parent);
       });
       privateRouteTables.forEach((table, i) => {
-        new aws.ec2.Route(`${name}-private-${i}-egress`, {
+        this.egress.push(new aws.ec2.Route(`${name}-private-${i}-egress`, {
           routeTableId: table.id,
           destinationCidrBlock: "0.0.0.0/0",
           natGatewayId: nats[Math.min(i, nats.length - 1)]!.id,
-        }, parent);
+        }, parent));
       });
     } else {
       this.createEndpoints(name, args, vpc, privateSubnets, privateRouteTables);
@@ -135,13 +142,13 @@ export class Network extends pulumi.ComponentResource {
   /** S3 through a gateway endpoint on the private route tables; the other AWS APIs through interface endpoints. */
   private createEndpoints(name: string, args: NetworkArgs, vpc: aws.ec2.Vpc, subnets: aws.ec2.Subnet[], routeTables: aws.ec2.RouteTable[]): void {
     const parent = { parent: this };
-    new aws.ec2.VpcEndpoint(`${name}-s3`, {
+    this.egress.push(new aws.ec2.VpcEndpoint(`${name}-s3`, {
       vpcId: vpc.id,
       serviceName: `com.amazonaws.${args.region}.s3`,
       vpcEndpointType: "Gateway",
       routeTableIds: routeTables.map((t) => t.id),
       tags: named(args.tags, `${name}-s3`),
-    }, parent);
+    }, parent));
     const endpointSg = new aws.ec2.SecurityGroup(`${name}-endpoints`, {
       vpcId: vpc.id,
       description: "HTTPS from inside the VPC to the AWS API interface endpoints",
@@ -149,7 +156,7 @@ export class Network extends pulumi.ComponentResource {
       tags: named(args.tags, `${name}-endpoints`),
     }, parent);
     for (const service of INTERFACE_ENDPOINT_SERVICES) {
-      new aws.ec2.VpcEndpoint(`${name}-${service.replace(/\./g, "-")}`, {
+      this.egress.push(new aws.ec2.VpcEndpoint(`${name}-${service.replace(/\./g, "-")}`, {
         vpcId: vpc.id,
         serviceName: `com.amazonaws.${args.region}.${service}`,
         vpcEndpointType: "Interface",
@@ -157,7 +164,7 @@ export class Network extends pulumi.ComponentResource {
         subnetIds: subnets.map((s) => s.id),
         securityGroupIds: [endpointSg.id],
         tags: named(args.tags, `${name}-${service}`),
-      }, parent);
+      }, parent));
     }
   }
 }

@@ -21,7 +21,7 @@ export interface NodeGroupsArgs {
   readonly nodes: NodesSpec;
   /** The stack's region's prices: a spot group lists only types the region offers. */
   readonly prices: RegionPrices;
-  /** What nodes need before they can join and run pods: the VPC CNI and the Pod Identity agent add-ons. */
+  /** What nodes need before they join and run pods: the VPC CNI and Pod Identity agent add-ons, the subnets' egress. */
   readonly dependsOn: pulumi.Resource[];
   readonly tags: Tags;
 }

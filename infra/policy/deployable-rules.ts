@@ -3,7 +3,7 @@ import { findInstanceType } from "../catalog/instances";
 import { ACCELERATOR_LABEL, sameGpuShape } from "../aws/gpu-nodes";
 import { nameViolations } from "../aws/names";
 import { dependenciesOf } from "./graph";
-import { isGpuNodeGroup, list, parseJson, T, type Rule, type StackRule } from "./rule-kit";
+import { isGpuNodeGroup, list, ofType, parseJson, T, type Rule, type StackRule } from "./rule-kit";
 
 // Rules that keep the program deployable on a real account (#9): what EKS, the controllers and AWS's APIs do
 // with it on the first `pulumi up`, on updates and on `pulumi destroy`. Spread into RULES / STACK_RULES.
@@ -128,6 +128,23 @@ export const waitForNetworkingAddons: StackRule = {
   },
 };
 
+/** What carries a created VPC's traffic out: route table associations, routes (NAT, internet gateway), VPC endpoints. */
+const EGRESS_TYPES: readonly string[] = [T.route, "aws:ec2/routeTableAssociation:RouteTableAssociation", T.vpcEndpoint];
+
+export const egressOutlivesNodes: StackRule = {
+  name: "egress-outlives-nodes",
+  description:
+    "Node groups wait for the subnets' way out (routes, route table associations, VPC endpoints): nodes bootstrap through it, and `pulumi destroy` keeps it until the nodes and what runs on them are gone, so the load balancer controller and the EBS CSI driver can still delete the NLB and the volumes they created.",
+  check: (resources) => {
+    const egress = resources.filter((r) => EGRESS_TYPES.includes(r.type));
+    return ofType(resources, T.nodeGroup).flatMap((group) => {
+      const deps = dependenciesOf(resources, group.key);
+      return egress.filter((e) => !deps.has(e.key)).map((e) =>
+        `${group.key} does not wait for ${e.key}: pulumi destroy removes it first, and the controllers lose their way to AWS while they delete the NLB and volumes (leaked, destroy times out)`);
+    });
+  },
+};
+
 export const acceleratorLabelled: StackRule = {
   name: "gpu-accelerator-label",
   description: `GPU node groups carry ${ACCELERATOR_LABEL}, and their Auto Scaling group's node-template tag says so, so cluster-autoscaler treats the nodes as GPU nodes from zero.`,
@@ -174,4 +191,4 @@ export const awsNameLimits: Rule = {
 
 export const DEPLOYABLE_RULES: readonly Rule[] = [controlPlaneLogGroupRetained, loadBalancerControllerPolicy, gpuMinimalUpdates, supportTypeExplicit, imdsOneHop, spotDiversified, awsNameLimits];
 
-export const DEPLOYABLE_STACK_RULES: readonly StackRule[] = [deployerRoute, desiredSizeSent, addonVersionsPinned, waitForNetworkingAddons, acceleratorLabelled];
+export const DEPLOYABLE_STACK_RULES: readonly StackRule[] = [deployerRoute, desiredSizeSent, addonVersionsPinned, waitForNetworkingAddons, egressOutlivesNodes, acceleratorLabelled];
