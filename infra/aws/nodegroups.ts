@@ -34,9 +34,25 @@ export const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
 const SYSTEM_AMI_TYPE = "AL2023_x86_64_STANDARD";
 const SYSTEM_DISK_GIB = 50;
 
-/** The desired capacity cluster-autoscaler left on this cluster's GPU Auto Scaling group; undefined before it exists. */
+/** The node label that tells system nodes from GPU nodes; the add-ons and the entry point's pods select system. */
+const NODE_ROLE_LABEL = "hostwise.dev/node-role";
+export const SYSTEM_NODE_LABELS = { [NODE_ROLE_LABEL]: "system" } as const;
+
+const CA_TAG = "k8s.io/cluster-autoscaler";
+const nodeTemplateLabelTag = (label: string) => `${CA_TAG}/node-template/label/${label}`;
+
+/**
+ * The desired capacity cluster-autoscaler left on this cluster's GPU Auto Scaling group; undefined before it
+ * exists. EKS tags every managed node group's Auto Scaling group with the discovery tags, the system group's
+ * too, so the GPU group is told apart by the node-template label tag only it carries (autoscalerTags).
+ */
 export function liveGpuDesiredSize(clusterName: string, parent: pulumi.Resource): pulumi.Output<number | undefined> {
-  const groups = aws.autoscaling.getAmiIdsOutput({ filters: [{ name: `tag:k8s.io/cluster-autoscaler/${clusterName}`, values: ["owned"] }] }, { parent });
+  const groups = aws.autoscaling.getAmiIdsOutput({
+    filters: [
+      { name: `tag:${CA_TAG}/${clusterName}`, values: ["owned"] },
+      { name: `tag:${nodeTemplateLabelTag(NODE_ROLE_LABEL)}`, values: ["gpu"] },
+    ],
+  }, { parent });
   return groups.names.apply((names) =>
     names.length === 0
       ? pulumi.output<number | undefined>(undefined)
@@ -46,7 +62,7 @@ export function liveGpuDesiredSize(clusterName: string, parent: pulumi.Resource)
 /** Node labels of the GPU group: what the inference pods select on. */
 export function gpuNodeLabels(plan: SizingPlan): Record<string, string> {
   return {
-    "hostwise.dev/node-role": "gpu",
+    [NODE_ROLE_LABEL]: "gpu",
     "hostwise.dev/model-class": plan.modelClass.split(" ")[0]!.toLowerCase(),
     "hostwise.dev/plan": `${plan.instanceType}-tp${plan.tensorParallelSize}`,
   };
@@ -58,13 +74,12 @@ export function gpuNodeLabels(plan: SizingPlan): Record<string, string> {
  */
 export function autoscalerTags(clusterName: string, plan: SizingPlan): Record<string, string> {
   const gpus = findInstanceType(plan.instanceType)?.gpuCount ?? plan.gpu.perNode;
-  const prefix = "k8s.io/cluster-autoscaler";
   return {
-    [`${prefix}/enabled`]: "true",
-    [`${prefix}/${clusterName}`]: "owned",
-    [`${prefix}/node-template/resources/nvidia.com/gpu`]: String(gpus),
-    ...Object.fromEntries(Object.entries({ ...gpuNodeLabels(plan), ...acceleratorLabel(plan.instanceType) }).map(([k, v]) => [`${prefix}/node-template/label/${k}`, v])),
-    [`${prefix}/node-template/taint/${GPU_TAINT.key}`]: `${GPU_TAINT.value}:${GPU_TAINT.effect}`,
+    [`${CA_TAG}/enabled`]: "true",
+    [`${CA_TAG}/${clusterName}`]: "owned",
+    [`${CA_TAG}/node-template/resources/nvidia.com/gpu`]: String(gpus),
+    ...Object.fromEntries(Object.entries({ ...gpuNodeLabels(plan), ...acceleratorLabel(plan.instanceType) }).map(([k, v]) => [nodeTemplateLabelTag(k), v])),
+    [`${CA_TAG}/node-template/taint/${GPU_TAINT.key}`]: `${GPU_TAINT.value}:${GPU_TAINT.effect}`,
   };
 }
 
@@ -105,7 +120,7 @@ export class NodeGroups extends pulumi.ComponentResource {
       scalingConfig: { minSize: nodes.systemNodeCount, desiredSize: nodes.systemNodeCount, maxSize: nodes.systemNodeCount },
       updateConfig: { maxUnavailable: 1 },
       launchTemplate: { id: systemTemplate.id, version: systemTemplate.latestVersion.apply(String) },
-      labels: { "hostwise.dev/node-role": "system" },
+      labels: SYSTEM_NODE_LABELS,
       tags: named(tags, `${name}-system`),
     }, { ...parent, dependsOn: args.dependsOn });
 

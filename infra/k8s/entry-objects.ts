@@ -2,6 +2,7 @@ import { stringify } from "yaml";
 import { GATEWAY_IMAGE, GATEWAY_PORT, RESPONDER_IMAGE, RESPONDER_PORT } from "../catalog/entry-components";
 import type { StackSpec } from "../config/spec";
 import type { SizingPlan } from "../sizing/choose";
+import { SYSTEM_NODE_LABELS } from "../aws/nodegroups";
 import type { input as k8s } from "@pulumi/kubernetes/types";
 import type { Input } from "@pulumi/pulumi";
 import { GATEWAY_ENV, gatewayConfig } from "./gateway-config";
@@ -45,7 +46,6 @@ export const BACKEND_HEADER = { gateway: "x-litellm-model-id", responder: "x-hos
 /** Headroom on the longest request for the time a request may wait in vLLM's queue before it runs. */
 const QUEUE_ALLOWANCE_SECONDS = 120;
 
-const SYSTEM_NODES = { "hostwise.dev/node-role": "system" };
 const RESTRICTED = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
 const nsSelector = (ns: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
 const interceptorPods = { ...nsSelector(ENTRY_NAMESPACE), podSelector: { matchLabels: { ...INTERCEPTOR_POD_LABELS } } };
@@ -174,7 +174,7 @@ export function responderDeployment(spec: StackSpec, image: Input<string> = RESP
         metadata: { labels: { ...appLabels("entry", spec.stack, RESPONDER_NAME), ...selectorLabels(spec.stack, RESPONDER_NAME) } },
         spec: {
           automountServiceAccountToken: false,
-          nodeSelector: SYSTEM_NODES,
+          nodeSelector: SYSTEM_NODE_LABELS,
           securityContext: { runAsNonRoot: true, runAsUser: RESPONDER_IMAGE.uid, runAsGroup: RESPONDER_IMAGE.uid, seccompProfile: { type: "RuntimeDefault" } },
           containers: [{
             name: "nginx",
@@ -267,7 +267,7 @@ export function gatewayDeployment(spec: StackSpec, image: Input<string> = GATEWA
         spec: {
           serviceAccountName: GATEWAY_NAME,
           automountServiceAccountToken: false,
-          nodeSelector: SYSTEM_NODES,
+          nodeSelector: SYSTEM_NODE_LABELS,
           topologySpreadConstraints: [{
             maxSkew: 1,
             topologyKey: "kubernetes.io/hostname",

@@ -62,7 +62,16 @@ export interface MockAccount {
   readonly offeredIn?: Readonly<Record<string, readonly string[]>>;
   /** Desired capacity of the stack's GPU Auto Scaling group, when the stack is deployed; absent = first deploy. */
   readonly gpuDesiredCapacity?: number;
+  /** Desired capacity of the system group's Auto Scaling group when deployed (default 2, the system node count). */
+  readonly systemDesiredCapacity?: number;
 }
+
+/**
+ * A deployed stack's Auto Scaling groups. EKS tags every managed node group's group for cluster-autoscaler
+ * discovery (k8s.io/cluster-autoscaler/enabled and /<cluster>); only the GPU group's also carries the
+ * node-template tags the program adds.
+ */
+const LIVE_ASGS = { gpu: "eks-gpu-live-asg", system: "eks-system-live-asg" } as const;
 
 /** Answers the invokes the program makes; any other invoke throws, so none goes unnoticed. */
 function answerInvoke(token: string, args: Record<string, any>, raw: RawConfig, account: MockAccount): Record<string, unknown> {
@@ -74,10 +83,15 @@ function answerInvoke(token: string, args: Record<string, any>, raw: RawConfig, 
       const rows = filter("instance-type").flatMap((type) => (account.offeredIn?.[type] ?? ZONES).map((zone) => ({ type, zone })));
       return { id: "us-east-1", instanceTypes: rows.map((r) => r.type), locations: rows.map((r) => r.zone), locationTypes: rows.map(() => "availability-zone") };
     }
-    case "aws:autoscaling/getAmiIds:getAmiIds": // the Auto Scaling groups data source (misnamed in @pulumi/aws)
-      return { id: "asgs", names: account.gpuDesiredCapacity === undefined ? [] : ["eks-gpu-live-asg"], arns: [] };
-    case "aws:autoscaling/getGroup:getGroup":
-      return { id: args.name, name: args.name, desiredCapacity: account.gpuDesiredCapacity };
+    case "aws:autoscaling/getAmiIds:getAmiIds": { // the Auto Scaling groups data source (misnamed in @pulumi/aws)
+      if (account.gpuDesiredCapacity === undefined) return { id: "asgs", names: [], arns: [] };
+      const onlyGpu = (args.filters ?? []).some((f: { name: string }) => f.name.includes("/node-template/"));
+      return { id: "asgs", names: onlyGpu ? [LIVE_ASGS.gpu] : [LIVE_ASGS.gpu, LIVE_ASGS.system], arns: [] };
+    }
+    case "aws:autoscaling/getGroup:getGroup": {
+      const desiredCapacity = args.name === LIVE_ASGS.system ? account.systemDesiredCapacity ?? 2 : account.gpuDesiredCapacity;
+      return { id: args.name, name: args.name, desiredCapacity };
+    }
     case "aws:ec2/getVpc:getVpc":
       return { id: args.id, cidrBlock: raw.vpcCidr };
     case "aws:ec2/getSubnet:getSubnet": {
