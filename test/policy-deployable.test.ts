@@ -116,5 +116,9 @@ describe("deployability rules", () => {
     expect(role({ name: "x".repeat(65) })).toEqual([`name "${"x".repeat(65)}" is 65 characters; AWS allows 64`]);
     expect(role({ namePrefix: "x".repeat(39) })).toHaveLength(1); // + 26 > 64
     expect(awsNameLimits.check({ type: "aws:eks/nodeGroup:NodeGroup", name: "team.trial-gpu", props: {} })).toHaveLength(1); // no dots in node group names
+    // IAM rejects a role description outside printable ASCII and Latin-1 (an ellipsis, curly quotes) or over 1000 characters
+    expect(role({ description: "vLLM (inference/vllm) reads the checkpoint in the stack's weights bucket" })).toEqual([]);
+    expect(role({ description: "reads its weights from s3://…/prefix" })).toEqual([expect.stringMatching(/has characters IAM rejects/)]);
+    expect(role({ description: "x".repeat(1001) })).toEqual(["description is 1001 characters; IAM allows 1000"]);
   });
 });

@@ -128,11 +128,12 @@ export class Artifacts extends pulumi.ComponentResource {
     const id = `${name}-vllm`;
     const role = new aws.iam.Role(id, {
       assumeRolePolicy: trustPolicy("pods.eks.amazonaws.com"),
-      description: `vLLM (${args.namespace}/${VLLM_SERVICE_ACCOUNT}) reads its weights from s3://…/${prefix}`,
+      // No prefix here: it is unbounded, and IAM takes 1000 Latin-1 characters (the policy names the prefix).
+      description: `vLLM (${args.namespace}/${VLLM_SERVICE_ACCOUNT}) reads its checkpoint from the weights bucket of ${args.clusterName}`,
       tags: named(tags, id),
     }, parent);
     const policy = new aws.iam.Policy(id, {
-      description: `Read the checkpoint under ${prefix}/ in the weights bucket of ${args.clusterName}`,
+      description: `Read the checkpoint in the weights bucket of ${args.clusterName}`,
       policy: bucket.arn.apply((arn) => weightsReadPolicy(arn, prefix)),
       tags: named(tags, id),
     }, parent);

@@ -80,3 +80,18 @@ export function nameViolations(type: string, logicalName: string, props: Record<
   if (name !== undefined || prefix !== undefined) return []; // unknown until apply
   return autonameFits(rule, logicalName) ? [] : [`the autoname of "${logicalName}" (+8 characters) breaks AWS's limit of ${rule.maxLength} characters or its character set`];
 }
+
+/**
+ * IAM CreateRole's Description: at most 1000 characters of tab, line feed, carriage return, printable ASCII
+ * and Latin-1 (IAM API reference, roleDescriptionType); anything else fails the call with a ValidationError.
+ */
+const ROLE_DESCRIPTION = /^[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]{0,1000}$/;
+
+/** Violations of IAM's rules for a role's description. */
+export function descriptionViolations(type: string, props: Record<string, any>): string[] {
+  const description = props.description;
+  if (type !== "aws:iam/role:Role" || typeof description !== "string" || ROLE_DESCRIPTION.test(description)) return [];
+  return description.length > 1000
+    ? [`description is ${description.length} characters; IAM allows 1000`]
+    : [`description "${description}" has characters IAM rejects (only printable ASCII, Latin-1, tab and line breaks)`];
+}

@@ -1,7 +1,7 @@
 import { addonVersion, VERSION_BOUND_ADDONS } from "../catalog/eks-addons";
 import { findInstanceType } from "../catalog/instances";
 import { ACCELERATOR_LABEL, sameGpuShape } from "../aws/gpu-nodes";
-import { nameViolations } from "../aws/names";
+import { descriptionViolations, nameViolations } from "../aws/names";
 import { dependenciesOf } from "./graph";
 import { isGpuNodeGroup, list, ofType, parseJson, T, type Rule, type StackRule } from "./rule-kit";
 
@@ -185,8 +185,8 @@ export const spotDiversified: Rule = {
 
 export const awsNameLimits: Rule = {
   name: "aws-name-limits",
-  description: "Names of IAM roles and policies, node groups, launch templates and security groups stay within AWS's length and character limits for every valid stack name.",
-  check: (r) => nameViolations(r.type, r.name, r.props),
+  description: "Names of IAM roles and policies, node groups, launch templates and security groups stay within AWS's length and character limits for every valid stack name, and so do IAM role descriptions.",
+  check: (r) => [...nameViolations(r.type, r.name, r.props), ...descriptionViolations(r.type, r.props)],
 };
 
 export const DEPLOYABLE_RULES: readonly Rule[] = [controlPlaneLogGroupRetained, loadBalancerControllerPolicy, gpuMinimalUpdates, supportTypeExplicit, imdsOneHop, spotDiversified, awsNameLimits];
