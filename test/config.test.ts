@@ -76,6 +76,9 @@ const BAD_INPUTS: Array<[string, Record<string, unknown>, string, RegExp]> = [
   ["a non-boolean", { trial: "yes" }, "hostwise:trial", /must be true or false/],
   ["an unknown config key", { maxModelLength: 4096 }, "hostwise:maxModelLength", /is not a hostwise config key/],
   ["a missing owner", { owner: "" }, "hostwise:owner", /is required and not set/],
+  // every AWS resource carries owner, cost-center and environment as tags: IAM and EKS reject other characters
+  ["an owner AWS cannot tag with", { owner: "ML team (ops)" }, "hostwise:owner", /"ML team \(ops\)" has characters AWS rejects in a tag value/],
+  ["a cost center too long for a tag", { costCenter: "c".repeat(257) }, "hostwise:costCenter", /is 257 characters; AWS tag values take 256/],
   ["a missing region", { "aws:region": "" }, "aws:region", /is required and not set/],
   ["an unknown hosted API", { hostedApi: "bedrock/llama-9" }, "hostwise:hostedApi", /not in the hosted API price catalog/],
   ["an unknown egress mode", { egress: "proxy" }, "hostwise:egress", /"proxy" is not one of nat, none/],

@@ -9,6 +9,19 @@ import { qualified } from "./read";
 
 // Readers for the deployment side of the stack config: network, cluster, node groups, inference endpoint.
 
+/**
+ * What every AWS service accepts in a tag value (IAM's tagValueType, the strictest of the tagged services):
+ * letters, numbers and spaces in any script, and _ . : / = + - @, at most 256 characters.
+ */
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+/** A stack key that becomes an AWS tag value on every resource (owner, costCenter, environment). */
+export function checkTagValue(r: ConfigReader, key: string, value: string | undefined, example: string): void {
+  if (value === undefined || TAG_VALUE.test(value)) return;
+  const what = value.length > 256 ? `is ${value.length} characters; AWS tag values take 256` : `"${value}" has characters AWS rejects in a tag value`;
+  r.fail(key, `${what} (every resource carries it as a tag: letters, digits, spaces and _ . : / = + - @ only)`, setHint(key, example));
+}
+
 /** CloudWatch Logs accepts only these retention periods, in days. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 

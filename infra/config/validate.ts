@@ -5,7 +5,7 @@ import { findModel, MODELS, type ModelArchitecture } from "../catalog/models";
 import { checkHardware, isPowerOfTwo, quantizationNeedsFloat16, tensorParallelOptions } from "../sizing/candidates";
 import { instanceTypesThatFit } from "../sizing/choose";
 import { ConfigError } from "./errors";
-import { checkDeployerRoute, readCluster, readInference, readNetwork, readNodes } from "./infra-readers";
+import { checkDeployerRoute, checkTagValue, readCluster, readInference, readNetwork, readNodes } from "./infra-readers";
 import { checkInstanceRate, readPricing } from "./pricing-readers";
 import { ConfigReader, qualified, setHint, type RawConfig } from "./read";
 import { AWS_PROVIDER_KEYS, CONFIG_KEYS, CONFIG_NAMESPACE, ENGINE_NAMESPACE, EXPIRY_BOUNDS, PROFILE_KEY, REGION_KEY } from "./schema";
@@ -384,6 +384,9 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
   const owner = r.requiredString("owner", "team-ml");
   const costCenter = r.requiredString("costCenter", "cc-1234");
   const environment = r.string("environment") ?? options.stack;
+  checkTagValue(r, "owner", owner, "team-ml");
+  checkTagValue(r, "costCenter", costCenter, "cc-1234");
+  checkTagValue(r, "environment", environment, "production");
   const trial = r.boolean("trial");
   const expiry = readExpiry(r, trial, options.now);
   const model = readModel(r);
