@@ -6,7 +6,6 @@ import { clusterNameFor } from "./aws/cluster-names";
 import { deployerCidr } from "./aws/deployer-address";
 import { fitAwsNames } from "./aws/names";
 import { Network } from "./aws/network";
-import { planSubnets } from "./aws/network-plan";
 import { NodeGroups } from "./aws/nodegroups";
 import { kitTags } from "./aws/tags";
 import { usableZones } from "./aws/zones";
@@ -98,8 +97,7 @@ const addons = new Addons(name, {
   metricsStorage,
 });
 const weightsUri = artifacts.weightsBucket ? pulumi.interpolate`s3://${artifacts.weightsBucket.bucket}/${spec.inference.weightsPrefix}` : undefined;
-// The NLB's subnets: public for internet-facing, private for internal (their ranges from the same plan).
-const subnetPlan = planSubnets(spec.network.vpcCidr, spec.network.availabilityZoneCount, spec.network.egress === "nat");
+// The NLB's subnets: public for internet-facing, private for internal.
 const internetFacing = spec.inference.loadBalancer === "internet-facing";
 const inference = new Inference(name, {
   provider: k8sProvider,
@@ -107,10 +105,9 @@ const inference = new Inference(name, {
   plan,
   cluster: cluster.name,
   vpcCidr: network.vpcCidr,
-  loadBalancerSubnets: {
-    ids: internetFacing ? network.publicSubnetIds : network.privateSubnetIds,
-    cidrs: subnetPlan.map((s) => (internetFacing ? s.publicCidr! : s.privateCidr)),
-  },
+  loadBalancerSubnets: internetFacing
+    ? { ids: network.publicSubnetIds, cidrs: network.publicSubnetCidrs }
+    : { ids: network.privateSubnetIds, cidrs: network.privateSubnetCidrs },
   huggingFaceToken: spec.inference.huggingFaceTokenSet && spec.inference.weightsSource === "huggingface" ? secretConfig("huggingFaceToken") : undefined,
   fallbackApiKey: spec.entry.fallback?.auth === "api-key" ? secretConfig("fallbackApiKey") : undefined,
   imageFor: (upstream) => artifacts.imageFor(upstream),

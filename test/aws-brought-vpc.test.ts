@@ -22,6 +22,7 @@ beforeAll(async () => {
     "aws:profile=ml-sandbox",
     "minReplicas=1",
     "weightsSource=s3", // the weights bucket and vLLM's role get names from the stack too
+    "loadBalancer=internal", // in the brought private subnets
   ], { stackName: STACK, account: { gpuDesiredCapacity: 0 } }));
 });
 
@@ -54,6 +55,14 @@ describe("a brought VPC", () => {
     expect(() => checkExistingSubnets(vpc, "10.40.0.0/16", wrong, "10.41.0.0/16", offerings, ["g6.xlarge"])).toThrow(
       /subnet-a is in vpc-0fedcba9876543210[\s\S]*all in us-east-1c; EKS needs two availability zones[\s\S]*range is 10\.41\.0\.0\/16, not 10\.40\.0\.0\/16[\s\S]*g6\.xlarge is offered in none of the subnets' zones/,
     );
+  });
+
+  it("puts an internal NLB in the brought subnets and admits their ranges as AWS reports them, not hostwise's plan", () => {
+    const nlb = one(resources, "kubernetes:core/v1:Service", `${STACK}-entry-nlb`);
+    expect(nlb.inputs.metadata.annotations["service.beta.kubernetes.io/aws-load-balancer-subnets"]).toBe("subnet-0123456789abcdef0,subnet-0fedcba9876543210");
+    // the mocked account lays the brought subnets out as /20s from the middle of 10.40.0.0/16
+    const allow = one(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", `${STACK}-allow-entry`).inputs.spec;
+    expect(allow.ingress[0].from).toEqual([{ ipBlock: { cidr: "10.40.128.0/20" } }, { ipBlock: { cidr: "10.40.144.0/20" } }]);
   });
 
   it("gets its kubeconfig token with the stack's AWS profile", () => {

@@ -24,7 +24,11 @@ export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly vpcCidr: string;
   readonly privateSubnetIds: pulumi.Output<string>[];
-  readonly publicSubnetIds: pulumi.Output<string>[];
+  /** Their ranges: from the plan, or for a brought VPC as `pulumi up` reads them. */
+  readonly privateSubnetCidrs: pulumi.Input<string>[];
+  /** The public subnets (NAT egress in a VPC the stack creates; none in a brought VPC) and their ranges. */
+  readonly publicSubnetIds: pulumi.Output<string>[] = [];
+  readonly publicSubnetCidrs: string[] = [];
   /**
    * The subnets' way out (route table associations, routes through NAT and the internet gateway, VPC
    * endpoints): node groups wait for it, so `pulumi destroy` removes it only after every node and everything
@@ -38,10 +42,11 @@ export class Network extends pulumi.ComponentResource {
     const parent = { parent: this };
     const { network, tags } = args;
     this.vpcCidr = network.vpcCidr;
-    this.publicSubnetIds = [];
     if (network.existingVpc) {
       this.vpcId = pulumi.output(network.existingVpc.vpcId);
-      this.privateSubnetIds = this.checkedSubnets(network.existingVpc, args);
+      const checked = this.checkedSubnets(network.existingVpc, args);
+      this.privateSubnetIds = checked.map((s) => s.id);
+      this.privateSubnetCidrs = checked.map((s) => s.cidr);
       this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
       return;
     }
@@ -71,6 +76,7 @@ export class Network extends pulumi.ComponentResource {
       tags: named(tags, `${name}-private-${i}`, { "kubernetes.io/role/internal-elb": "1", tier: "private" }),
     }, parent));
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
+    this.privateSubnetCidrs = subnets.map((s) => s.privateCidr);
 
     const privateRouteTables = subnets.map((_, i) => {
       const table = new aws.ec2.RouteTable(`${name}-private-${i}`, { vpcId: vpc.id, tags: named(tags, `${name}-private-${i}`) }, parent);
@@ -94,6 +100,7 @@ export class Network extends pulumi.ComponentResource {
         return subnet;
       });
       this.publicSubnetIds = publicSubnets.map((s) => s.id);
+      this.publicSubnetCidrs = subnets.map((s) => s.publicCidr!);
 
       // One NAT gateway for trial stacks (cheap; a zone outage cuts egress), one per zone in production.
       const natCount = network.natGateways === "single" ? 1 : subnets.length;
@@ -124,7 +131,7 @@ export class Network extends pulumi.ComponentResource {
    * least, the instance types offered there, the VPC's range as hostwise:vpcCidr says) before the cluster and
    * the nodes, which take their ids from this check, are created.
    */
-  private checkedSubnets(vpc: ExistingVpc, args: NetworkArgs): pulumi.Output<string>[] {
+  private checkedSubnets(vpc: ExistingVpc, args: NetworkArgs): Array<{ id: pulumi.Output<string>; cidr: pulumi.Output<string> }> {
     const subnets = vpc.privateSubnetIds.map((id) => aws.ec2.getSubnetOutput({ id }, { parent: this }));
     const facts = pulumi.all(subnets.map((s) => pulumi.all([s.id, s.vpcId, s.availabilityZone]))).apply((rows) =>
       rows.map(([id, vpcId, zone]): SubnetFacts => ({ id, vpcId, zone })));
@@ -136,7 +143,7 @@ export class Network extends pulumi.ComponentResource {
     const checked = pulumi
       .all([facts, vpcRange, offerings.instanceTypes, offerings.locations])
       .apply(([rows, cidr, types, locations]) => checkExistingSubnets(vpc, args.network.vpcCidr, rows, cidr, { instanceTypes: types, locations }, args.instanceTypes));
-    return vpc.privateSubnetIds.map((id) => checked.apply(() => id));
+    return vpc.privateSubnetIds.map((id, i) => ({ id: checked.apply(() => id), cidr: pulumi.all([checked, subnets[i]!.cidrBlock]).apply(([, cidr]) => cidr) }));
   }
 
   /** S3 through a gateway endpoint on the private route tables; the other AWS APIs through interface endpoints. */

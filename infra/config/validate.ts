@@ -409,6 +409,10 @@ export function validateConfig(raw: RawConfig, options: ValidateOptions): StackS
     r.fail("loadBalancer", "internet-facing needs public subnets and an internet gateway, which egress none rules out",
       "use loadBalancer internal (reach it from peered networks), or egress nat");
   }
+  if (inference?.loadBalancer === "internet-facing" && network?.existingVpc) {
+    r.fail("loadBalancer", `internet-facing goes in the public subnets hostwise creates, and with vpcId it creates none (it knows only the private subnets of ${network.existingVpc.vpcId})`,
+      `${setHint("loadBalancer", "internal")} and reach it from networks connected to the VPC, or let the stack create its VPC (pulumi config rm ${qualified("vpcId")}; pulumi config rm ${qualified("privateSubnetIds")})`);
+  }
   const usage = readUsage(r);
   // The system node group's instance type needs a rate under its purchase option.
   if (nodes && pricing) checkInstanceRate(r, pricing, nodes.systemInstanceType, pricing.system, "systemInstanceType");

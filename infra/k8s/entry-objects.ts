@@ -8,7 +8,7 @@ import type { Input } from "@pulumi/pulumi";
 import { GATEWAY_ENV, gatewayConfig } from "./gateway-config";
 import {
   CREDENTIALS_SECRET, INFERENCE_NAMESPACE, longestRequestSeconds, MONITORING_NAMESPACE, POD_IDENTITY_AGENT, publicEgress, READINESS_GATE_LABEL,
-  TLS_POLICY, TLS_PORT, VLLM_NAME, VLLM_PORT, type LoadBalancerSubnets,
+  TLS_POLICY, TLS_PORT, VLLM_NAME, VLLM_PORT,
 } from "./inference-objects";
 import { appLabels, selectorLabels } from "./labels";
 
@@ -416,8 +416,8 @@ export function gatewayEgress(spec: StackSpec, vpcCidr: string): k8s.networking.
  * balancer's subnets, the admin port from the add-on's scaler (which reads the request counts there), the
  * metrics port from Prometheus. Without it every pod in the cluster could reach vLLM through the entry.
  */
-export function allowEntry(spec: StackSpec, nlbSubnetCidrs: readonly string[]): k8s.networking.v1.NetworkPolicy {
-  const cidrs = spec.inference.loadBalancer === "none" ? [] : [...new Set(nlbSubnetCidrs)];
+export function allowEntry(spec: StackSpec, nlbSubnetCidrs: readonly Input<string>[]): k8s.networking.v1.NetworkPolicy {
+  const cidrs = spec.inference.loadBalancer === "none" ? [] : nlbSubnetCidrs;
   const clients = [...spec.inference.clientNamespaces.map(nsSelector), ...cidrs.map((cidr) => ({ ipBlock: { cidr } }))];
   return {
     apiVersion: "networking.k8s.io/v1",
@@ -437,6 +437,13 @@ export function allowEntry(spec: StackSpec, nlbSubnetCidrs: readonly string[]): 
 
 // ---- Load balancer ------------------------------------------------------------------------------------------
 
+/** The subnets a Network Load Balancer sits in: public for internet-facing, private for internal. */
+export interface LoadBalancerSubnets {
+  readonly ids: readonly Input<string>[];
+  /** Their ranges: the NLB's own addresses, the only sources its targets see (it does not preserve clients'). */
+  readonly cidrs: readonly Input<string>[];
+}
+
 /** AWS tags as the load balancer controller's additional-resource-tags annotation: k1=v1,k2=v2. */
 export function tagAnnotation(tags: Record<string, string>): string {
   return Object.entries(tags).map(([k, v]) => `${k}=${v}`).join(",");
@@ -450,7 +457,7 @@ export function tagAnnotation(tags: Record<string, string>): string {
  * terminates TLS on 443 (TLS 1.2+); otherwise it is plain HTTP on 8000, which the config allows only for
  * internal load balancers. `resourceTags` (see tagAnnotation) become its AWS tags.
  */
-export function entryLoadBalancerService(spec: StackSpec, vpcCidr: string, subnets: LoadBalancerSubnets, resourceTags: Input<string>): k8s.core.v1.Service | undefined {
+export function entryLoadBalancerService(spec: StackSpec, vpcCidr: string, subnetIds: Input<string>, resourceTags: Input<string>): k8s.core.v1.Service | undefined {
   const scheme = spec.inference.loadBalancer;
   if (scheme === "none") return undefined;
   const sourceRanges = spec.inference.allowedCidrs.length > 0 ? [...spec.inference.allowedCidrs] : [vpcCidr];
@@ -469,7 +476,7 @@ export function entryLoadBalancerService(spec: StackSpec, vpcCidr: string, subne
         "service.beta.kubernetes.io/aws-load-balancer-type": "external",
         "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
         "service.beta.kubernetes.io/aws-load-balancer-scheme": scheme,
-        "service.beta.kubernetes.io/aws-load-balancer-subnets": subnets.ids,
+        "service.beta.kubernetes.io/aws-load-balancer-subnets": subnetIds,
         "service.beta.kubernetes.io/aws-load-balancer-target-group-attributes": "preserve_client_ip.enabled=false",
         "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags": resourceTags,
         ...(cert

@@ -9,9 +9,9 @@ import { named, type Tags } from "../aws/tags";
 import {
   allowEntry, allowGateway, allowResponder, bedrockInvokePolicy, entryEndpoint, entryLoadBalancerService, GATEWAY_CREDENTIALS, GATEWAY_NAME,
   gatewayConfigMap, gatewayDeployment, gatewayDisruptionBudget, gatewayEgress, gatewayService, gatewayServiceAccount, interceptorRoute,
-  responderConfigMap, responderDeployment, responderService, tagAnnotation,
+  responderConfigMap, responderDeployment, responderService, tagAnnotation, type LoadBalancerSubnets,
 } from "./entry-objects";
-import { INFERENCE_NAMESPACE, type LoadBalancerSubnets } from "./inference-objects";
+import { INFERENCE_NAMESPACE } from "./inference-objects";
 import { appLabels } from "./labels";
 
 export interface EntryArgs {
@@ -21,7 +21,7 @@ export interface EntryArgs {
   readonly cluster: pulumi.Input<string>;
   readonly vpcCidr: string;
   /** The subnets an NLB sits in (public for internet-facing, private for internal). */
-  readonly loadBalancerSubnets: { readonly ids: pulumi.Input<string>[]; readonly cidrs: readonly string[] };
+  readonly loadBalancerSubnets: LoadBalancerSubnets;
   /** The fallback API's key (a Pulumi secret), for providers that take one. */
   readonly fallbackApiKey?: pulumi.Input<string>;
   /** The reference each upstream image is pulled as (the ECR cache with egress none). */
@@ -63,11 +63,8 @@ export class Entry extends pulumi.ComponentResource {
 
     new k8s.networking.v1.NetworkPolicy(`${name}-allow-entry`, allowEntry(spec, args.loadBalancerSubnets.cidrs), k8sOpts);
     const resourceTags = (pulumi.output(args.tags) as pulumi.Output<Record<string, string>>).apply(tagAnnotation);
-    const subnets: LoadBalancerSubnets = {
-      ids: pulumi.all(args.loadBalancerSubnets.ids).apply((ids) => ids.join(",")),
-      cidrs: args.loadBalancerSubnets.cidrs,
-    };
-    const nlb = entryLoadBalancerService(spec, args.vpcCidr, subnets, resourceTags);
+    const subnetIds = pulumi.all([...args.loadBalancerSubnets.ids]).apply((ids) => ids.join(","));
+    const nlb = entryLoadBalancerService(spec, args.vpcCidr, subnetIds, resourceTags);
     if (nlb) {
       const service = new k8s.core.v1.Service(`${name}-entry-nlb`, nlb, k8sOpts);
       this.loadBalancerHostname = service.status.loadBalancer.ingress.apply((i) => i?.[0]?.hostname ?? "");

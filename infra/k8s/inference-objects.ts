@@ -282,14 +282,6 @@ export function vllmService(spec: StackSpec): k8s.core.v1.Service {
   };
 }
 
-/** The subnets a Network Load Balancer sits in: public for internet-facing, private for internal. */
-export interface LoadBalancerSubnets {
-  /** Comma-separated subnet IDs (the controller's annotation format). */
-  readonly ids: Input<string>;
-  /** Their ranges, from the network plan: the NLB's own addresses, the only sources its targets see. */
-  readonly cidrs: readonly string[];
-}
-
 /** The inference namespace: restricted Pod Security (vLLM, the gateway and the responder all run non-root). */
 export function inferenceNamespace(spec: StackSpec): k8s.core.v1.Namespace {
   return {

@@ -5,7 +5,7 @@ import type { StackSpec } from "../config/spec";
 import type { SizingPlan } from "../sizing/choose";
 import type { Tags } from "../aws/tags";
 import { Entry } from "./entry";
-import { ROUTE_NAME, SCALER_ADDRESS, vllmCallers } from "./entry-objects";
+import { ROUTE_NAME, SCALER_ADDRESS, vllmCallers, type LoadBalancerSubnets } from "./entry-objects";
 import {
   allowEgress, allowInference, chatTemplateConfigMap, CREDENTIALS_SECRET, deploymentAwait, denyAll, INFERENCE_NAMESPACE, inferenceNamespace,
   vllmDeployment, vllmDisruptionBudget, vllmScaledObject, vllmService, vllmServiceAccount,
@@ -20,7 +20,7 @@ export interface InferenceArgs {
   readonly cluster: pulumi.Input<string>;
   readonly vpcCidr: string;
   /** The subnets an NLB sits in (public for internet-facing, private for internal). */
-  readonly loadBalancerSubnets: { readonly ids: pulumi.Input<string>[]; readonly cidrs: readonly string[] };
+  readonly loadBalancerSubnets: LoadBalancerSubnets;
   /** The Hugging Face token (a Pulumi secret), when the stack sets one. */
   readonly huggingFaceToken?: pulumi.Input<string>;
   /** s3://bucket/prefix of the checkpoint when the weights are streamed from the stack's bucket. */

@@ -329,7 +329,7 @@ export const inferenceNetworkPolicy: StackRule = {
 
 export const loadBalancerTargets: StackRule = {
   name: "load-balancer-targets",
-  description: "A namespace an NLB targets admits it from the NLB's own subnets only (never the whole VPC: under the VPC CNI every pod and node has an address in it), and its pods get target-health readiness gates.",
+  description: "A namespace an NLB targets admits it from the NLB's own subnets only (never the whole VPC: under the VPC CNI every pod and node has an address in it; a brought VPC's subnets are read at `pulumi up`, so their ranges are not checked here), and its pods get target-health readiness gates.",
   check: (resources) => {
     const out: string[] = [];
     const vpcCidrs = ofType(resources, "aws:ec2/vpc:Vpc").map((v) => String(v.props.cidrBlock));
@@ -341,7 +341,7 @@ export const loadBalancerTargets: StackRule = {
           const cidr = from.ipBlock?.cidr;
           if (!cidr) continue;
           if (vpcCidrs.includes(cidr)) out.push(`${policy.key} admits the whole VPC (${cidr}): under the VPC CNI every pod and node has an address in it`);
-          else if (!subnetCidrs.includes(cidr)) out.push(`${policy.key} admits ${cidr}, which is not a subnet the load balancer sits in`);
+          else if (subnetCidrs.length > 0 && !subnetCidrs.includes(cidr)) out.push(`${policy.key} admits ${cidr}, which is not a subnet the load balancer sits in`);
         }
       }
       const namespace = ofType(resources, T.namespace).find((n) => n.props.metadata?.name === ns);

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { resolveDeployerAddressOffline } from "../../infra/aws/deployer-address";
+import { formatCidr, parseCidr, subnet } from "../../infra/config/cidr";
 import type { RawConfig } from "../../infra/config/read";
 import { dependenciesOf as graphDependencies } from "../../infra/policy/graph";
 import type { ResourceOptionsView, StackResourceView } from "../../infra/resource-view";
@@ -96,8 +97,11 @@ function answerInvoke(token: string, args: Record<string, any>, raw: RawConfig, 
       return { id: args.id, cidrBlock: raw.vpcCidr };
     case "aws:ec2/getSubnet:getSubnet": {
       const ids = typeof raw.privateSubnetIds === "string" ? JSON.parse(raw.privateSubnetIds) : raw.privateSubnetIds;
-      const index = ((ids as string[] | undefined) ?? []).indexOf(args.id);
-      return { id: args.id, vpcId: raw.vpcId, availabilityZone: ZONES[Math.max(0, index) % ZONES.length] };
+      const index = Math.max(0, ((ids as string[] | undefined) ?? []).indexOf(args.id));
+      // A brought VPC's subnets are laid out as its team chose: /20s from the middle of the range, not hostwise's plan.
+      const vpc = parseCidr(String(raw.vpcCidr));
+      const cidrBlock = vpc ? formatCidr(subnet(vpc, vpc.prefix + 4, 8 + index)) : undefined;
+      return { id: args.id, vpcId: raw.vpcId, availabilityZone: ZONES[index % ZONES.length], cidrBlock };
     }
     default:
       throw new Error(`unmocked invoke ${token}`);
