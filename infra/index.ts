@@ -47,7 +47,9 @@ const metricsStorage = prometheusStorage(spec, plan);
 // Zones where the plan's GPU type and the system type are offered.
 const nodeInstanceTypes = [plan.instanceType, spec.nodes.systemInstanceType];
 const zones = spec.network.existingVpc ? [] : usableZones(region, nodeInstanceTypes, spec.network.availabilityZoneCount);
-const network = new Network(name, { network: spec.network, region, zones, instanceTypes: nodeInstanceTypes, tags });
+const network = new Network(name, {
+  network: spec.network, region, zones, instanceTypes: nodeInstanceTypes, internalLoadBalancer: spec.inference.loadBalancer === "internal", tags,
+});
 const cluster = new Cluster(name, {
   clusterName,
   cluster: spec.cluster,
@@ -97,17 +99,16 @@ const addons = new Addons(name, {
   metricsStorage,
 });
 const weightsUri = artifacts.weightsBucket ? pulumi.interpolate`s3://${artifacts.weightsBucket.bucket}/${spec.inference.weightsPrefix}` : undefined;
-// The NLB's subnets: public for internet-facing, private for internal.
-const internetFacing = spec.inference.loadBalancer === "internet-facing";
 const inference = new Inference(name, {
   provider: k8sProvider,
   spec,
   plan,
   cluster: cluster.name,
   vpcCidr: network.vpcCidr,
-  loadBalancerSubnets: internetFacing
+  // The NLB's subnets: the public ones for internet-facing, the load balancer's own for internal.
+  loadBalancerSubnets: spec.inference.loadBalancer === "internet-facing"
     ? { ids: network.publicSubnetIds, cidrs: network.publicSubnetCidrs }
-    : { ids: network.privateSubnetIds, cidrs: network.privateSubnetCidrs },
+    : { ids: network.loadBalancerSubnetIds, cidrs: network.loadBalancerSubnetCidrs },
   huggingFaceToken: spec.inference.huggingFaceTokenSet && spec.inference.weightsSource === "huggingface" ? secretConfig("huggingFaceToken") : undefined,
   fallbackApiKey: spec.entry.fallback?.auth === "api-key" ? secretConfig("fallbackApiKey") : undefined,
   imageFor: (upstream) => artifacts.imageFor(upstream),

@@ -5,8 +5,9 @@ import { chooseZones } from "../infra/aws/zones";
 import { expectPoliciesPass, expectTagged } from "./support/aws-assertions";
 import { evaluateProgram, ofType, one, ZONES, type Registered } from "./support/program";
 
-// The dev stack with no internet egress, a public endpoint for an allowlist, extra admins and spot GPUs, in
-// an account where the GPU type is not offered in us-east-1b.
+// The dev stack with no internet egress, reached from connected networks through an internal NLB, a public
+// API endpoint for an allowlist, extra admins and spot GPUs, in an account where the GPU type is not offered
+// in us-east-1b.
 
 let resources: Registered[];
 beforeAll(async () => {
@@ -19,6 +20,7 @@ beforeAll(async () => {
     "dockerHubCredentialArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/docker-hub-AbCdEf",
     "ghcrCredentialArn=arn:aws:secretsmanager:us-east-1:123456789012:secret:ecr-pullthroughcache/ghcr-AbCdEf",
     "nvcrMirror=123456789012.dkr.ecr.us-east-1.amazonaws.com/nvcr",
+    "loadBalancer=internal",
   ], { account: { offeredIn: { "g6.xlarge": ["us-east-1a", "us-east-1c", "us-east-1d"] } } }));
 });
 
@@ -41,6 +43,24 @@ describe("egress none", () => {
     for (const e of endpoints.filter((x) => x !== s3)) expect(e.inputs).toMatchObject({ vpcEndpointType: "Interface", privateDnsEnabled: true });
     const sg = one(resources, "aws:ec2/securityGroup:SecurityGroup");
     expect(sg.inputs.ingress).toEqual([expect.objectContaining({ fromPort: 443, toPort: 443, cidrBlocks: ["10.0.0.0/16"] })]);
+  });
+});
+
+describe("an internal NLB", () => {
+  it("sits in small subnets of its own, where no pod has an address, so the entry point admits it without admitting every pod", () => {
+    const lb = ofType(resources, "aws:ec2/subnet:Subnet").filter((s) => s.name.startsWith("dev-lb-"));
+    // 1/256 of 10.0.0.0/16 each, below the three public slots at the top of the range (egress none has none)
+    expect(lb.map((s) => s.inputs.cidrBlock)).toEqual(["10.0.252.0/24", "10.0.251.0/24"]);
+    expect(lb.map((s) => s.inputs.availabilityZone)).toEqual(["us-east-1a", "us-east-1c"]); // the zones of the nodes' subnets
+    const nlb = one(resources, "kubernetes:core/v1:Service", "dev-entry-nlb").inputs.metadata.annotations;
+    expect(nlb["service.beta.kubernetes.io/aws-load-balancer-subnets"]).toBe("dev-lb-0-id,dev-lb-1-id");
+    const allow = one(resources, "kubernetes:networking.k8s.io/v1:NetworkPolicy", "dev-allow-entry").inputs.spec;
+    expect(allow.ingress[0].from).toEqual([{ ipBlock: { cidr: "10.0.252.0/24" } }, { ipBlock: { cidr: "10.0.251.0/24" } }]);
+    // routed like the private subnets, and kept until the nodes are gone
+    const associations = ofType(resources, "aws:ec2/routeTableAssociation:RouteTableAssociation").filter((a) => a.name.startsWith("dev-lb-"));
+    expect(associations.map((a) => a.dependsOn.find((d) => d.includes("routeTable:RouteTable::")))).toEqual([
+      "aws:ec2/routeTable:RouteTable::dev-private-0", "aws:ec2/routeTable:RouteTable::dev-private-1",
+    ]);
   });
 });
 
@@ -144,7 +164,7 @@ describe("endpoint access, admins and spot", () => {
 
   it("builds only in zones that offer the GPU type", () => {
     const zones = ofType(resources, "aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone);
-    expect(zones).toEqual(["us-east-1a", "us-east-1c"]); // us-east-1b offers no g6.xlarge here
+    expect([...new Set(zones)]).toEqual(["us-east-1a", "us-east-1c"]); // us-east-1b offers no g6.xlarge here (the NLB's subnets too)
   });
 
   it("stops with the keys to change when too few zones offer the types", () => {

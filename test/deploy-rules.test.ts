@@ -192,5 +192,12 @@ describe("deploy rules", () => {
     expect(loadBalancerTargets.check([np("10.0.0.0/16"), nlb, gated, vpc, subnet])[0]).toMatch(/admits the whole VPC/);
     expect(loadBalancerTargets.check([np("10.9.0.0/24"), nlb, gated, vpc, subnet])[0]).toMatch(/not a subnet the load balancer sits in/);
     expect(loadBalancerTargets.check([np("10.0.0.0/19"), nlb, ns({}), vpc, subnet])[0]).toMatch(/no elbv2.k8s.aws\/pod-readiness-gate-inject label/);
+    // an internal NLB in the nodes' own subnet: under the VPC CNI every pod has an address there, so all get in
+    const nodes = r("aws:eks/nodeGroup:NodeGroup", "gpu", {}, { dependencies: [subnet.key] });
+    expect(loadBalancerTargets.check([np("10.0.0.0/19"), nlb, gated, vpc, subnet, nodes])).toEqual([
+      "kubernetes:networking.k8s.io/v1:NetworkPolicy::allow-entry admits 10.0.0.0/19, a subnet the nodes run in: every pod there has an address in it, so every pod gets in",
+    ]);
+    const lb = r("aws:ec2/subnet:Subnet", "lb-0", { cidrBlock: "10.0.252.0/24" });
+    expect(loadBalancerTargets.check([np("10.0.252.0/24"), nlb, gated, vpc, subnet, lb, nodes])).toEqual([]);
   });
 });

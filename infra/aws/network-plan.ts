@@ -4,20 +4,28 @@ export interface SubnetPlan {
   readonly privateCidr: string;
   /** Present when the network has public subnets (NAT egress). */
   readonly publicCidr?: string;
+  /** Present when an internal load balancer gets subnets of its own. */
+  readonly loadBalancerCidr?: string;
 }
 
+/** The most zones a stack spans (hostwise:availabilityZoneCount). */
+const MAX_ZONES = 3;
+
 /**
- * Carves the VPC range, zone by zone, into one private subnet per zone (an eighth of the VPC each: pods take VPC addresses
- * under the VPC CNI, so private subnets get the room) and, when needed, one small public subnet per zone
- * (1/256 of the VPC, enough for NAT gateways and load balancers) from the top of the range.
+ * Carves the VPC range, zone by zone, into one private subnet per zone (an eighth of the VPC each: pods take
+ * VPC addresses under the VPC CNI, so private subnets get the room) and, when needed, small subnets (1/256 of
+ * the VPC each, enough for NAT gateways and load balancers) from the top of the range: public ones, then
+ * private ones for an internal load balancer. No pod or node has an address in those, so a NetworkPolicy can
+ * admit a load balancer by its subnets' ranges without admitting every pod.
  */
-export function planSubnets(vpcCidr: string, zoneCount: number, withPublic: boolean): SubnetPlan[] {
+export function planSubnets(vpcCidr: string, zoneCount: number, withPublic: boolean, withLoadBalancer = false): SubnetPlan[] {
   const vpc = parseCidr(vpcCidr);
   if (!vpc) throw new Error(`invalid VPC CIDR ${vpcCidr}`);
-  const lastPublic = 2 ** 8 - 1;
+  const lastSmall = 2 ** 8 - 1;
   return Array.from({ length: zoneCount }, (_, i) => ({
     privateCidr: formatCidr(subnet(vpc, vpc.prefix + 3, i)),
-    ...(withPublic ? { publicCidr: formatCidr(subnet(vpc, vpc.prefix + 8, lastPublic - i)) } : {}),
+    ...(withPublic ? { publicCidr: formatCidr(subnet(vpc, vpc.prefix + 8, lastSmall - i)) } : {}),
+    ...(withLoadBalancer ? { loadBalancerCidr: formatCidr(subnet(vpc, vpc.prefix + 8, lastSmall - MAX_ZONES - i)) } : {}),
   }));
 }
 

@@ -12,6 +12,8 @@ export interface NetworkArgs {
   readonly zones: pulumi.Input<string[]>;
   /** Instance types the nodes need: a brought VPC's subnets must be in zones that offer them. */
   readonly instanceTypes: readonly string[];
+  /** The stack has an internal load balancer: a VPC the stack creates gives it subnets of its own. */
+  readonly internalLoadBalancer: boolean;
   readonly tags: Tags;
 }
 
@@ -24,11 +26,15 @@ export class Network extends pulumi.ComponentResource {
   readonly vpcId: pulumi.Output<string>;
   readonly vpcCidr: string;
   readonly privateSubnetIds: pulumi.Output<string>[];
-  /** Their ranges: from the plan, or for a brought VPC as `pulumi up` reads them. */
-  readonly privateSubnetCidrs: pulumi.Input<string>[];
   /** The public subnets (NAT egress in a VPC the stack creates; none in a brought VPC) and their ranges. */
   readonly publicSubnetIds: pulumi.Output<string>[] = [];
   readonly publicSubnetCidrs: string[] = [];
+  /**
+   * Where an internal load balancer sits: small private subnets of its own in a VPC the stack creates (no pod
+   * has an address there), the private subnets in a brought VPC.
+   */
+  readonly loadBalancerSubnetIds: pulumi.Output<string>[];
+  readonly loadBalancerSubnetCidrs: pulumi.Input<string>[];
   /**
    * The subnets' way out (route table associations, routes through NAT and the internet gateway, VPC
    * endpoints): node groups wait for it, so `pulumi destroy` removes it only after every node and everything
@@ -46,12 +52,13 @@ export class Network extends pulumi.ComponentResource {
       this.vpcId = pulumi.output(network.existingVpc.vpcId);
       const checked = this.checkedSubnets(network.existingVpc, args);
       this.privateSubnetIds = checked.map((s) => s.id);
-      this.privateSubnetCidrs = checked.map((s) => s.cidr);
+      this.loadBalancerSubnetIds = this.privateSubnetIds;
+      this.loadBalancerSubnetCidrs = checked.map((s) => s.cidr); // as `pulumi up` reads them
       this.registerOutputs({ vpcId: this.vpcId, privateSubnetIds: this.privateSubnetIds });
       return;
     }
     const withNat = network.egress === "nat";
-    const subnets = planSubnets(network.vpcCidr, network.availabilityZoneCount, withNat);
+    const subnets = planSubnets(network.vpcCidr, network.availabilityZoneCount, withNat, args.internalLoadBalancer);
     const zone = (i: number) =>
       pulumi.output(args.zones).apply((zones) => {
         if (zones.length < subnets.length) {
@@ -76,13 +83,28 @@ export class Network extends pulumi.ComponentResource {
       tags: named(tags, `${name}-private-${i}`, { "kubernetes.io/role/internal-elb": "1", tier: "private" }),
     }, parent));
     this.privateSubnetIds = privateSubnets.map((s) => s.id);
-    this.privateSubnetCidrs = subnets.map((s) => s.privateCidr);
 
     const privateRouteTables = subnets.map((_, i) => {
       const table = new aws.ec2.RouteTable(`${name}-private-${i}`, { vpcId: vpc.id, tags: named(tags, `${name}-private-${i}`) }, parent);
       this.egress.push(new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: privateSubnets[i]!.id, routeTableId: table.id }, parent));
       return table;
     });
+
+    // An internal NLB's subnets route like the private ones (routes to peered networks a team adds there apply).
+    const loadBalancerSubnets = subnets.flatMap((s, i) => {
+      if (!s.loadBalancerCidr) return [];
+      const lb = new aws.ec2.Subnet(`${name}-lb-${i}`, {
+        vpcId: vpc.id,
+        cidrBlock: s.loadBalancerCidr,
+        availabilityZone: zone(i),
+        mapPublicIpOnLaunch: false,
+        tags: named(tags, `${name}-lb-${i}`, { "kubernetes.io/role/internal-elb": "1", tier: "private" }),
+      }, parent);
+      this.egress.push(new aws.ec2.RouteTableAssociation(`${name}-lb-${i}`, { subnetId: lb.id, routeTableId: privateRouteTables[i]!.id }, parent));
+      return [lb];
+    });
+    this.loadBalancerSubnetIds = loadBalancerSubnets.map((s) => s.id);
+    this.loadBalancerSubnetCidrs = subnets.flatMap((s) => (s.loadBalancerCidr ? [s.loadBalancerCidr] : []));
 
     if (withNat) {
       const igw = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: named(tags, `${name}-igw`) }, parent);

@@ -329,11 +329,13 @@ export const inferenceNetworkPolicy: StackRule = {
 
 export const loadBalancerTargets: StackRule = {
   name: "load-balancer-targets",
-  description: "A namespace an NLB targets admits it from the NLB's own subnets only (never the whole VPC: under the VPC CNI every pod and node has an address in it; a brought VPC's subnets are read at `pulumi up`, so their ranges are not checked here), and its pods get target-health readiness gates.",
+  description: "A namespace an NLB targets admits it from the NLB's own subnets only, never the whole VPC or a subnet nodes run in (under the VPC CNI every pod has an address there: admitting it admits every pod), and its pods get target-health readiness gates. A brought VPC's subnets are read at `pulumi up`, so their ranges are not checked here.",
   check: (resources) => {
     const out: string[] = [];
-    const vpcCidrs = ofType(resources, "aws:ec2/vpc:Vpc").map((v) => String(v.props.cidrBlock));
-    const subnetCidrs = ofType(resources, "aws:ec2/subnet:Subnet").map((s) => String(s.props.cidrBlock));
+    const vpcCidrs = ofType(resources, T.vpc).map((v) => String(v.props.cidrBlock));
+    const subnets = ofType(resources, T.subnet);
+    const nodeSubnets = new Set(ofType(resources, T.nodeGroup).flatMap((g) => g.dependencies.filter((d) => d.startsWith(`${T.subnet}::`))));
+    const nodeCidrs = subnets.filter((s) => nodeSubnets.has(s.key)).map((s) => String(s.props.cidrBlock));
     const targeted = new Set(ofType(resources, T.service).filter((s) => lbScheme(s)).map((s) => String(namespaceOf(s))));
     for (const ns of targeted) {
       for (const policy of ofType(resources, T.networkPolicy).filter((p) => namespaceOf(p) === ns)) {
@@ -341,7 +343,8 @@ export const loadBalancerTargets: StackRule = {
           const cidr = from.ipBlock?.cidr;
           if (!cidr) continue;
           if (vpcCidrs.includes(cidr)) out.push(`${policy.key} admits the whole VPC (${cidr}): under the VPC CNI every pod and node has an address in it`);
-          else if (subnetCidrs.length > 0 && !subnetCidrs.includes(cidr)) out.push(`${policy.key} admits ${cidr}, which is not a subnet the load balancer sits in`);
+          else if (nodeCidrs.includes(cidr)) out.push(`${policy.key} admits ${cidr}, a subnet the nodes run in: every pod there has an address in it, so every pod gets in`);
+          else if (subnets.length > 0 && !subnets.some((s) => s.props.cidrBlock === cidr)) out.push(`${policy.key} admits ${cidr}, which is not a subnet the load balancer sits in`);
         }
       }
       const namespace = ofType(resources, T.namespace).find((n) => n.props.metadata?.name === ns);
