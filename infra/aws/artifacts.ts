@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { upstreamImages } from "../config/images";
 import type { StackSpec } from "../config/spec";
 import { cachedImages, mirroredImage, weightsBucketPrefix, type CachedImage } from "./artifacts-plan";
-import { trustPolicy } from "./iam";
+import { podIdentity } from "./iam";
 import { named, type Tags } from "./tags";
 
 /** vLLM's service account: EKS Pod Identity gives it read access to the weights bucket. */
@@ -124,27 +124,16 @@ export class Artifacts extends pulumi.ComponentResource {
       })),
     }, bucketParent);
 
-    const prefix = spec.inference.weightsPrefix;
-    const id = `${name}-vllm`;
-    const role = new aws.iam.Role(id, {
-      assumeRolePolicy: trustPolicy("pods.eks.amazonaws.com"),
-      // No prefix here: it is unbounded, and IAM takes 1000 Latin-1 characters (the policy names the prefix).
-      description: `vLLM (${args.namespace}/${VLLM_SERVICE_ACCOUNT}) reads its checkpoint from the weights bucket of ${args.clusterName}`,
-      tags: named(tags, id),
-    }, parent);
-    const policy = new aws.iam.Policy(id, {
-      description: `Read the checkpoint in the weights bucket of ${args.clusterName}`,
-      policy: bucket.arn.apply((arn) => weightsReadPolicy(arn, prefix)),
-      tags: named(tags, id),
-    }, parent);
-    new aws.iam.RolePolicyAttachment(id, { role: role.name, policyArn: policy.arn }, parent);
-    this.ready.push(new aws.eks.PodIdentityAssociation(id, {
-      clusterName: args.cluster,
+    this.ready.push(podIdentity(`${name}-vllm`, {
+      cluster: args.cluster,
       namespace: args.namespace,
       serviceAccount: VLLM_SERVICE_ACCOUNT,
-      roleArn: role.arn,
-      tags: named(tags, id),
-    }, parent));
+      // No prefix here: it is unbounded, and IAM takes 1000 Latin-1 characters (the policy names the prefix).
+      description: `vLLM (${args.namespace}/${VLLM_SERVICE_ACCOUNT}) reads its checkpoint from the weights bucket of ${args.clusterName}`,
+      policy: bucket.arn.apply((arn) => weightsReadPolicy(arn, spec.inference.weightsPrefix)),
+      policyDescription: `Read the checkpoint in the weights bucket of ${args.clusterName}`,
+      tags,
+    }, this));
     return bucket;
   }
 }

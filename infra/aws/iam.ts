@@ -44,3 +44,38 @@ export function serviceRole(name: string, args: RoleArgs, parent: pulumi.Resourc
   });
   return role;
 }
+
+export interface PodIdentityArgs {
+  /** The EKS cluster's name (an output, so the association waits for the cluster). */
+  readonly cluster: pulumi.Input<string>;
+  readonly namespace: string;
+  readonly serviceAccount: string;
+  /** The role's description (IAM: printable ASCII and Latin-1, 1000 characters). */
+  readonly description: string;
+  /** The policy document, scoped to what the workload calls, and its description. */
+  readonly policy: pulumi.Input<string>;
+  readonly policyDescription: string;
+  readonly tags: Tags;
+}
+
+/**
+ * AWS access for one Kubernetes service account through EKS Pod Identity: a role only pods can assume, a
+ * policy of its own attached to it, and the association (role, policy, attachment and association share the
+ * logical name `id`).
+ */
+export function podIdentity(id: string, args: PodIdentityArgs, parent: pulumi.Resource): aws.eks.PodIdentityAssociation {
+  const role = new aws.iam.Role(id, {
+    assumeRolePolicy: trustPolicy("pods.eks.amazonaws.com"),
+    description: args.description,
+    tags: named(args.tags, id),
+  }, { parent });
+  const policy = new aws.iam.Policy(id, { description: args.policyDescription, policy: args.policy, tags: named(args.tags, id) }, { parent });
+  new aws.iam.RolePolicyAttachment(id, { role: role.name, policyArn: policy.arn }, { parent });
+  return new aws.eks.PodIdentityAssociation(id, {
+    clusterName: args.cluster,
+    namespace: args.namespace,
+    serviceAccount: args.serviceAccount,
+    roleArn: role.arn,
+    tags: named(args.tags, id),
+  }, { parent });
+}

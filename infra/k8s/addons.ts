@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { trustPolicy } from "../aws/iam";
-import { named, type Tags } from "../aws/tags";
+import { podIdentity } from "../aws/iam";
+import type { Tags } from "../aws/tags";
 import { clusterAutoscalerPolicy, loadBalancerControllerPolicy } from "./addon-iam";
 import type { StackSpec } from "../config/spec";
 import { CHART_FACTS, splitImage, type ChartFacts } from "./chart-facts";
@@ -162,25 +162,15 @@ export class Addons extends pulumi.ComponentResource {
 
   /** A role the add-on's service account assumes through EKS Pod Identity, with its scoped policy. */
   private podIdentity(name: string, addon: AddonSpec, args: AddonsArgs): aws.eks.PodIdentityAssociation {
-    const parent = { parent: this };
-    const id = `${name}-${addon.folder}`;
-    const role = new aws.iam.Role(id, {
-      assumeRolePolicy: trustPolicy("pods.eks.amazonaws.com"),
-      description: `${addon.folder} (${addon.namespace}/${addon.aws!.serviceAccount})`,
-      tags: named(args.tags, id),
-    }, parent);
-    const policy = new aws.iam.Policy(id, {
-      description: `Least-privilege access of ${addon.folder} in ${args.clusterName}`,
-      policy: addon.aws!.policy(args),
-      tags: named(args.tags, id),
-    }, parent);
-    new aws.iam.RolePolicyAttachment(id, { role: role.name, policyArn: policy.arn }, parent);
-    return new aws.eks.PodIdentityAssociation(id, {
-      clusterName: args.cluster,
+    const { serviceAccount, policy } = addon.aws!;
+    return podIdentity(`${name}-${addon.folder}`, {
+      cluster: args.cluster,
       namespace: addon.namespace,
-      serviceAccount: addon.aws!.serviceAccount,
-      roleArn: role.arn,
-      tags: named(args.tags, id),
-    }, parent);
+      serviceAccount,
+      description: `${addon.folder} (${addon.namespace}/${serviceAccount})`,
+      policy: policy(args),
+      policyDescription: `Least-privilege access of ${addon.folder} in ${args.clusterName}`,
+      tags: args.tags,
+    }, this);
   }
 }

@@ -4,8 +4,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { GATEWAY_IMAGE, RESPONDER_IMAGE } from "../catalog/entry-components";
 import type { StackSpec } from "../config/spec";
 import type { SizingPlan } from "../sizing/choose";
-import { trustPolicy } from "../aws/iam";
-import { named, type Tags } from "../aws/tags";
+import { podIdentity } from "../aws/iam";
+import type { Tags } from "../aws/tags";
 import {
   allowEntry, allowGateway, allowResponder, bedrockInvokePolicy, entryEndpoint, entryLoadBalancerService, GATEWAY_CREDENTIALS, GATEWAY_NAME,
   gatewayConfigMap, gatewayDeployment, gatewayDisruptionBudget, gatewayEgress, gatewayService, gatewayServiceAccount, interceptorRoute,
@@ -103,26 +103,15 @@ export class Entry extends pulumi.ComponentResource {
 
   /** Bedrock through the gateway's service account: a role with InvokeModel on the fallback's profile only. */
   private bedrockAccess(name: string, args: EntryArgs): aws.eks.PodIdentityAssociation {
-    const parent = { parent: this };
-    const id = `${name}-gateway`;
     const fallback = args.spec.entry.fallback!;
-    const role = new aws.iam.Role(id, {
-      assumeRolePolicy: trustPolicy("pods.eks.amazonaws.com"),
-      description: `LiteLLM gateway (${INFERENCE_NAMESPACE}/${GATEWAY_NAME}) calls ${fallback.api}`,
-      tags: named(args.tags, id),
-    }, parent);
-    const policy = new aws.iam.Policy(id, {
-      description: `Invoke ${fallback.litellmModel} on Bedrock`,
-      policy: bedrockInvokePolicy(fallback.litellmModel, args.spec.placement.region),
-      tags: named(args.tags, id),
-    }, parent);
-    new aws.iam.RolePolicyAttachment(id, { role: role.name, policyArn: policy.arn }, parent);
-    return new aws.eks.PodIdentityAssociation(id, {
-      clusterName: args.cluster,
+    return podIdentity(`${name}-gateway`, {
+      cluster: args.cluster,
       namespace: INFERENCE_NAMESPACE,
       serviceAccount: GATEWAY_NAME,
-      roleArn: role.arn,
-      tags: named(args.tags, id),
-    }, parent);
+      description: `LiteLLM gateway (${INFERENCE_NAMESPACE}/${GATEWAY_NAME}) calls ${fallback.api}`,
+      policy: bedrockInvokePolicy(fallback.litellmModel, args.spec.placement.region),
+      policyDescription: `Invoke ${fallback.litellmModel} on Bedrock`,
+      tags: args.tags,
+    }, this);
   }
 }
