@@ -18,14 +18,16 @@ export interface EntryArgs {
   readonly provider: k8s.Provider;
   readonly spec: StackSpec;
   readonly plan: SizingPlan;
+  /** The EKS cluster's name (Pod Identity associations). */
   readonly cluster: pulumi.Input<string>;
   readonly vpcCidr: string;
-  /** The subnets an NLB sits in (public for internet-facing, private for internal). */
+  /** The subnets an NLB sits in (public for internet-facing, the load balancer's own for internal). */
   readonly loadBalancerSubnets: LoadBalancerSubnets;
   /** The fallback API's key (a Pulumi secret), for providers that take one. */
   readonly fallbackApiKey?: pulumi.Input<string>;
   /** The reference each upstream image is pulled as (the ECR cache with egress none). */
   readonly imageFor: (upstream: string) => pulumi.Input<string>;
+  /** AWS tags of what gets created in AWS: the NLB (through the controller), the gateway's role. */
   readonly tags: Tags;
   /** What the objects need first: the add-on releases (the route's CRD, the interceptor), the namespace, the credentials. */
   readonly dependsOn: pulumi.Resource[];

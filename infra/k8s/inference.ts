@@ -1,36 +1,20 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { StackSpec } from "../config/spec";
-import type { SizingPlan } from "../sizing/choose";
-import type { Tags } from "../aws/tags";
-import { Entry } from "./entry";
-import { ROUTE_NAME, SCALER_ADDRESS, vllmCallers, type LoadBalancerSubnets } from "./entry-objects";
+import { Entry, type EntryArgs } from "./entry";
+import { ROUTE_NAME, SCALER_ADDRESS, vllmCallers } from "./entry-objects";
 import {
   allowEgress, allowInference, chatTemplateConfigMap, CREDENTIALS_SECRET, deploymentAwait, denyAll, INFERENCE_NAMESPACE, inferenceNamespace,
   vllmDeployment, vllmDisruptionBudget, vllmScaledObject, vllmService, vllmServiceAccount,
 } from "./inference-objects";
 import { appLabels } from "./labels";
 
-export interface InferenceArgs {
-  readonly provider: k8s.Provider;
-  readonly spec: StackSpec;
-  readonly plan: SizingPlan;
-  /** The EKS cluster's name (Pod Identity associations). */
-  readonly cluster: pulumi.Input<string>;
-  readonly vpcCidr: string;
-  /** The subnets an NLB sits in (public for internet-facing, private for internal). */
-  readonly loadBalancerSubnets: LoadBalancerSubnets;
+/** What the workload needs besides what its entry point does (EntryArgs, whose dependsOn it computes). */
+export interface InferenceArgs extends Omit<EntryArgs, "dependsOn"> {
   /** The Hugging Face token (a Pulumi secret), when the stack sets one. */
   readonly huggingFaceToken?: pulumi.Input<string>;
   /** s3://bucket/prefix of the checkpoint when the weights are streamed from the stack's bucket. */
   readonly weightsUri?: pulumi.Input<string>;
-  /** The fallback API's key (a Pulumi secret), when the stack has a fallback that takes one. */
-  readonly fallbackApiKey?: pulumi.Input<string>;
-  /** The reference each upstream image is pulled as (the ECR cache with egress none); vLLM's included. */
-  readonly imageFor: (upstream: string) => pulumi.Input<string>;
-  /** AWS tags for the load balancer the controller creates. */
-  readonly tags: Tags;
   /** The add-on releases: KEDA's CRDs, the load balancer controller and Prometheus must exist first. */
   readonly addons: pulumi.Resource[];
   /** AWS resources the pods need first (image caches, the weights' pod identity). */
@@ -84,18 +68,7 @@ export class Inference extends pulumi.ComponentResource {
     });
     new k8s.core.v1.Service(`${name}-vllm`, vllmService(spec), inNamespace);
 
-    const entry = new Entry(name, {
-      provider: args.provider,
-      spec,
-      plan,
-      cluster: args.cluster,
-      vpcCidr: args.vpcCidr,
-      loadBalancerSubnets: args.loadBalancerSubnets,
-      fallbackApiKey: args.fallbackApiKey,
-      imageFor: args.imageFor,
-      tags: args.tags,
-      dependsOn: [...inNamespace.dependsOn, credentials],
-    }, { parent: this });
+    const entry = new Entry(name, { ...args, dependsOn: [...inNamespace.dependsOn, credentials] }, { parent: this });
     this.endpoint = entry.endpoint;
     this.loadBalancerHostname = entry.loadBalancerHostname;
 
