@@ -7,8 +7,8 @@ import type { input as k8s } from "@pulumi/kubernetes/types";
 import type { Input } from "@pulumi/pulumi";
 import { GATEWAY_ENV, gatewayConfig } from "./gateway-config";
 import {
-  CREDENTIALS_SECRET, INFERENCE_NAMESPACE, longestRequestSeconds, MONITORING_NAMESPACE, POD_IDENTITY_AGENT, publicEgress, READINESS_GATE_LABEL,
-  TLS_POLICY, TLS_PORT, VLLM_NAME, VLLM_PORT,
+  clusterIpService, CREDENTIALS_SECRET, DNS_EGRESS, INFERENCE_NAMESPACE, longestRequestSeconds, MONITORING_NAMESPACE, namespacePeer, networkPolicy,
+  POD_IDENTITY_EGRESS, publicEgress, READINESS_GATE_LABEL, serviceAccount, TLS_POLICY, TLS_PORT, VLLM_NAME, VLLM_PORT,
 } from "./inference-objects";
 import { appLabels, selectorLabels } from "./labels";
 
@@ -47,8 +47,7 @@ export const BACKEND_HEADER = { gateway: "x-litellm-model-id", responder: "x-hos
 const QUEUE_ALLOWANCE_SECONDS = 120;
 
 const RESTRICTED = { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } };
-const nsSelector = (ns: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": ns } } });
-const interceptorPods = { ...nsSelector(ENTRY_NAMESPACE), podSelector: { matchLabels: { ...INTERCEPTOR_POD_LABELS } } };
+const interceptorPods = { ...namespacePeer(ENTRY_NAMESPACE), podSelector: { matchLabels: { ...INTERCEPTOR_POD_LABELS } } };
 
 /** The base URL clients use inside the cluster (OpenAI `base_url`). */
 export function entryEndpoint(): { url: string; namespace: string; service: string; port: number } {
@@ -199,12 +198,7 @@ export function responderDeployment(spec: StackSpec, image: Input<string> = RESP
 }
 
 export function responderService(spec: StackSpec): k8s.core.v1.Service {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: RESPONDER_NAME, namespace: INFERENCE_NAMESPACE, labels: appLabels("entry", spec.stack, RESPONDER_NAME) },
-    spec: { type: "ClusterIP", selector: selectorLabels(spec.stack, RESPONDER_NAME), ports: [{ name: "http", port: RESPONDER_PORT, targetPort: "http", protocol: "TCP" }] },
-  };
+  return clusterIpService(RESPONDER_NAME, appLabels("entry", spec.stack, RESPONDER_NAME), selectorLabels(spec.stack, RESPONDER_NAME), RESPONDER_PORT);
 }
 
 // ---- Gateway (fallback stacks) ------------------------------------------------------------------------------
@@ -231,12 +225,7 @@ export function gatewayConfigMap(spec: StackSpec): k8s.core.v1.ConfigMap | undef
 }
 
 export function gatewayServiceAccount(spec: StackSpec): k8s.core.v1.ServiceAccount {
-  return {
-    apiVersion: "v1",
-    kind: "ServiceAccount",
-    metadata: { name: GATEWAY_NAME, namespace: INFERENCE_NAMESPACE, labels: appLabels("entry", spec.stack, GATEWAY_NAME) },
-    automountServiceAccountToken: false,
-  };
+  return serviceAccount(GATEWAY_NAME, appLabels("entry", spec.stack, GATEWAY_NAME));
 }
 
 /** LiteLLM's unauthenticated health routes, probed from inside the container (python is in the image). */
@@ -310,12 +299,7 @@ export function gatewayDeployment(spec: StackSpec, image: Input<string> = GATEWA
 
 export function gatewayService(spec: StackSpec): k8s.core.v1.Service | undefined {
   if (!spec.entry.fallback) return undefined;
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: GATEWAY_NAME, namespace: INFERENCE_NAMESPACE, labels: appLabels("entry", spec.stack, GATEWAY_NAME) },
-    spec: { type: "ClusterIP", selector: selectorLabels(spec.stack, GATEWAY_NAME), ports: [{ name: "http", port: GATEWAY_PORT, targetPort: "http", protocol: "TCP" }] },
-  };
+  return clusterIpService(GATEWAY_NAME, appLabels("entry", spec.stack, GATEWAY_NAME), selectorLabels(spec.stack, GATEWAY_NAME), GATEWAY_PORT);
 }
 
 /** Two gateway replicas (non-trial stacks): drains take one at a time. */
@@ -357,31 +341,21 @@ export function vllmCallers(spec: StackSpec): Record<string, unknown> {
 
 /** The responder, from the interceptor only. */
 export function allowResponder(spec: StackSpec): k8s.networking.v1.NetworkPolicy {
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: "allow-unavailable", namespace: INFERENCE_NAMESPACE, labels: appLabels("network-policy", spec.stack) },
-    spec: {
-      podSelector: { matchLabels: selectorLabels(spec.stack, RESPONDER_NAME) },
-      policyTypes: ["Ingress"],
-      ingress: [{ from: [interceptorPods], ports: [{ protocol: "TCP", port: RESPONDER_PORT }] }],
-    },
-  };
+  return networkPolicy(spec, "allow-unavailable", {
+    podSelector: { matchLabels: selectorLabels(spec.stack, RESPONDER_NAME) },
+    policyTypes: ["Ingress"],
+    ingress: [{ from: [interceptorPods], ports: [{ protocol: "TCP", port: RESPONDER_PORT }] }],
+  });
 }
 
 /** The gateway: from the interceptor, and Prometheus for its metrics. */
 export function allowGateway(spec: StackSpec): k8s.networking.v1.NetworkPolicy | undefined {
   if (!spec.entry.fallback) return undefined;
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: "allow-gateway", namespace: INFERENCE_NAMESPACE, labels: appLabels("network-policy", spec.stack) },
-    spec: {
-      podSelector: { matchLabels: selectorLabels(spec.stack, GATEWAY_NAME) },
-      policyTypes: ["Ingress"],
-      ingress: [{ from: [interceptorPods, nsSelector(MONITORING_NAMESPACE)], ports: [{ protocol: "TCP", port: GATEWAY_PORT }] }],
-    },
-  };
+  return networkPolicy(spec, "allow-gateway", {
+    podSelector: { matchLabels: selectorLabels(spec.stack, GATEWAY_NAME) },
+    policyTypes: ["Ingress"],
+    ingress: [{ from: [interceptorPods, namespacePeer(MONITORING_NAMESPACE)], ports: [{ protocol: "TCP", port: GATEWAY_PORT }] }],
+  });
 }
 
 /**
@@ -391,48 +365,36 @@ export function allowGateway(spec: StackSpec): k8s.networking.v1.NetworkPolicy |
 export function gatewayEgress(spec: StackSpec, vpcCidr: string): k8s.networking.v1.NetworkPolicy | undefined {
   const fallback = spec.entry.fallback;
   if (!fallback) return undefined;
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: "gateway-egress", namespace: INFERENCE_NAMESPACE, labels: appLabels("network-policy", spec.stack) },
-    spec: {
-      podSelector: { matchLabels: selectorLabels(spec.stack, GATEWAY_NAME) },
-      policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [{ ...nsSelector("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
-          ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-        },
-        { to: [{ podSelector: { matchLabels: selectorLabels(spec.stack) } }], ports: [{ protocol: "TCP", port: VLLM_PORT }] },
-        publicEgress(vpcCidr),
-        ...(fallback.auth === "aws-iam" ? [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] }] : []),
-      ],
-    },
-  };
+  return networkPolicy(spec, "gateway-egress", {
+    podSelector: { matchLabels: selectorLabels(spec.stack, GATEWAY_NAME) },
+    policyTypes: ["Egress"],
+    egress: [
+      DNS_EGRESS,
+      { to: [{ podSelector: { matchLabels: selectorLabels(spec.stack) } }], ports: [{ protocol: "TCP", port: VLLM_PORT }] },
+      publicEgress(vpcCidr),
+      ...(fallback.auth === "aws-iam" ? [POD_IDENTITY_EGRESS] : []),
+    ],
+  });
 }
 
 /**
  * The interceptor's ingress in its own namespace: the proxy port from the client namespaces and the load
  * balancer's subnets, the admin port from the add-on's scaler (which reads the request counts there), the
- * metrics port from Prometheus. Without it every pod in the cluster could reach vLLM through the entry.
+ * metrics port from Prometheus. Without it every pod in the cluster could reach vLLM through the entry. The
+ * kubelet's HTTP probes on the admin port need no rule: the VPC CNI's policy agent always admits the node.
  */
 export function allowEntry(spec: StackSpec, nlbSubnetCidrs: readonly Input<string>[]): k8s.networking.v1.NetworkPolicy {
   const cidrs = spec.inference.loadBalancer === "none" ? [] : nlbSubnetCidrs;
-  const clients = [...spec.inference.clientNamespaces.map(nsSelector), ...cidrs.map((cidr) => ({ ipBlock: { cidr } }))];
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: "allow-entry", namespace: ENTRY_NAMESPACE, labels: appLabels("network-policy", spec.stack) },
-    spec: {
-      podSelector: { matchLabels: { ...INTERCEPTOR_POD_LABELS } },
-      policyTypes: ["Ingress"],
-      ingress: [
-        ...(clients.length > 0 ? [{ from: clients, ports: [{ protocol: "TCP", port: INTERCEPTOR_PORT }] }] : []),
-        { from: [{ podSelector: { matchLabels: { ...SCALER_POD_LABELS } } }], ports: [{ protocol: "TCP", port: INTERCEPTOR_ADMIN_PORT }] },
-        { from: [nsSelector(MONITORING_NAMESPACE)], ports: [{ protocol: "TCP", port: INTERCEPTOR_METRICS_PORT }] },
-      ],
-    },
-  };
+  const clients = [...spec.inference.clientNamespaces.map(namespacePeer), ...cidrs.map((cidr) => ({ ipBlock: { cidr } }))];
+  return networkPolicy(spec, "allow-entry", {
+    podSelector: { matchLabels: { ...INTERCEPTOR_POD_LABELS } },
+    policyTypes: ["Ingress"],
+    ingress: [
+      ...(clients.length > 0 ? [{ from: clients, ports: [{ protocol: "TCP", port: INTERCEPTOR_PORT }] }] : []),
+      { from: [{ podSelector: { matchLabels: { ...SCALER_POD_LABELS } } }], ports: [{ protocol: "TCP", port: INTERCEPTOR_ADMIN_PORT }] },
+      { from: [namespacePeer(MONITORING_NAMESPACE)], ports: [{ protocol: "TCP", port: INTERCEPTOR_METRICS_PORT }] },
+    ],
+  }, ENTRY_NAMESPACE);
 }
 
 // ---- Load balancer ------------------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ export const CHAT_TEMPLATE_CONFIGMAP = "vllm-chat-template";
 /** Namespace Prometheus scrapes from (see charts/prometheus). */
 export const MONITORING_NAMESPACE = "monitoring";
 /** The EKS Pod Identity agent's credential endpoint on every node (link-local, host network). */
-export const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 } as const;
+const POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 } as const;
 /** Namespace label that makes the load balancer controller add target-health readiness gates to new pods. */
 export const READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
 /** Annotations carrying the plan's cold-start budget, so rules can check probes and timeouts against it. */
@@ -37,6 +37,43 @@ export const SKIP_AWAIT = "pulumi.com/skipAwait";
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** Ranges never reached through the weights' route: the VPC, peered networks, link-local (IMDS). */
 const PRIVATE_RANGES = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "169.254.0.0/16"];
+
+// ---- Shapes every object of the stack shares ------------------------------------------------------------------
+
+type NetworkPolicySpec = k8s.networking.v1.NetworkPolicySpec;
+type EgressRule = k8s.networking.v1.NetworkPolicyEgressRule;
+
+/** A peer selecting every pod of a namespace. */
+export const namespacePeer = (namespace: string) => ({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": namespace } } });
+
+/** Cluster DNS: the kube-dns pods (the policy agent adds the kube-dns Service's address for the selected pods). */
+export const DNS_EGRESS: EgressRule = {
+  to: [{ ...namespacePeer("kube-system"), podSelector: { matchLabels: { "k8s-app": "kube-dns" } } }],
+  ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
+};
+
+/** The node's EKS Pod Identity agent, where pods with a pod identity get their AWS credentials. */
+export const POD_IDENTITY_EGRESS: EgressRule = { to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] };
+
+/** A NetworkPolicy of the stack (in the inference namespace unless told). */
+export function networkPolicy(spec: StackSpec, name: string, body: NetworkPolicySpec, namespace = INFERENCE_NAMESPACE): k8s.networking.v1.NetworkPolicy {
+  return { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name, namespace, labels: appLabels("network-policy", spec.stack) }, spec: body };
+}
+
+/** A ClusterIP Service in the inference namespace on the pods' `http` port. */
+export function clusterIpService(name: string, labels: Record<string, string>, selector: Record<string, string>, port: number): k8s.core.v1.Service {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: INFERENCE_NAMESPACE, labels },
+    spec: { type: "ClusterIP", selector, ports: [{ name: "http", port, targetPort: "http", protocol: "TCP" }] },
+  };
+}
+
+/** A service account in the inference namespace that mounts no API token (none of the stack's pods calls the API). */
+export function serviceAccount(name: string, labels: Record<string, string>): k8s.core.v1.ServiceAccount {
+  return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name, namespace: INFERENCE_NAMESPACE, labels }, automountServiceAccountToken: false };
+}
 
 /** Share of a node's allocatable CPU and memory the replicas on it request; the rest is for daemonsets. */
 const NODE_SHARE = 0.75;
@@ -249,12 +286,7 @@ export function vllmDeployment({ spec, plan }: InferenceInputs, runtime: Runtime
 
 /** vLLM's own service account (EKS Pod Identity maps it to the weights bucket's read role). */
 export function vllmServiceAccount(spec: StackSpec): k8s.core.v1.ServiceAccount {
-  return {
-    apiVersion: "v1",
-    kind: "ServiceAccount",
-    metadata: { name: VLLM_NAME, namespace: INFERENCE_NAMESPACE, labels: appLabels("inference", spec.stack) },
-    automountServiceAccountToken: false,
-  };
+  return serviceAccount(VLLM_NAME, appLabels("inference", spec.stack));
 }
 
 /** The chat template vLLM is given when the checkpoint carries none (see catalog/chat-templates). */
@@ -270,16 +302,7 @@ export function chatTemplateConfigMap(spec: StackSpec): k8s.core.v1.ConfigMap | 
 }
 
 export function vllmService(spec: StackSpec): k8s.core.v1.Service {
-  return {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name: VLLM_NAME, namespace: INFERENCE_NAMESPACE, labels: appLabels("inference", spec.stack) },
-    spec: {
-      type: "ClusterIP",
-      selector: selectorLabels(spec.stack),
-      ports: [{ name: "http", port: VLLM_PORT, targetPort: "http", protocol: "TCP" }],
-    },
-  };
+  return clusterIpService(VLLM_NAME, appLabels("inference", spec.stack), selectorLabels(spec.stack), VLLM_PORT);
 }
 
 /** The inference namespace: restricted Pod Security (vLLM, the gateway and the responder all run non-root). */
@@ -293,12 +316,7 @@ export function inferenceNamespace(spec: StackSpec): k8s.core.v1.Namespace {
 
 /** Denies all ingress and egress in the namespace: the policies below open only what vLLM needs. */
 export function denyAll(spec: StackSpec): k8s.networking.v1.NetworkPolicy {
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: "default-deny", namespace: INFERENCE_NAMESPACE, labels: appLabels("network-policy", spec.stack) },
-    spec: { podSelector: {}, policyTypes: ["Ingress", "Egress"] },
-  };
+  return networkPolicy(spec, "default-deny", { podSelector: {}, policyTypes: ["Ingress", "Egress"] });
 }
 
 /**
@@ -306,21 +324,11 @@ export function denyAll(spec: StackSpec): k8s.networking.v1.NetworkPolicy {
  * interceptor) and Prometheus (metrics). Clients and the load balancer reach the interceptor, never vLLM.
  */
 export function allowInference(spec: StackSpec, callers: Record<string, unknown>): k8s.networking.v1.NetworkPolicy {
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: "allow-inference", namespace: INFERENCE_NAMESPACE, labels: appLabels("network-policy", spec.stack) },
-    spec: {
-      podSelector: { matchLabels: selectorLabels(spec.stack) },
-      policyTypes: ["Ingress"],
-      ingress: [
-        {
-          from: [callers, { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": MONITORING_NAMESPACE } } }],
-          ports: [{ protocol: "TCP", port: VLLM_PORT }],
-        },
-      ],
-    },
-  };
+  return networkPolicy(spec, "allow-inference", {
+    podSelector: { matchLabels: selectorLabels(spec.stack) },
+    policyTypes: ["Ingress"],
+    ingress: [{ from: [callers, namespacePeer(MONITORING_NAMESPACE)], ports: [{ protocol: "TCP", port: VLLM_PORT }] }],
+  });
 }
 
 /** TCP 443 to any address outside private and link-local ranges (and the VPC's own, when it is outside them). */
@@ -332,33 +340,18 @@ export function publicEgress(vpcCidr: string): k8s.networking.v1.NetworkPolicyEg
 }
 
 /**
- * What the vLLM pods may reach: cluster DNS (the policy agent adds the kube-dns Service's address for this
- * pod selector), and the weights' source on 443 — Hugging Face, or S3 through the gateway endpoint — as any
- * address outside private and link-local ranges (their addresses are not fixed), plus the node's Pod
- * Identity agent when S3 credentials come from it. Nothing else: no other pod, node, or VPC endpoint.
+ * What the vLLM pods may reach: cluster DNS, and the weights' source on 443 — Hugging Face, or S3 through the
+ * gateway endpoint — as any address outside private and link-local ranges (their addresses are not fixed),
+ * plus the node's Pod Identity agent when S3 credentials come from it. Nothing else: no other pod, node, or
+ * VPC endpoint.
  */
 export function allowEgress(spec: StackSpec, vpcCidr: string): k8s.networking.v1.NetworkPolicy {
   const s3 = spec.inference.weightsSource === "s3";
-  return {
-    apiVersion: "networking.k8s.io/v1",
-    kind: "NetworkPolicy",
-    metadata: { name: "allow-egress", namespace: INFERENCE_NAMESPACE, labels: appLabels("network-policy", spec.stack) },
-    spec: {
-      podSelector: { matchLabels: selectorLabels(spec.stack) },
-      policyTypes: ["Egress"],
-      egress: [
-        {
-          to: [{
-            namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-            podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-          }],
-          ports: [{ protocol: "UDP", port: 53 }, { protocol: "TCP", port: 53 }],
-        },
-        publicEgress(vpcCidr),
-        ...(s3 ? [{ to: [{ ipBlock: { cidr: POD_IDENTITY_AGENT.cidr } }], ports: [{ protocol: "TCP", port: POD_IDENTITY_AGENT.port }] }] : []),
-      ],
-    },
-  };
+  return networkPolicy(spec, "allow-egress", {
+    podSelector: { matchLabels: selectorLabels(spec.stack) },
+    policyTypes: ["Egress"],
+    egress: [DNS_EGRESS, publicEgress(vpcCidr), ...(s3 ? [POD_IDENTITY_EGRESS] : [])],
+  });
 }
 
 /** Prometheus as installed from charts/prometheus (release "prometheus" in the monitoring namespace). */
