@@ -1,9 +1,20 @@
 import type { RegionPrices } from "../catalog/aws-prices";
 import { findInstanceType, INSTANCE_TYPES, type InstanceType } from "../catalog/instances";
 import type { NodesSpec } from "../config/spec";
+import type { SizingPlan } from "../sizing/choose";
 
-// Pure decisions about the GPU node group (labels, instance types, desired size), shared by the node groups
-// and the policy rules that check them.
+// Pure decisions about the node groups (labels, taint, autoscaler tags, instance types, desired size), shared
+// by the node groups, the pods that select them, and the policy rules that check them (no Pulumi import).
+
+/** Taint that keeps everything but GPU workloads off the GPU nodes. */
+export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
+
+/** The node label that tells system nodes from GPU nodes; the add-ons and the entry point's pods select system. */
+export const NODE_ROLE_LABEL = "hostwise.dev/node-role";
+export const SYSTEM_NODE_LABELS = { [NODE_ROLE_LABEL]: "system" } as const;
+
+export const CA_TAG = "k8s.io/cluster-autoscaler";
+export const nodeTemplateLabelTag = (label: string) => `${CA_TAG}/node-template/label/${label}`;
 
 /**
  * cluster-autoscaler's AWS provider treats a node labelled k8s.amazonaws.com/accelerator as a GPU node
@@ -59,4 +70,28 @@ export function gpuInstanceTypes(instanceType: string, capacityType: NodesSpec["
  */
 export function gpuDesiredSize(min: number, max: number, live: number | undefined): number {
   return live === undefined ? min : Math.min(max, Math.max(min, live));
+}
+
+/** Node labels of the GPU group: what the inference pods select on. */
+export function gpuNodeLabels(plan: SizingPlan): Record<string, string> {
+  return {
+    [NODE_ROLE_LABEL]: "gpu",
+    "hostwise.dev/model-class": plan.modelClass.split(" ")[0]!.toLowerCase(),
+    "hostwise.dev/plan": `${plan.instanceType}-tp${plan.tensorParallelSize}`,
+  };
+}
+
+/**
+ * Tags cluster-autoscaler reads on the node group's Auto Scaling group: discovery, and a node template (GPUs,
+ * labels, taint) so it can scale a group up from zero nodes without a running node to copy.
+ */
+export function autoscalerTags(clusterName: string, plan: SizingPlan): Record<string, string> {
+  const gpus = findInstanceType(plan.instanceType)?.gpuCount ?? plan.gpu.perNode;
+  return {
+    [`${CA_TAG}/enabled`]: "true",
+    [`${CA_TAG}/${clusterName}`]: "owned",
+    [`${CA_TAG}/node-template/resources/nvidia.com/gpu`]: String(gpus),
+    ...Object.fromEntries(Object.entries({ ...gpuNodeLabels(plan), ...acceleratorLabel(plan.instanceType) }).map(([k, v]) => [nodeTemplateLabelTag(k), v])),
+    [`${CA_TAG}/node-template/taint/${GPU_TAINT.key}`]: `${GPU_TAINT.value}:${GPU_TAINT.effect}`,
+  };
 }

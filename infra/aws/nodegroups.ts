@@ -1,12 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { findInstanceType } from "../catalog/instances";
 import type { RegionPrices } from "../catalog/aws-prices";
 import type { NodesSpec } from "../config/spec";
 import type { SizingPlan } from "../sizing/choose";
 import type { NodeStorage } from "../sizing/node-storage";
 import { nodeConfigUserData } from "./node-user-data";
-import { acceleratorLabel, gpuDesiredSize, gpuInstanceTypes } from "./gpu-nodes";
+import { acceleratorLabel, autoscalerTags, CA_TAG, GPU_TAINT, gpuDesiredSize, gpuInstanceTypes, gpuNodeLabels, NODE_ROLE_LABEL, nodeTemplateLabelTag, SYSTEM_NODE_LABELS } from "./gpu-nodes";
 import { MANAGED_POLICIES, serviceRole } from "./iam";
 import { named, type Tags } from "./tags";
 
@@ -26,27 +25,18 @@ export interface NodeGroupsArgs {
   readonly tags: Tags;
 }
 
-/** Taint that keeps everything but GPU workloads off the GPU nodes. */
-export const GPU_TAINT = { key: "nvidia.com/gpu", value: "true", effect: "NoSchedule" } as const;
 /** The EKS API spells taint effects in upper snake case. */
 const EKS_TAINT_EFFECT = { NoSchedule: "NO_SCHEDULE" } as const;
-export const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
+const GPU_AMI_TYPE = "AL2023_x86_64_NVIDIA";
 const SYSTEM_AMI_TYPE = "AL2023_x86_64_STANDARD";
 const SYSTEM_DISK_GIB = 50;
-
-/** The node label that tells system nodes from GPU nodes; the add-ons and the entry point's pods select system. */
-const NODE_ROLE_LABEL = "hostwise.dev/node-role";
-export const SYSTEM_NODE_LABELS = { [NODE_ROLE_LABEL]: "system" } as const;
-
-const CA_TAG = "k8s.io/cluster-autoscaler";
-const nodeTemplateLabelTag = (label: string) => `${CA_TAG}/node-template/label/${label}`;
 
 /**
  * The desired capacity cluster-autoscaler left on this cluster's GPU Auto Scaling group; undefined before it
  * exists. EKS tags every managed node group's Auto Scaling group with the discovery tags, the system group's
  * too, so the GPU group is told apart by the node-template label tag only it carries (autoscalerTags).
  */
-export function liveGpuDesiredSize(clusterName: string, parent: pulumi.Resource): pulumi.Output<number | undefined> {
+function liveGpuDesiredSize(clusterName: string, parent: pulumi.Resource): pulumi.Output<number | undefined> {
   const groups = aws.autoscaling.getAmiIdsOutput({
     filters: [
       { name: `tag:${CA_TAG}/${clusterName}`, values: ["owned"] },
@@ -57,30 +47,6 @@ export function liveGpuDesiredSize(clusterName: string, parent: pulumi.Resource)
     names.length === 0
       ? pulumi.output<number | undefined>(undefined)
       : pulumi.all(names.map((name) => aws.autoscaling.getGroupOutput({ name }, { parent }).desiredCapacity)).apply((sizes) => Math.max(...sizes)));
-}
-
-/** Node labels of the GPU group: what the inference pods select on. */
-export function gpuNodeLabels(plan: SizingPlan): Record<string, string> {
-  return {
-    [NODE_ROLE_LABEL]: "gpu",
-    "hostwise.dev/model-class": plan.modelClass.split(" ")[0]!.toLowerCase(),
-    "hostwise.dev/plan": `${plan.instanceType}-tp${plan.tensorParallelSize}`,
-  };
-}
-
-/**
- * Tags cluster-autoscaler reads on the node group's Auto Scaling group: discovery, and a node template (GPUs,
- * labels, taint) so it can scale a group up from zero nodes without a running node to copy.
- */
-export function autoscalerTags(clusterName: string, plan: SizingPlan): Record<string, string> {
-  const gpus = findInstanceType(plan.instanceType)?.gpuCount ?? plan.gpu.perNode;
-  return {
-    [`${CA_TAG}/enabled`]: "true",
-    [`${CA_TAG}/${clusterName}`]: "owned",
-    [`${CA_TAG}/node-template/resources/nvidia.com/gpu`]: String(gpus),
-    ...Object.fromEntries(Object.entries({ ...gpuNodeLabels(plan), ...acceleratorLabel(plan.instanceType) }).map(([k, v]) => [nodeTemplateLabelTag(k), v])),
-    [`${CA_TAG}/node-template/taint/${GPU_TAINT.key}`]: `${GPU_TAINT.value}:${GPU_TAINT.effect}`,
-  };
 }
 
 /**

@@ -3,8 +3,6 @@ import type { Source } from "./source";
 /** The EKS managed add-ons hostwise installs. */
 export type EksAddonName = "vpc-cni" | "kube-proxy" | "coredns" | "eks-pod-identity-agent" | "aws-ebs-csi-driver";
 
-export const EKS_ADDON_NAMES: readonly EksAddonName[] = ["vpc-cni", "kube-proxy", "coredns", "eks-pod-identity-agent", "aws-ebs-csi-driver"];
-
 export const EKS_ADDON_VERSIONS_SOURCE: Source = {
   ref:
     "Amazon EKS User Guide, the tables of 'the latest version of the Amazon EKS add-on type for each Kubernetes version': " +

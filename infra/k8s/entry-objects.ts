@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import { GATEWAY_IMAGE, GATEWAY_PORT, RESPONDER_IMAGE, RESPONDER_PORT } from "../catalog/entry-components";
 import type { StackSpec } from "../config/spec";
 import type { SizingPlan } from "../sizing/choose";
-import { SYSTEM_NODE_LABELS } from "../aws/nodegroups";
+import { SYSTEM_NODE_LABELS } from "../aws/gpu-nodes";
 import type { input as k8s } from "@pulumi/kubernetes/types";
 import type { Input } from "@pulumi/pulumi";
 import { GATEWAY_ENV, gatewayConfig } from "./gateway-config";

@@ -3,7 +3,7 @@ import { findInstanceType } from "../catalog/instances";
 import { NODE_DISK } from "../catalog/node-disk";
 import { contains, parseCidr } from "../config/cidr";
 import type { StackSpec } from "../config/spec";
-import { GPU_TAINT, gpuNodeLabels } from "../aws/nodegroups";
+import { GPU_TAINT, gpuNodeLabels } from "../aws/gpu-nodes";
 import type { SizingPlan } from "../sizing/choose";
 import { scaleToZeroTimers } from "../sizing/scale-to-zero";
 import type { input as k8s } from "@pulumi/kubernetes/types";

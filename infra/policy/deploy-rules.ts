@@ -3,6 +3,7 @@ import { NODE_DISK, VLLM_IMAGE } from "../catalog/node-disk";
 import { CHAT_TEMPLATES } from "../catalog/chat-templates";
 import { localStorageStrategy } from "../aws/node-user-data";
 import { CHART_FACTS, effectiveImages } from "../k8s/chart-facts";
+import { COLD_START_ANNOTATION, READINESS_GATE_LABEL, SKIP_AWAIT, STARTUP_ANNOTATION } from "../k8s/inference-objects";
 import { ENTRY_RULES, ENTRY_STACK_RULES } from "./entry-rules";
 import { dependenciesOf } from "./graph";
 import {
@@ -101,8 +102,8 @@ export const coldStartAwaited: StackRule = {
     const out: string[] = [];
     for (const d of ofType(resources, T.deployment).filter(isGpuDeployment)) {
       const a = annotations(d);
-      const total = Number(a["hostwise.dev/cold-start-seconds"]);
-      const startup = Number(a["hostwise.dev/startup-seconds"]);
+      const total = Number(a[COLD_START_ANNOTATION]);
+      const startup = Number(a[STARTUP_ANNOTATION]);
       if (!(total > 0) || !(startup > 0)) {
         out.push(`${d.key} carries no cold-start budget (hostwise.dev/cold-start-seconds, hostwise.dev/startup-seconds)`);
         continue;
@@ -113,7 +114,7 @@ export const coldStartAwaited: StackRule = {
         if (window < startup) out.push(`${d.key}: container ${c.name}'s startup probe allows ${window} s, the cold start inside it needs ${startup} s`);
       }
       const scaledObject = scaledObjectFor(resources, d);
-      if (a["pulumi.com/skipAwait"] !== "true") {
+      if (a[SKIP_AWAIT] !== "true") {
         const create = durationSeconds(d.opts?.customTimeouts?.create) ?? 600; // the provider's default
         const update = durationSeconds(d.opts?.customTimeouts?.update) ?? 600;
         const replicas = Number(scaledObject?.props.spec?.maxReplicaCount ?? 1);
@@ -348,8 +349,8 @@ export const loadBalancerTargets: StackRule = {
         }
       }
       const namespace = ofType(resources, T.namespace).find((n) => n.props.metadata?.name === ns);
-      if (namespace?.props.metadata?.labels?.["elbv2.k8s.aws/pod-readiness-gate-inject"] !== "enabled") {
-        out.push(`namespace ${ns} has an NLB targeting its pods but no elbv2.k8s.aws/pod-readiness-gate-inject label: rollouts outrun target registration`);
+      if (namespace?.props.metadata?.labels?.[READINESS_GATE_LABEL] !== "enabled") {
+        out.push(`namespace ${ns} has an NLB targeting its pods but no ${READINESS_GATE_LABEL} label: rollouts outrun target registration`);
       }
     }
     return out;

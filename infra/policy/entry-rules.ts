@@ -1,4 +1,6 @@
 import { parse } from "yaml";
+import { ENTRY_CHART } from "../k8s/entry-objects";
+import { COLD_START_ANNOTATION, LONGEST_REQUEST_ANNOTATION } from "../k8s/inference-objects";
 import { dependenciesOf } from "./graph";
 import { annotations, durationSeconds, list, namespaceOf as ns, ofType, scaleTargetOf, T, type ResourceView, type Rule, type StackRule } from "./rule-kit";
 
@@ -26,7 +28,7 @@ export const scaleFromZero: StackRule = {
         out.push(`${so.key} can be created before ${route.key}: the add-on's scaler then answers an empty metric spec and KEDA falls back to CPU`);
       }
       const target = scaleTargetOf(resources, so);
-      const coldStart = target ? annotation(target, "hostwise.dev/cold-start-seconds") : NaN;
+      const coldStart = target ? annotation(target, COLD_START_ANNOTATION) : NaN;
       if (!(coldStart > 0)) continue;
       const cooldown = Number(so.props.spec?.cooldownPeriod ?? KEDA_DEFAULT_COOLDOWN);
       const initial = Number(so.props.spec?.initialCooldownPeriod ?? KEDA_DEFAULT_INITIAL_COOLDOWN);
@@ -42,7 +44,7 @@ export const entryNeverHangs: StackRule = {
   description: "Every InterceptorRoute holds a request for a bounded time (within the load balancer's idle timeout) and then hands it to a responder Service in the program, and waits for response headers as long as the longest request; the add-on's interceptors drain as long and stay on plain HTTP to their upstreams.",
   check: (resources) => {
     const out: string[] = [];
-    const longest = Math.max(0, ...ofType(resources, T.deployment).map((d) => annotation(d, "hostwise.dev/longest-request-seconds")).filter((n) => n > 0));
+    const longest = Math.max(0, ...ofType(resources, T.deployment).map((d) => annotation(d, LONGEST_REQUEST_ANNOTATION)).filter((n) => n > 0));
     for (const route of ofType(resources, T.interceptorRoute)) {
       const spec = route.props.spec ?? {};
       const hold = durationSeconds(spec.timeouts?.readiness);
@@ -56,7 +58,7 @@ export const entryNeverHangs: StackRule = {
         out.push(`${route.key}: waits ${header ?? 300} s for response headers, and a non-streaming answer of the longest request (${longest} s) sends them only at its end`);
       }
     }
-    for (const release of ofType(resources, T.release).filter((r) => r.props.chart === "keda-add-ons-http")) {
+    for (const release of ofType(resources, T.release).filter((r) => r.props.chart === ENTRY_CHART)) {
       const interceptor = release.props.values?.interceptor ?? {};
       if (interceptor.tls?.enabled === true) out.push(`${release.key}: interceptor TLS is on, so it calls every upstream over https, and vLLM, the gateway and the responder speak plain HTTP`);
       const drain = durationSeconds(interceptor.drainTimeout ?? "30s") ?? 0;
@@ -73,7 +75,7 @@ export const entryReachableOnlyByClients: StackRule = {
   description: "With an InterceptorRoute in the program, the interceptor pods are selected by an ingress NetworkPolicy: otherwise every pod in the cluster reaches vLLM through them.",
   check: (resources) => {
     if (ofType(resources, T.interceptorRoute).length === 0) return [];
-    const release = ofType(resources, T.release).find((r) => r.props.chart === "keda-add-ons-http");
+    const release = ofType(resources, T.release).find((r) => r.props.chart === ENTRY_CHART);
     if (!release) return ["an InterceptorRoute is in the program but no keda-add-ons-http release serves it"];
     const guarded = ofType(resources, T.networkPolicy).some((p) =>
       ns(p) === release.props.namespace && list(p.props.spec?.policyTypes).includes("Ingress") &&
